@@ -1,0 +1,139 @@
+"""The Comment: stored exactly as the reader wrote it, never edited.
+
+Content fields are frozen once the row exists: `save()` refuses a change and
+the queryset refuses `update()`/`bulk_update()` on them. The status moves only
+through the decision services in `moderation.services`, which use a
+conditional `update()` (the one write path allowed to touch `status`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class CommentContentImmutable(Exception):
+    """Raised when code tries to change a stored comment's content or status outside the services."""
+
+
+IMMUTABLE_FIELDS = ("article_id", "author_name", "author_email", "body", "submitted_at", "user_id")
+# Written only by the decision services (queryset.update()), never by save().
+SERVICE_ONLY_FIELDS = ("status", "decided_at")
+
+
+class CommentQuerySet(models.QuerySet):
+    """Queryset that refuses bulk rewrites of comment content."""
+
+    def update(self, **kwargs: Any) -> int:
+        _refuse_content_fields(kwargs)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> int:
+        _refuse_content_fields(fields)
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def approved(self) -> CommentQuerySet:
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self) -> CommentQuerySet:
+        return self.filter(status=Comment.Status.PENDING)
+
+
+def _refuse_content_fields(fields: Any) -> None:
+    names = {name.removesuffix("_id") for name in fields}
+    frozen = names & {name.removesuffix("_id") for name in IMMUTABLE_FIELDS}
+    if frozen:
+        raise CommentContentImmutable(f"comment content cannot change: {', '.join(sorted(frozen))}")
+
+
+class Comment(models.Model):
+    """A reader's comment on an article."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="comments"
+    )
+    author_name = models.CharField(max_length=settings.COMMENT_AUTHOR_NAME_MAX_LENGTH)
+    author_email = models.EmailField(max_length=254)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=400, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    # What the automated guideline checks found: the Report as JSON
+    # ({"findings": [...], "priority": .., "categories": [...]}).
+    findings = models.JSONField(default=dict, blank=True)
+    # The flagged category codes as "|code|code|" ("" when none): portable
+    # filtering by category on SQLite and PostgreSQL alike.
+    flags = models.CharField(max_length=200, blank=True, default="")
+    priority = models.FloatField(default=0.0)
+    # sha256 of the normalised body: finds the same text posted again.
+    fingerprint = models.CharField(max_length=64, db_index=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        permissions = [("moderate_comment", "Can approve or reject comments")]
+        indexes = [
+            # Public read path: approved comments of an article, newest first.
+            models.Index(
+                fields=["article", "status", "-submitted_at"], name="comment_article_status_time"
+            ),
+            # Review queue: pending comments, highest priority first, then oldest.
+            models.Index(
+                fields=["-priority", "submitted_at"],
+                name="comment_pending_priority",
+                condition=Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_name} on {self.article_id}"
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Comment:
+        instance = super().from_db(db, field_names, values)
+        instance._stored = {
+            name: getattr(instance, name)
+            for name in IMMUTABLE_FIELDS + SERVICE_ONLY_FIELDS
+            if name in instance.__dict__
+        }
+        return instance
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        stored = getattr(self, "_stored", None)
+        if stored is not None:
+            changed = sorted(name for name, value in stored.items() if getattr(self, name) != value)
+            if changed:
+                raise CommentContentImmutable(
+                    "a stored comment is never edited; status changes go through "
+                    f"moderation.services (changed: {', '.join(changed)})"
+                )
+        super().save(*args, **kwargs)
+        self._stored = {name: getattr(self, name) for name in IMMUTABLE_FIELDS + SERVICE_ONLY_FIELDS}
+
+    def mark_decided(self, *, status: str, decided_at: Any) -> None:
+        """Mirror a status change the decision service already wrote to the database."""
+        self.status = status
+        self.decided_at = decided_at
+        if hasattr(self, "_stored"):
+            self._stored.update(status=status, decided_at=decided_at)
+
+    @property
+    def flag_list(self) -> list[str]:
+        return [code for code in self.flags.split("|") if code]

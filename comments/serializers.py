@@ -1,0 +1,34 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from comments.models import Comment
+
+
+class PublicCommentSerializer(serializers.ModelSerializer):
+    """An approved comment as the public sees it: no email, no IP address."""
+
+    class Meta:
+        model = Comment
+        fields = ["id", "author_name", "body", "submitted_at"]
+        read_only_fields = fields
+
+
+class CommentSubmitSerializer(serializers.Serializer):
+    """Input of a new comment (shape only; comment_submit() validates the content)."""
+
+    author_name = serializers.CharField(max_length=settings.COMMENT_AUTHOR_NAME_MAX_LENGTH)
+    author_email = serializers.CharField(max_length=254)
+    body = serializers.CharField(max_length=settings.COMMENT_MAX_LENGTH)
+
+    def validate(self, attrs: dict) -> dict:
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if hasattr(self.initial_data, "keys") else []
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return attrs
+
+
+class CommentReceiptSerializer(serializers.Serializer):
+    """What the submitter gets back: the new comment's id and pending status."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()

@@ -1,0 +1,187 @@
+"""Text normalisation with an offset map back to the original comment.
+
+Every rule works on ``Normalized.norm``, a folded copy of the comment:
+
+* NFKD compatibility decomposition with combining marks dropped and
+  ``casefold`` applied (fullwidth/mathematical/accented letters become plain
+  Latin, ``ＦÜＣＫ`` -> ``fuck``);
+* look-alike Cyrillic/Greek/other letters mapped to the Latin letter they
+  imitate (``fսсk`` -> ``fuck``);
+* zero-width/format characters and stray combining marks (zalgo text) are
+  replaced by ``IGNORABLE``, a placeholder that word regexes treat as part of
+  a word and that is removed from token text, so ``f\u200bu\u200bck`` is
+  still one word.
+
+Folding is done with ``str.translate`` over a lazily filled per-code-point
+table, so the common case runs at C speed.  Most characters fold to exactly
+one character, in which case ``norm`` has the same length as the original and
+the offset map is the identity (``offsets is None``); only when some character
+expands (``ß`` -> ``ss``, ligatures) is an explicit map built.
+
+Leetspeak, separators inside a word and stretched letters are ambiguous
+(``1`` may be ``i`` or ``l``; ``2023`` is a year), so they are NOT folded
+here: the word-list matcher (``wordmatch``) handles them per token, and
+``Normalized.words`` offers a de-obfuscated word sequence for phrase rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+
+IGNORABLE = "\x00"
+
+# Letters that render like a Latin letter but are not decomposed by NFKD.
+# Only the lower-case forms are needed: they are applied after casefold.
+_CONFUSABLES = {
+    # Cyrillic
+    "а": "a", "б": "b", "в": "b", "г": "r", "д": "d", "е": "e", "ё": "e",
+    "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "к": "k", "л": "n", "м": "m",
+    "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y",
+    "ф": "f", "х": "x", "ц": "u", "ч": "y", "ш": "w", "щ": "w", "ъ": "b",
+    "ь": "b", "ы": "bi", "э": "e", "ю": "io", "я": "r", "ԁ": "d", "ԛ": "q",
+    "ԝ": "w", "ӏ": "l", "һ": "h", "ү": "y", "ҝ": "k", "ғ": "f", "ո": "n",
+    "ս": "u", "օ": "o", "ց": "g", "զ": "q",
+    # Greek
+    "α": "a", "β": "b", "γ": "y", "δ": "d", "ε": "e", "ζ": "z", "η": "n",
+    "θ": "o", "ι": "i", "κ": "k", "λ": "l", "μ": "u", "ν": "v", "ξ": "e",
+    "ο": "o", "π": "n", "ρ": "p", "σ": "o", "ς": "s", "τ": "t", "υ": "u",
+    "φ": "f", "χ": "x", "ψ": "w", "ω": "w",
+    # Latin letters without a decomposition, small capitals, IPA
+    "ı": "i", "ȷ": "j", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t",
+    "ƒ": "f", "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʋ": "u", "ɪ": "i", "ʏ": "y",
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g",
+    "ʜ": "h", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o",
+    "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w",
+    "ᴢ": "z", "ꞯ": "q", "ǝ": "e", "ɐ": "a", "ɔ": "c", "ɯ": "m", "ʇ": "t",
+    "ʞ": "k", "ɹ": "r", "ʌ": "v", "ʍ": "w", "ɥ": "h", "ɟ": "j", "ß": "ss",
+    "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
+    # Punctuation look-alikes that matter to the rules
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'",
+    "\u0060": "'", "\u00b4": "'", "\u201c": '"', "\u201d": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2212": "-", "\u00b7": ".", "\u2022": ".", "\u2024": ".", "\u3002": ".",
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ",
+}
+
+# Ignorable even though NFKD would keep them: bidi controls, joiners, soft
+# hyphen, variation selectors, tag characters (general categories Cf/Mn/Me).
+_IGNORABLE_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _CONFUSABLES:
+        return _CONFUSABLES[ch]
+    if unicodedata.category(ch) in _IGNORABLE_CATEGORIES:
+        return IGNORABLE
+    decomposed = unicodedata.normalize("NFKD", ch)
+    if decomposed != ch:
+        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = decomposed.casefold()
+    out = "".join(_CONFUSABLES.get(c, c) for c in folded)
+    if not out:
+        return IGNORABLE
+    # NFKD turns some symbols into a space plus a mark (e.g. U+02DB); a
+    # multi-character result that is only space keeps one space.
+    return out
+
+
+class _FoldTable(dict):
+    """``str.translate`` table that folds each code point on first use.
+
+    Bounded by the number of distinct code points ever seen (at most
+    ~1.1M, in practice a few thousand).
+    """
+
+    def __missing__(self, code: int) -> str:
+        value = _fold_char(chr(code))
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
+for _code in range(128):
+    _TABLE[_code] = chr(_code).lower()
+del _code
+
+
+def fold(text: str) -> str:
+    """Folded text without the offset map (used for article text, terms)."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_TABLE)
+
+
+# A "word" for phrase rules: letters/digits, apostrophes inside, and the
+# placeholder for ignorable characters.
+WORD_RE = re.compile(r"[^\W_]+(?:['\x00][^\W_]+)*|\x00+")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # folded, ignorables removed
+    start: int  # offsets into the folded text
+    end: int
+
+
+class Normalized:
+    """Folded text plus the map back to the original."""
+
+    __slots__ = ("original", "norm", "offsets", "__dict__")
+
+    def __init__(self, original: str):
+        self.original = original
+        if original.isascii():
+            norm = original.lower()
+        else:
+            norm = original.translate(_TABLE)
+        self.norm = norm
+        if len(norm) == len(original):
+            # Every character folded to exactly one character.
+            self.offsets = None
+        else:
+            offsets: list[int] = []
+            extend = offsets.extend
+            for i, ch in enumerate(original):
+                extend((i,) * len(_TABLE[ord(ch)]))
+            self.offsets = offsets
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of ``norm`` to the original text."""
+        if end <= start:
+            return (start, start) if self.offsets is None else (self._o(start), self._o(start))
+        offsets = self.offsets
+        if offsets is None:
+            return start, end
+        return offsets[start], offsets[end - 1] + 1
+
+    def _o(self, i: int) -> int:
+        if i >= len(self.offsets):
+            return len(self.original)
+        return self.offsets[i]
+
+    def evidence(self, start: int, end: int) -> tuple[int, int, str]:
+        """Original span and evidence for a span of ``norm``, trimmed of ignorables."""
+        norm = self.norm
+        while start < end and norm[start] == IGNORABLE:
+            start += 1
+        while end > start and norm[end - 1] == IGNORABLE:
+            end -= 1
+        s, e = self.span(start, end)
+        return s, e, self.original[s:e]
+
+    @cached_property
+    def words(self) -> tuple[Token, ...]:
+        """Word tokens of the folded text (no leetspeak decoding)."""
+        out = []
+        append = out.append
+        for m in WORD_RE.finditer(self.norm):
+            text = m.group()
+            if IGNORABLE in text:
+                text = text.replace(IGNORABLE, "")
+                if not text:
+                    continue
+            append(Token(text, m.start(), m.end()))
+        return tuple(out)

@@ -1,0 +1,146 @@
+"""Value types shared by every guideline check.
+
+They are frozen dataclasses so reports can be cached, compared in tests and
+handed across threads without copying; ``TermList`` and ``CheckContext`` must
+also be hashable because compiled term lists and processed article text are
+cached keyed on them.  ``Mapping`` fields are therefore normalised to a
+hashable, read-only form in ``__post_init__``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+CATEGORIES = (
+    "profanity",
+    "vulgarity",
+    "threat",
+    "personal_attack",
+    "abuse",
+    "promotion",
+    "off_topic",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One guideline hit.
+
+    ``start``/``end`` index the ORIGINAL comment text and
+    ``evidence == text[start:end]``.  Findings about metadata rather than the
+    comment body (e.g. ``promotion.author_name``) use ``start == end == 0``
+    and carry the offending metadata value as ``evidence``.
+    """
+
+    category: str
+    rule: str
+    start: int
+    end: int
+    evidence: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {
+            "category": self.category,
+            "rule": self.rule,
+            "start": self.start,
+            "end": self.end,
+            "evidence": self.evidence,
+            "score": round(float(self.score), 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    findings: tuple[Finding, ...]
+    priority: float
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(sorted({f.category for f in self.findings}))
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.findings)
+
+    def to_dict(self) -> dict:
+        return {
+            "findings": [f.to_dict() for f in self.findings],
+            "priority": round(float(self.priority), 4),
+            "categories": list(self.categories),
+        }
+
+
+class _FrozenTerms(Mapping):
+    """Read-only, hashable ``category -> tuple[str, ...]`` mapping.
+
+    A plain dict would make ``TermList`` unhashable, which would defeat the
+    compile-once cache.
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[str, object] | None = None):
+        items = {}
+        for key, terms in dict(data or {}).items():
+            if isinstance(terms, str):
+                terms = (terms,)
+            items[str(key)] = tuple(str(t) for t in terms)
+        self._data = MappingProxyType(items)
+        self._hash = hash(tuple(sorted(items.items())))
+
+    def __getitem__(self, key):
+        return self._data[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self):
+        return len(self._data)
+
+    def __hash__(self):
+        return self._hash
+
+    def __eq__(self, other):
+        if isinstance(other, Mapping):
+            return dict(self._data) == dict(other)
+        return NotImplemented
+
+    def __repr__(self):
+        return f"{dict(self._data)!r}"
+
+
+def _frozen_terms_default() -> _FrozenTerms:
+    return _FrozenTerms()
+
+
+@dataclass(frozen=True)
+class TermList:
+    """Moderator-managed terms, ``category code -> words or short phrases``.
+
+    ``banned`` terms yield ``terms.banned`` findings with score 1.0 (the
+    Django side auto-rejects on that rule); ``suspect`` terms yield
+    ``terms.suspect`` findings that only raise review priority.
+    """
+
+    banned: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_terms_default)
+    suspect: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_terms_default)
+
+    def __post_init__(self):
+        if not isinstance(self.banned, _FrozenTerms):
+            object.__setattr__(self, "banned", _FrozenTerms(self.banned))
+        if not isinstance(self.suspect, _FrozenTerms):
+            object.__setattr__(self, "suspect", _FrozenTerms(self.suspect))
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    article_title: str = ""
+    article_body: str = ""
+    author_name: str = ""
+    author_email: str = ""
+    terms: TermList = field(default_factory=TermList)
+    # How many recent comments with the same normalised text already exist.
+    duplicate_count: int = 0
