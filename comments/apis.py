@@ -41,7 +41,9 @@ class ArticleCommentsApi(generics.ListCreateAPIView):
     def create(self, request: Request, *args, **kwargs) -> Response:
         article = self.get_article()
         if not article.accepts_comments():
-            raise CommentsClosedError()
+            raise CommentsClosedError(
+                {"detail": CommentsClosedError.default_detail, "code": CommentsClosedError.default_code}
+            )
         serializer = CommentSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -53,7 +55,7 @@ class ArticleCommentsApi(generics.ListCreateAPIView):
                 **serializer.validated_data,
             )
         except CommentsClosed as exc:
-            raise CommentsClosedError(str(exc)) from exc
+            raise CommentsClosedError({"detail": str(exc), "code": CommentsClosedError.default_code}) from exc
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         receipt = CommentReceiptSerializer({"id": comment.pk, "status": comment.status})

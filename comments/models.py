@@ -21,6 +21,7 @@ class CommentContentImmutable(Exception):
 IMMUTABLE_FIELDS = ("article_id", "author_name", "author_email", "body", "submitted_at", "user_id")
 # Written only by the decision services (queryset.update()), never by save().
 SERVICE_ONLY_FIELDS = ("status", "decided_at")
+FROZEN_FIELDS = IMMUTABLE_FIELDS + SERVICE_ONLY_FIELDS
 
 
 class CommentQuerySet(models.QuerySet):
@@ -108,31 +109,53 @@ class Comment(models.Model):
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Comment:
         instance = super().from_db(db, field_names, values)
-        instance._stored = {
-            name: getattr(instance, name)
-            for name in IMMUTABLE_FIELDS + SERVICE_ONLY_FIELDS
-            if name in instance.__dict__
-        }
+        instance._snapshot()
         return instance
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._snapshot()
+
     def save(self, *args: Any, **kwargs: Any) -> None:
-        stored = getattr(self, "_stored", None)
-        if stored is not None:
-            changed = sorted(name for name, value in stored.items() if getattr(self, name) != value)
-            if changed:
-                raise CommentContentImmutable(
-                    "a stored comment is never edited; status changes go through "
-                    f"moderation.services (changed: {', '.join(changed)})"
-                )
+        if self._state.adding:
+            # Always an INSERT: an object built with an existing id must fail, not overwrite.
+            kwargs.setdefault("force_insert", True)
+        else:
+            self._refuse_changed_content()
+            # Never write frozen columns on an update, so a stale copy cannot undo a decision.
+            kwargs["update_fields"] = self._writable_fields(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
-        self._stored = {name: getattr(self, name) for name in IMMUTABLE_FIELDS + SERVICE_ONLY_FIELDS}
+        self._snapshot()
+
+    def _snapshot(self) -> None:
+        self._stored = {name: self.__dict__[name] for name in FROZEN_FIELDS if name in self.__dict__}
+
+    def _refuse_changed_content(self) -> None:
+        stored = getattr(self, "_stored", {})
+        changed = sorted(name for name, value in stored.items() if self.__dict__.get(name) != value)
+        if changed:
+            raise CommentContentImmutable(
+                "a stored comment is never edited; status changes go through "
+                f"moderation.services (changed: {', '.join(changed)})"
+            )
+
+    def _writable_fields(self, requested: Any) -> list[str]:
+        frozen = {name.removesuffix("_id") for name in FROZEN_FIELDS}
+        writable = [
+            f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in frozen
+        ]
+        if requested is None:
+            return writable
+        refused = sorted({name.removesuffix("_id") for name in requested} & frozen)
+        if refused:
+            raise CommentContentImmutable(f"comment content cannot change: {', '.join(refused)}")
+        return list(requested)
 
     def mark_decided(self, *, status: str, decided_at: Any) -> None:
         """Mirror a status change the decision service already wrote to the database."""
         self.status = status
         self.decided_at = decided_at
-        if hasattr(self, "_stored"):
-            self._stored.update(status=status, decided_at=decided_at)
+        self._snapshot()
 
     @property
     def flag_list(self) -> list[str]:

@@ -13,12 +13,24 @@ class PublicCommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommentSubmitSerializer(serializers.Serializer):
-    """Input of a new comment (shape only; comment_submit() validates the content)."""
+class StrictTextField(serializers.CharField):
+    """A string field that refuses numbers, booleans and other non-strings."""
 
-    author_name = serializers.CharField(max_length=settings.COMMENT_AUTHOR_NAME_MAX_LENGTH)
-    author_email = serializers.CharField(max_length=254)
-    body = serializers.CharField(max_length=settings.COMMENT_MAX_LENGTH)
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class CommentSubmitSerializer(serializers.Serializer):
+    """Input of a new comment (shape only; comment_submit() validates the content).
+
+    Blank values pass through so the reader gets the same messages as on the page.
+    """
+
+    author_name = StrictTextField(max_length=settings.COMMENT_AUTHOR_NAME_MAX_LENGTH, allow_blank=True)
+    author_email = StrictTextField(max_length=254, allow_blank=True)
+    body = StrictTextField(max_length=settings.COMMENT_MAX_LENGTH, allow_blank=True)
 
     def validate(self, attrs: dict) -> dict:
         unknown = sorted(set(self.initial_data) - set(self.fields)) if hasattr(self.initial_data, "keys") else []

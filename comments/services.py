@@ -21,6 +21,7 @@ _WHITESPACE = re.compile(r"\s+")
 # refuses NUL in text, and none of them belongs in a comment.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _USER_AGENT_MAX = Comment._meta.get_field("user_agent").max_length
+_EMAIL_MAX = Comment._meta.get_field("author_email").max_length
 
 
 class CommentsClosed(Exception):
@@ -103,6 +104,10 @@ def _clean_input(author_name: str, author_email: str, body: str) -> tuple[str, s
         )
     if not author_email:
         errors.setdefault("author_email", []).append("Please enter your email address.")
+    elif len(author_email) > _EMAIL_MAX:
+        errors.setdefault("author_email", []).append(
+            f"Email address must be at most {_EMAIL_MAX} characters."
+        )
     else:
         try:
             validate_email(author_email)

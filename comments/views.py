@@ -21,8 +21,10 @@ COMMENTS_PER_PAGE = 50
 
 
 def article_list(request: HttpRequest) -> HttpResponse:
-    articles = published_articles().annotate(
-        approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED))
+    articles = (
+        published_articles()
+        .annotate(approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
+        .order_by("-published_at", "-id")
     )
     page = Paginator(articles, 20).get_page(request.GET.get("page"))
     return render(request, "comments/article_list.html", {"page": page})
@@ -34,7 +36,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = CommentForm(request.POST)
-        if form.is_valid():
+        if not article.accepts_comments():
+            form = CommentForm()  # the page says comments are closed; nothing is validated
+            status = 403
+        elif form.is_valid():
             try:
                 comment_submit(
                     article=article,

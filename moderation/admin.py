@@ -1,21 +1,34 @@
-"""Django admin for moderators: comments (read-only, decided by actions), decisions, term lists."""
+"""Django admin for moderators: the review queue, comments (read-only, decided by buttons and
+actions), the decision log and term lists. Thin: decisions go through moderation.services,
+claims through moderation.claims, the queue order through moderation.selectors."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.utils.html import format_html_join
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from comments.models import Comment
+from moderation.claims import active_claim, claim_comment, release_claim
+from moderation.forms import DecisionForm
 from moderation.guidelines import CHECK_CATEGORIES, Guideline
-from moderation.models import GuidelineTerm, ModerationDecision
+from moderation.highlight import highlighted_body
+from moderation.models import GuidelineTerm, ModerationDecision, ReviewQueueItem
+from moderation.selectors import QUEUE_ORDER, next_in_queue, previous_in_queue, review_queue
 from moderation.services import AlreadyDecided, can_moderate, comment_approve, comment_reject
+
+GUIDELINE_LABELS = dict(Guideline.choices)
 
 
 class FlaggedCategoryFilter(admin.SimpleListFilter):
-    """Filter by a category the automated checks flagged, or by none."""
+    """Filter by a category the automated checks flagged, by any flag, or by none."""
 
     title = "flagged category"
     parameter_name = "flag"
@@ -56,86 +69,93 @@ class DecisionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("moderator")
 
 
-def _decide_selected(modeladmin, request, queryset, decide, label):
-    done = conflicts = 0
-    for comment in queryset:
+# --- Bulk actions: decide only comments that are still pending ---------------------------
+
+
+def _decide_selected(modeladmin, request, queryset, decide, label, leave=None, left_label=""):
+    """Run `decide` on each selected pending comment; report done, skipped and left-alone counts.
+
+    `leave` picks comments to leave undecided (reported as `left_label`).
+    """
+    comments = list(queryset)
+    chosen = [c for c in comments if leave is None or not leave(c)]
+    selected = len(set(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)))
+    skipped = 0 if request.POST.get("select_across") == "1" else max(selected - len(comments), 0)
+    done = 0
+    for comment in chosen:
         try:
             decide(comment)
         except AlreadyDecided:
-            conflicts += 1
-        except PermissionDenied as exc:
-            modeladmin.message_user(request, str(exc), messages.ERROR)
-            return
-        except ValidationError as exc:
-            modeladmin.message_user(request, "; ".join(exc.messages), messages.ERROR)
-            return
+            skipped += 1
         else:
             done += 1
     modeladmin.message_user(request, f"{label}: {done} comment(s).", messages.SUCCESS)
-    if conflicts:
+    if skipped:
         modeladmin.message_user(
             request,
-            f"{conflicts} comment(s) skipped: already in that state or decided by someone else.",
+            f"{skipped} comment(s) skipped: no longer pending (decided already, perhaps by someone else).",
             messages.WARNING,
         )
+    if len(comments) > len(chosen):
+        modeladmin.message_user(request, f"{len(comments) - len(chosen)} {left_label}", messages.INFO)
+
+
+def _approve(request):
+    return lambda c: comment_approve(comment=c, moderator=request.user, expected_status=Comment.Status.PENDING)
 
 
 @admin.action(description="Approve selected comments", permissions=["moderate"])
 def approve_selected(modeladmin, request, queryset):
+    _decide_selected(modeladmin, request, queryset, _approve(request), "Approved")
+
+
+@admin.action(description="Approve the unflagged comments among the selected", permissions=["moderate"])
+def approve_unflagged_selected(modeladmin, request, queryset):
     _decide_selected(
-        modeladmin,
-        request,
-        queryset,
-        lambda c: comment_approve(comment=c, moderator=request.user),
-        "Approved",
+        modeladmin, request, queryset, _approve(request), "Approved unflagged",
+        leave=lambda c: bool(c.flags), left_label="flagged comment(s) left for review.",
     )
 
 
 def _reject_action(code: str):
-    label = Guideline(code).label
+    label = Guideline(code).label.lower()
 
-    @admin.action(description=f"Reject selected as {label.lower()}", permissions=["moderate"])
+    @admin.action(description=f"Reject selected as {label}", permissions=["moderate"])
     def reject(modeladmin, request, queryset):
-        _decide_selected(
-            modeladmin,
-            request,
-            queryset,
-            lambda c: comment_reject(comment=c, moderator=request.user, reasons=[code]),
-            f"Rejected as {label.lower()}",
-        )
+        def decide(c):
+            return comment_reject(
+                comment=c, moderator=request.user, reasons=[code], expected_status=Comment.Status.PENDING
+            )
+
+        _decide_selected(modeladmin, request, queryset, decide, f"Rejected as {label}")
 
     reject.__name__ = f"reject_as_{code}"
     return reject
 
 
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    """Comments are shown exactly as written: every field is read-only."""
+DECISION_ACTIONS = [approve_selected, approve_unflagged_selected] + [
+    _reject_action(code) for code in CHECK_CATEGORIES
+]
 
-    list_display = ["id", "status", "article", "author_name", "submitted_at", "flag_badges", "priority", "excerpt"]
-    list_filter = ["status", FlaggedCategoryFilter, "submitted_at", "article"]
-    list_select_related = ["article"]
-    search_fields = ["body", "author_name", "author_email"]
-    date_hierarchy = "submitted_at"
-    ordering = ["-submitted_at", "-id"]
-    actions = [approve_selected] + [_reject_action(code) for code in CHECK_CATEGORIES]
+
+# --- Comment pages: read-only fields, decision buttons, claims -------------------------------
+
+
+class CommentPageAdmin(admin.ModelAdmin):
+    """Shared by the comment list and the review queue: read-only comment, decision buttons."""
+
+    change_form_template = "admin/moderation/comment_change_form.html"
+    actions = DECISION_ACTIONS
     inlines = [DecisionInline]
     fields = [
-        "article",
-        "status",
-        "author_name",
-        "author_email",
-        "body",
-        "submitted_at",
-        "decided_at",
-        "flag_badges",
-        "priority",
-        "findings",
-        "ip_address",
-        "user_agent",
-        "user",
+        "article", "status", "author_name", "author_email", "evidence", "submitted_at", "decided_at",
+        "flag_badges", "priority", "findings_table", "ip_address", "user_agent", "user",
     ]
     readonly_fields = fields
+
+    class Media:
+        css = {"all": ["moderation/review.css"]}
+        js = ["moderation/review.js"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments are created only by readers, through comment_submit()
@@ -146,13 +166,192 @@ class CommentAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return can_moderate(request.user)
 
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_decide"
+        view = self.admin_site.admin_view(self.decide_view)
+        return [path("<int:object_id>/decide/", view, name=name)] + super().get_urls()
+
+    def decide_url(self, comment: Comment) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_decide", args=[comment.pk])
+
+    def change_url(self, comment: Comment) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[comment.pk])
+
+    def after_decision_url(self, request: HttpRequest, comment: Comment) -> str:
+        return self.change_url(comment)
+
+    def page_context(self, request: HttpRequest, comment: Comment) -> dict:
+        """What the change page shows besides the fields: claim and the decision form."""
+        claim = active_claim(comment)
+        return {
+            "claim": claim,
+            "claim_is_mine": bool(claim and claim.moderator_id == request.user.pk),
+            "decision_form": DecisionForm(initial={"expected_status": comment.status})
+            if can_moderate(request.user) else None,
+            "decide_url": self.decide_url(comment),
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = self.get_object(request, unquote(object_id))
+        if comment is None:
+            return self.missing_comment_response(request, unquote(object_id)) or super().change_view(
+                request, object_id, form_url, extra_context
+            )
+        if self.has_view_permission(request, comment):
+            if request.method == "GET" and can_moderate(request.user):
+                self.opened(request, comment)
+            extra_context = {**(extra_context or {}), **self.page_context(request, comment)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def opened(self, request: HttpRequest, comment: Comment) -> None:
+        """A moderator opened the comment's page (hook: the queue claims it)."""
+
+    def missing_comment_response(self, request: HttpRequest, object_id: str):
+        """Response for a comment this page does not list (None: Django's default)."""
+        return None
+
+    def decide_view(self, request: HttpRequest, object_id: int):
+        """POST from the Approve / Reject buttons: decide through the services, then move on."""
+        if not can_moderate(request.user):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        comment = get_object_or_404(Comment, pk=object_id)
+        form = DecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                decision = form.save(comment, request.user)
+            except AlreadyDecided as exc:
+                self.message_user(request, f"{exc} Your decision was not saved.", messages.ERROR)
+                return HttpResponseRedirect(self.after_decision_url(request, comment))
+            if decision is not None:
+                release_claim(comment, request.user)
+                self.message_user(request, f"{decision}.", messages.SUCCESS)
+                return HttpResponseRedirect(self.after_decision_url(request, comment))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Decide on comment {comment.pk}",
+            "opts": self.opts,
+            "original": comment,
+            "body": highlighted_body(comment.body, comment.findings.get("findings", [])),
+            "decision_form": form,
+            "decide_url": self.decide_url(comment),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/moderation/decision_form.html", context)
+
     @admin.display(description="Flags")
     def flag_badges(self, comment: Comment):
-        return format_html_join(" ", '<span class="flag flag-{}">{}</span>', ((c, c) for c in comment.flag_list)) or "—"
+        badges = ((code, GUIDELINE_LABELS.get(code, code)) for code in comment.flag_list)
+        return format_html_join(" ", '<span class="flag flag-{}">{}</span>', badges) or "—"
+
+    @admin.display(description="Comment (evidence highlighted)")
+    def evidence(self, comment: Comment):
+        body = highlighted_body(comment.body, comment.findings.get("findings", []))
+        return format_html('<div class="comment-text">{}</div>', body)
+
+    @admin.display(description="What the checks found")
+    def findings_table(self, comment: Comment):
+        rows = comment.findings.get("findings", [])
+        if not rows:
+            return "Nothing found."
+        return format_html(
+            "<table><tr><th>Category</th><th>Rule</th><th>Evidence</th><th>Score</th></tr>{}</table>",
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                ((f.get("category"), f.get("rule"), f.get("evidence"), f.get("score")) for f in rows),
+            ),
+        )
+
+
+@admin.register(Comment)
+class CommentAdmin(CommentPageAdmin):
+    """Every comment in any status; fields read-only, decided with buttons or actions."""
+
+    list_display = ["id", "status", "article", "author_name", "submitted_at", "flag_badges", "priority", "excerpt"]
+    list_filter = ["status", FlaggedCategoryFilter, "submitted_at", "article"]
+    list_select_related = ["article"]
+    search_fields = ["body", "author_name", "author_email"]
+    date_hierarchy = "submitted_at"
+    ordering = ["-submitted_at", "-id"]
 
     @admin.display(description="Comment")
     def excerpt(self, comment: Comment) -> str:
         return Truncator(comment.body).chars(90)
+
+
+@admin.register(ReviewQueueItem)
+class ReviewQueueAdmin(CommentPageAdmin):
+    """Pending comments, highest priority first, then oldest; only for moderators."""
+
+    list_display = ["id", "priority_score", "flag_badges", "evidence", "author_name", "article", "submitted_at"]
+    list_display_links = ["id"]
+    list_filter = [FlaggedCategoryFilter, ("article", admin.RelatedOnlyFieldListFilter), "submitted_at"]
+    list_select_related = ["article", "claim__moderator"]
+    search_fields = ["body", "author_name", "author_email"]
+    ordering = QUEUE_ORDER
+    sortable_by = ["priority_score", "submitted_at"]
+    show_full_result_count = False
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return review_queue(super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        return can_moderate(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_moderate(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # comments are never edited; decisions go through the buttons
+
+    def get_list_display(self, request):
+        """The claim column needs the viewer, to say "you" for their own claims."""
+        now = timezone.now()
+
+        @admin.display(description="Review")
+        def review(comment):
+            claim = active_claim(comment, now=now)
+            if claim is None:
+                return "—"
+            who = "you" if claim.moderator_id == request.user.pk else claim.moderator.get_username()
+            return format_html('<span class="claim">being reviewed by {}</span>', who)
+
+        display = list(super().get_list_display(request))
+        return display[:1] + [review] + display[1:]
+
+    def opened(self, request, comment):
+        claim_comment(comment, request.user)
+
+    def missing_comment_response(self, request, object_id):
+        """A comment decided meanwhile is shown where decided comments live."""
+        decided = Comment.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if decided is None or not can_moderate(request.user):
+            return None
+        self.message_user(request, f"Comment {decided.pk} is no longer pending ({decided.status}).", messages.INFO)
+        return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[decided.pk]))
+
+    def page_context(self, request, comment):
+        previous = previous_in_queue(comment, request.user)
+        following = next_in_queue(comment, request.user)
+        return {
+            **super().page_context(request, comment),
+            "queue_url": reverse("admin:moderation_reviewqueueitem_changelist"),
+            "previous_url": self.change_url(previous) if previous else None,
+            "next_url": self.change_url(following) if following else None,
+        }
+
+    def after_decision_url(self, request, comment):
+        following = next_in_queue(comment, request.user)
+        if following is None:
+            return reverse("admin:moderation_reviewqueueitem_changelist")
+        return self.change_url(following)
+
+    @admin.display(description="Priority", ordering="priority")
+    def priority_score(self, comment: Comment) -> str:
+        return f"{comment.priority:.2f}"
 
 
 @admin.register(ModerationDecision)
@@ -183,4 +382,3 @@ class GuidelineTermAdmin(admin.ModelAdmin):
     list_filter = ["category", "kind", "active"]
     list_editable = ["kind", "active"]
     search_fields = ["term", "note"]
-

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from comments.models import Comment
 from moderation.guidelines import Guideline
@@ -93,3 +94,29 @@ class GuidelineTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} ({self.category}, {self.kind})"
+
+
+class ReviewQueueItem(Comment):
+    """A comment as the review queue shows it: same table, an admin page of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "comment to review"
+        verbose_name_plural = "review queue"
+
+
+class Claim(models.Model):
+    """A moderator's short-lived "I am reviewing this" on a comment; informs, never blocks."""
+
+    comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="claim")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_claims"
+    )
+    claimed_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Comment {self.comment_id} claimed by {self.moderator_id} until {self.expires_at}"
+
+    def is_active(self, now: Any = None) -> bool:
+        return self.expires_at > (now or timezone.now())

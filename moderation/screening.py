@@ -35,9 +35,8 @@ class ScreeningOutcome:
 def screen_comment(
     *, article: Article, author_name: str, author_email: str, body: str, fingerprint: str
 ) -> ScreeningOutcome:
-    context = CheckContext(
-        article_title=article.title,
-        article_body=article.body,
+    context = check_context(
+        article=article,
         author_name=author_name,
         author_email=author_email,
         terms=active_terms(),
@@ -45,6 +44,20 @@ def screen_comment(
     )
     report = check(body, context)
     return ScreeningOutcome(report=report, auto_reject_reasons=auto_reject_reasons(report))
+
+
+def check_context(
+    *, article: Article, author_name: str, author_email: str, terms: TermList, duplicate_count: int
+) -> CheckContext:
+    """Everything the checks read besides the text, for a new or a stored comment."""
+    return CheckContext(
+        article_title=article.title,
+        article_body=article.body,
+        author_name=author_name,
+        author_email=author_email,
+        terms=terms,
+        duplicate_count=duplicate_count,
+    )
 
 
 def auto_reject_reasons(report: Report) -> tuple[str, ...]:

@@ -1,21 +1,63 @@
-"""Temporary first engine: profanity only (exact list words)."""
-import re
-from importlib import resources
+"""Runs every guideline rule on a comment and computes review priority.
 
+Priority is a noisy-OR over categories of (best finding score x category
+weight): several independent problems rank higher than one, threats and
+identity abuse rank above promotion, and off-topic alone stays low.  A
+moderator ``terms.banned`` hit always yields priority 1.0.
+"""
+
+from __future__ import annotations
+
+from .normalize import Normalized
+from .rules import abuse, off_topic, personal_attack, profanity, promotion, terms, threat
 from .values import CheckContext, Finding, Report
 
-_WORDS = frozenset(
-    w.strip().lower()
-    for w in resources.files("better_profanity").joinpath("profanity_wordlist.txt").read_text("utf-8").splitlines()
-    if w.strip()
+_DEFAULT_CONTEXT = CheckContext()
+RULES = (
+    profanity.run,
+    threat.run,
+    personal_attack.run,
+    abuse.run,
+    promotion.run,
+    off_topic.run,
+    terms.run,
 )
-_TOKEN = re.compile(r"[^\W_]+")
+CATEGORY_WEIGHTS = {
+    "threat": 1.0,
+    "abuse": 0.95,
+    "personal_attack": 0.85,
+    "profanity": 0.75,
+    "vulgarity": 0.8,
+    "promotion": 0.7,
+    "off_topic": 0.3,
+}
+
+
+def priority(findings: tuple[Finding, ...] | list[Finding]) -> float:
+    best: dict[str, float] = {}
+    for f in findings:
+        if f.rule == "terms.banned":
+            return 1.0
+        if f.score > best.get(f.category, 0.0):
+            best[f.category] = f.score
+    remaining = 1.0
+    for category, score in best.items():
+        remaining *= 1.0 - score * CATEGORY_WEIGHTS.get(category, 0.7)
+    return round(1.0 - remaining, 4)
 
 
 def check(text: str, context: CheckContext | None = None) -> Report:
-    findings = []
-    lowered = text.lower()
-    for m in _TOKEN.finditer(lowered):
-        if m.group() in _WORDS:
-            findings.append(Finding("profanity", "profanity.wordlist", m.start(), m.end(), text[m.start():m.end()], 0.8))
-    return Report(tuple(findings), max((f.score for f in findings), default=0.0))
+    if context is None:
+        context = _DEFAULT_CONTEXT
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    normalized = Normalized(text)
+    merged: dict[tuple[str, str, int, int], Finding] = {}
+    for rule in RULES:
+        for f in rule(normalized, context):
+            key = (f.category, f.rule, f.start, f.end)
+            old = merged.get(key)
+            if old is None or f.score > old.score:
+                merged[key] = f
+    findings = tuple(sorted(merged.values(), key=lambda f: (f.start, f.end, f.category, f.rule)))
+    return Report(findings, priority(findings))

@@ -116,20 +116,13 @@ def fold(text: str) -> str:
 
 # A "word" for phrase rules: letters/digits, apostrophes inside, and the
 # placeholder for ignorable characters.
-WORD_RE = re.compile(r"[^\W_]+(?:['\x00][^\W_]+)*|\x00+")
-
-
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str  # folded, ignorables removed
-    start: int  # offsets into the folded text
-    end: int
+WORD_RE = re.compile(r"[^\W_]+(?:['\x00]+[^\W_]+)*")
+# Three or more of the same letter: "stuuupid" -> "stupid" for word rules.
+_STRETCH = re.compile(r"([^\W\d_])\1{2,}")
 
 
 class Normalized:
     """Folded text plus the map back to the original."""
-
-    __slots__ = ("original", "norm", "offsets", "__dict__")
 
     def __init__(self, original: str):
         self.original = original
@@ -173,15 +166,31 @@ class Normalized:
         return s, e, self.original[s:e]
 
     @cached_property
-    def words(self) -> tuple[Token, ...]:
-        """Word tokens of the folded text (no leetspeak decoding)."""
-        out = []
-        append = out.append
-        for m in WORD_RE.finditer(self.norm):
-            text = m.group()
-            if IGNORABLE in text:
-                text = text.replace(IGNORABLE, "")
-                if not text:
-                    continue
-            append(Token(text, m.start(), m.end()))
-        return tuple(out)
+    def words(self) -> list[str]:
+        """Folded words (no leetspeak decoding; stretched runs collapsed)."""
+        words = WORD_RE.findall(self.norm)
+        if IGNORABLE in self.norm:
+            words = [w.replace(IGNORABLE, "") for w in words]
+        if _STRETCH.search(self.norm):
+            words = [_STRETCH.sub(r"\1", w) if len(w) > 2 else w for w in words]
+        return words
+
+    @cached_property
+    def wordset(self) -> frozenset[str]:
+        return frozenset(self.words)
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """Spans in ``norm`` of ``words``, index-aligned."""
+        return [m.span() for m in WORD_RE.finditer(self.norm)]
+
+    def word_span(self, first: int, last: int) -> tuple[int, int]:
+        """Span in ``norm`` covering words ``first..last`` inclusive."""
+        spans = self.spans
+        return spans[first][0], spans[last][1]
+
+    def gap(self, i: int) -> str:
+        """Folded text between word ``i-1`` and word ``i`` (punctuation)."""
+        spans = self.spans
+        start = spans[i - 1][1] if i > 0 else 0
+        return self.norm[start:spans[i][0]] if i < len(spans) else self.norm[start:]

@@ -1,0 +1,152 @@
+"""Abuse: identity-based attacks (sexism, racism, homophobia, xenophobia,
+religious hatred).
+
+Two mechanisms:
+
+* slurs -- words whose only common use is to demean people for their race,
+  ethnicity, nationality, religion, sex, gender or sexual orientation.  They
+  count anywhere, with the leet/obfuscation-aware ``WordMatcher``.  Gendered
+  insults ("bitch", "whore") and reclaimed words ("queer") score lower;
+* degrading generalisations -- an identity group joined to a dehumanising
+  or degrading predicate: "immigrants are vermin", "all Muslims are
+  terrorists", "filthy Jews", "women are stupid", "send them back",
+  "go back to your country".  Neutral or critical statements about groups
+  ("Iranians are suffering", "the militias are terrorists") do not match,
+  because the subject must be an identity group and the predicate must be
+  on the degrading list.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..normalize import Normalized
+from ..values import CheckContext, Finding
+from ..wordmatch import WordMatcher
+from . import finding
+
+_SLURS = {
+    0.9: """
+        nigger niggers nigga niggas niggaz nigguh niggah nigg3r nigg4h niglet
+        n1gger n1gga coon coons jigaboo jiggaboo chink chinks gook gooks spic
+        spics spick wetback wetbacks beaner beaners kike kikes kyke hymie
+        raghead ragheads towelhead towelheads sandnigger paki pakis wog wogs
+        redskin redskins injun zipperhead chinaman wigger wiggers halfbreed
+        faggot faggots fagot fagots fag fags faggit dyke dykes tranny trannies
+        shemale poof poofs poofter sodomite sodomites lesbo lesbos muzzie
+        muzzies mongoloid spastic gyppo pikey dago dagos wop wops polack
+    """,
+    0.6: """
+        negro negroes jap japs honky honkies whitey kraut krauts retard
+        retards spaz homo homos lezzie lezbo queers cunt cunts
+    """,
+    0.5: """
+        bitch bitches whore whores slut sluts hoe hoes thot thots skank skanks
+        queer twat twats hussy bimbo bimbos
+    """,
+}
+
+GROUPS = frozenset(
+    """
+    blacks whites asians hispanics latinos latinas mexicans africans arabs
+    jews jew chinese indians gypsies roma immigrants migrants
+    refugees foreigners illegals muslims moslems islamists
+    christians catholics hindus sikhs atheists buddhists women females
+    girls feminists gays lesbians homosexuals transgenders
+    trannies trans queers americans russians iranians kurds turks
+    iraqis syrians israelis palestinians pakistanis europeans brits
+    ukrainians islam blackpeople negroes niggers niggas faggots fags dykes
+    """.split()
+)
+DEGRADING_NOUNS = frozenset(
+    """
+    animals animal vermin savages savage subhuman subhumans scum cockroaches
+    roaches rats parasites parasite filth disease cancer plague trash garbage
+    rapists terrorists criminals pedophiles pedos paedophiles barbarians
+    monkeys apes pigs dogs swine inferior inferiors filthy dirty stupid dumb
+    evil disgusting barbaric primitive worthless lazy thieves breeders
+    invaders infestation leeches retarded retards whores sluts bitches hoes
+    property objects worms lice maggots insects subhuman idiots morons
+    """.split()
+)
+DEGRADING_ADJ = frozenset(
+    """
+    filthy dirty stupid dumb disgusting smelly stinking lazy evil subhuman
+    savage barbaric primitive inferior worthless damn fucking fuckin bloody
+    nasty greedy sneaky violent
+    """.split()
+)
+_LINKS = frozenset(
+    """
+    are is r were all just nothing but a bunch of such so the like these
+    those them basically literally simply truly really total complete
+    """.split()
+)
+_EXPULSION = tuple(
+    tuple(p.split())
+    for p in (
+        "go back to your country",
+        "go back to your own country",
+        "go back to where you came from",
+        "go back where you came from",
+        "go back to africa",
+        "go back to mexico",
+        "go back to the desert",
+        "send them back",
+        "send them all back",
+        "deport them all",
+        "don't belong here",
+        "do not belong here",
+        "should be deported",
+        "should all be deported",
+        "should be banned from",
+        "not welcome here",
+    )
+)
+_EXPULSION_FIRST = frozenset(p[0] for p in _EXPULSION)
+
+
+@lru_cache(maxsize=1)
+def slur_matcher() -> WordMatcher:
+    entries = {}
+    for score, block in _SLURS.items():
+        for word in block.split():
+            entries.setdefault(word, score)
+    return WordMatcher(entries)
+
+
+def run(text: Normalized, context: CheckContext) -> list[Finding]:
+    out: list[Finding] = []
+    for m in slur_matcher().find(text):
+        out.append(finding(text, "abuse", "abuse.slur", m.start, m.end, m.payload))
+    wordset = text.wordset
+    has_group = bool(wordset & GROUPS)
+    if not has_group and not (wordset & _EXPULSION_FIRST):
+        return out
+    words = text.words
+    n = len(words)
+    for i, w in enumerate(words):
+        if w in _EXPULSION_FIRST:
+            for phrase in _EXPULSION:
+                k = len(phrase)
+                if phrase[0] == w and tuple(words[i:i + k]) == phrase:
+                    s, e = text.word_span(i, i + k - 1)
+                    out.append(finding(text, "abuse", "abuse.xenophobia", s, e, 0.7))
+                    break
+        if w not in GROUPS:
+            continue
+        # "filthy jews", "stupid women".
+        if i > 0 and words[i - 1] in DEGRADING_ADJ and words[i - 1] not in ("damn", "bloody"):
+            s, e = text.word_span(i - 1, i)
+            out.append(finding(text, "abuse", "abuse.generalisation", s, e, 0.7))
+            continue
+        # "immigrants are vermin", "muslims are all terrorists".
+        j = i + 1
+        linked = False
+        while j < n and j - i <= 5 and words[j] in _LINKS:
+            linked = linked or words[j] in ("are", "is", "r", "were", "like")
+            j += 1
+        if linked and j < n and words[j] in DEGRADING_NOUNS:
+            s, e = text.word_span(i, j)
+            out.append(finding(text, "abuse", "abuse.generalisation", s, e, 0.75))
+    return out

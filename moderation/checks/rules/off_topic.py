@@ -1,0 +1,94 @@
+"""Off-topic: a comment long enough to judge that shares no content word
+with the article.
+
+Both sides are reduced to content words (stop words and short words
+removed, light suffix stripping, first five letters kept so "militias" and
+"militia", "Iranian" and "Iranians" meet).  The rule is deliberately
+conservative: it needs at least ``MIN_CONTENT_WORDS`` distinct content words
+and zero overlap, and it scores low (0.25) because relevance is a judgement
+call for moderators.  Without article text nothing is judged.
+
+The processed article is cached (LRU keyed on title and body), since every
+comment on an article carries the same article text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..normalize import Normalized, fold
+from ..values import CheckContext, Finding
+
+MIN_CONTENT_WORDS = 12
+SCORE = 0.25
+
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all almost also although always am
+    among an and another any anyone anything are aren't around as at away
+    back be because been before being below between both but by can can't
+    cannot could couldn't did didn't do does doesn't doing don't done down
+    during each either else enough even ever every everyone everything few
+    for from further get gets getting give given go goes going gone good got
+    great had hadn't has hasn't have haven't having he he'd he'll he's her
+    here hers herself him himself his how however i i'd i'll i'm i've if in
+    instead into is isn't it it's its itself just keep know known last least
+    less let let's like likely little lot lots made make makes many may maybe
+    me might mine more most much must my myself need needs never new next no
+    nobody none nor not nothing now of off often oh ok okay old on once one
+    only or other others otherwise our ours ourselves out over own part
+    people per perhaps please put quite rather really right said same say
+    says see seem seems seen several shall she she'd she'll she's should
+    shouldn't since so some someone something sometimes soon still such sure
+    take taken than thank thanks that that's the their theirs them
+    themselves then there there's these they they'd they'll they're they've
+    thing things think this those though through thus time times to today
+    together too took toward towards under until up upon us use used using
+    very via want wants was wasn't way ways we we'd we'll we're we've well
+    went were weren't what what's whatever when where whether which while who
+    who's whole whom whose why will with within without won't would wouldn't
+    yeah year years yes yet you you'd you'll you're you've your yours
+    yourself yourselves article comment comments read reading write wrote
+    lol yes sir first two three four five world day days week weeks
+    really actually probably simply totally every also anyway
+    """.split()
+)
+
+_WORD = re.compile(r"[^\W\d_]{3,}(?:'[^\W\d_]+)?")
+
+
+def _stem(word: str) -> str:
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[: -len(suffix)] + repl
+            break
+    return word[:5]
+
+
+def content_stems(folded: str) -> frozenset[str]:
+    return frozenset(_stem(w) for w in _WORD.findall(folded) if w not in STOP_WORDS)
+
+
+@lru_cache(maxsize=256)
+def article_stems(title: str, body: str) -> frozenset[str]:
+    return content_stems(fold(title + "\n" + body))
+
+
+def run(text: Normalized, context: CheckContext) -> list[Finding]:
+    if not (context.article_title or context.article_body):
+        return []
+    words = [w for w in text.words if len(w) >= 3 and w not in STOP_WORDS and not w[0].isdigit()]
+    if len(set(words)) < MIN_CONTENT_WORDS:
+        return []
+    comment = content_stems(" ".join(words))
+    if len(comment) < MIN_CONTENT_WORDS:
+        return []
+    if comment & article_stems(context.article_title, context.article_body):
+        return []
+    original = text.original
+    start = len(original) - len(original.lstrip())
+    end = len(original.rstrip())
+    return [Finding("off_topic", "off_topic.no_shared_words", start, end, original[start:end], SCORE)]

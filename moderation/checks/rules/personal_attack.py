@@ -1,0 +1,259 @@
+"""Personal attacks: insults aimed at a person.
+
+An insulting word is only an attack when it is aimed at someone, so the rule
+looks for a target next to it (word windows, linear):
+
+* direct address -- "you idiot", "you stupid moron", "you're pathetic",
+  "@name is a clown";
+* predicate about a person or group of people -- "the author is a moron",
+  "he is an idiot", "Smith is clueless", "liberals are idiots".
+  Adjectives ("stupid", "clueless") need a person subject; "this idea is
+  stupid" or "that's dumb" criticise ideas, which the guidelines welcome;
+* exclamations that imply a target -- "what an idiot", "such a loser";
+* dismissive formulas -- "shut up", "screw you", "fuck you", "go to hell",
+  "get a life", "nobody asked you".
+
+Self-deprecation ("I'm an idiot", "we were fools") is not an attack.
+"""
+
+from __future__ import annotations
+
+from ..normalize import Normalized
+from ..values import CheckContext, Finding
+from . import finding
+
+_NOUNS = """
+    idiot moron imbecile fool loser retard dumbass jackass asshole arsehole
+    scumbag clown hypocrite liar coward degenerate cretin dimwit halfwit nitwit
+    twit dolt buffoon jerk bigot dickhead prick cunt twat wanker tosser bastard
+    bitch whore slut skank douche douchebag shithead fuckwit fucker
+    motherfucker dipshit numbskull bonehead blockhead dunce pervert creep
+    weirdo freak psycho lunatic maniac nutjob nutcase troll shill traitor
+    parasite vermin pig swine rat snake sheep sheeple puppet scum trash garbage
+    filth hack simpleton ignoramus nincompoop dork dweeb muppet plonker git
+    wimp crybaby snowflake libtard fascist commie racist sexist nazi turd
+    disgrace joke failure clown buffoon toddler child baby dummy dope
+    airhead pinhead bozo chump sucker imbecil idoit idiots moronic tard
+    cuck simp incel loon crook thug savage animal beast monster hypocrit
+    dumbfuck dumbshit shitbag scumbucket asswipe butthead knobhead bellend
+    pillock prat sod ass arse dick cock pussy wuss
+"""
+NOUNS = frozenset(_NOUNS.split()) | frozenset(w + "s" for w in _NOUNS.split()) | frozenset(
+    "sheeple scum trash garbage filth vermin swine dummies bitches asses wusses pussies".split()
+)
+# Nouns that are insults only when said TO someone, not about things.
+_WEAK_NOUNS = frozenset("joke failure child baby toddler animal beast monster trash garbage sheep pig rat snake".split())
+
+_ADJECTIVES = """
+    stupid dumb idiotic moronic ignorant pathetic brainless clueless worthless
+    useless disgusting ugly fat retarded braindead delusional incompetent
+    insane crazy deranged demented senile illiterate uneducated dense dim
+    dumber dumbest stupidest creepy filthy vile despicable evil sick twisted
+    spineless gutless gullible childish hypocritical dishonest arrogant
+    mental nuts lazy hateful bigoted pitiful laughable clueless unhinged
+    mindless witless gormless thick ignorent stoopid stupidity
+    dumbass shameless contemptible repulsive pea-brained
+"""
+ADJECTIVES = frozenset(_ADJECTIVES.split())
+
+INTENSIFIERS = frozenset(
+    """
+    a an the such so total complete absolute utter real fucking fuckin
+    freaking frigging bloody damn damned little big old stupid dumb pathetic
+    ignorant lying worthless disgusting sick fat ugly just really very truly
+    such typical another one biggest greatest most huge massive certified
+    clueless brainless self-righteous arrogant useless piece of
+    """.split()
+)
+SECOND = frozenset("you u ya ye yall y'all youre you're ur yourself".split())
+THIRD = frozenset("he she they he's she's they're hes shes theyre him her them".split())
+COPULAS = frozenset(
+    """
+    is are was were be being been am 's 're r sound sounds sounded look looks
+    seem seems act acts acting talk talks like become became remain
+    """.split()
+)
+# Subjects that make a predicate about a thing, not a person.
+THING_SUBJECTS = frozenset(
+    """
+    it this that which what there here its it's that's thats this's what's
+    whats idea plan policy article story law bill decision move argument
+    comment post claim point question thing things system
+    """.split()
+)
+SELF = frozenset("i i'm im me we we're were us myself ourselves".split())
+PERSON_NOUNS = frozenset(
+    """
+    author writer reporter journalist editor columnist guy man woman person
+    people dude girl boy president minister leader mayor governor senator
+    politician politicians government officials commenter poster user
+    liberals conservatives democrats republicans leftists rightwingers
+    lefties righties libs dems trumpers voters supporters fans followers men
+    women guys folks kids everyone everybody anyone idiot moron he she they
+    """.split()
+)
+
+DISMISSIVE = tuple(
+    tuple(p.split())
+    for p in (
+        "shut up",
+        "shut your mouth",
+        "shut ur mouth",
+        "shut the fuck up",
+        "shut the hell up",
+        "stfu",
+        "screw you",
+        "fuck you",
+        "fuck u",
+        "fuck off",
+        "fuck yourself",
+        "f you",
+        "f off",
+        "eff off",
+        "piss off",
+        "bugger off",
+        "sod off",
+        "go to hell",
+        "go fuck yourself",
+        "get a life",
+        "get a brain",
+        "grow a brain",
+        "nobody asked you",
+        "no one asked you",
+        "kiss my ass",
+        "suck my dick",
+        "eat shit",
+        "up yours",
+        "bite me",
+        "you suck",
+        "u suck",
+        "you're full of shit",
+        "you are full of shit",
+        "your mom",
+        "yo mama",
+        "yo momma",
+        "ur mom",
+        "gfy",
+        "stfu",
+        "gtfo",
+        "get the fuck out",
+    )
+)
+_DISMISSIVE_FIRST = frozenset(p[0] for p in DISMISSIVE)
+_DISMISSIVE_SCORE = {("grow", "up"): 0.4, ("get", "lost"): 0.5, ("your", "mom"): 0.5, ("your", "mother"): 0.4, ("ur", "mom"): 0.5, ("shut", "up"): 0.5, ("get", "a", "life"): 0.5}
+
+_TRIGGERS = NOUNS | ADJECTIVES | _DISMISSIVE_FIRST
+
+
+def _is_name(text: Normalized, j: int) -> bool:
+    """Word ``j`` is capitalised (a name) or an @mention."""
+    s, e = text.span(*text.spans[j])
+    original = text.original
+    if s > 0 and original[s - 1] == "@":
+        return True
+    word = original[s:e]
+    if not word[:1].isupper() or word.isupper() and len(word) > 3:
+        return False
+    # A capital after a sentence end is just the start of a sentence.
+    gap = text.gap(j)
+    return j > 0 and not any(c in gap for c in ".!?\n")
+
+
+def _subject_kind(text: Normalized, j: int) -> str | None:
+    """Classify the subject word at index ``j``: second/third/person/thing/self."""
+    if j < 0:
+        return None
+    w = text.words[j]
+    if w in SECOND:
+        return "second"
+    if w in SELF:
+        return "self"
+    if w in THING_SUBJECTS:
+        return "thing"
+    if w in THIRD:
+        return "third"
+    if w in PERSON_NOUNS or w in NOUNS:
+        return "person"
+    if _is_name(text, j):
+        return "person"
+    return "other"
+
+
+def run(text: Normalized, context: CheckContext) -> list[Finding]:
+    if not (text.wordset & _TRIGGERS):
+        return []
+    words = text.words
+    n = len(words)
+    out: list[Finding] = []
+    taken: set[int] = set()
+
+    def add(first: int, last: int, score: float, rule: str) -> None:
+        if any(k in taken for k in range(first, last + 1)):
+            return
+        taken.update(range(first, last + 1))
+        s, e = text.word_span(first, last)
+        out.append(finding(text, "personal_attack", rule, s, e, score))
+
+    for i, w in enumerate(words):
+        if w in _DISMISSIVE_FIRST:
+            for phrase in DISMISSIVE:
+                k = len(phrase)
+                if phrase[0] == w and tuple(words[i:i + k]) == phrase:
+                    add(i, i + k - 1, _DISMISSIVE_SCORE.get(phrase, 0.7), "personal_attack.dismissive")
+                    break
+        is_noun = w in NOUNS
+        if not is_noun and w not in ADJECTIVES:
+            continue
+        # Walk back over intensifiers/articles to the word that governs the insult.
+        j = i - 1
+        while j >= 0 and i - j <= 4 and words[j] in INTENSIFIERS:
+            j -= 1
+        if j < 0:
+            continue
+        head = words[j]
+        # "you idiot", "you stupid moron", "@name you clown".
+        if head in SECOND and head not in ("yourself",):
+            if is_noun or (i + 1 < n and j == i - 1 and words[i + 1] not in COPULAS):
+                add(j, i, 0.8, "personal_attack.direct")
+                continue
+        # "what an idiot", "such a loser".
+        if head in ("what", "such") and is_noun and w not in _WEAK_NOUNS:
+            add(j, i, 0.6, "personal_attack.exclamation")
+            continue
+        # Predicate: SUBJECT COPULA [intensifiers] INSULT.
+        if head in COPULAS or head.endswith(("'s", "'re")):
+            if head.endswith(("'s", "'re")) and head not in COPULAS:
+                subject = _subject_kind_word(head.split("'")[0])
+                k = j
+            else:
+                k = j - 1
+                # "sound like", "look like": step back once more.
+                if head == "like" and k >= 0 and words[k] in COPULAS:
+                    k -= 1
+                while k >= 0 and words[k] in ("so", "really", "just", "all", "both", "always", "truly", "clearly", "obviously", "not"):
+                    k -= 1
+                subject = _subject_kind(text, k)
+            if subject in (None, "self", "thing"):
+                continue
+            if "not" in words[max(0, j - 2):i] or "n't" in head:
+                continue
+            if subject == "other" and not is_noun:
+                continue
+            if is_noun and w in _WEAK_NOUNS and subject not in ("second",):
+                continue
+            score = {"second": 0.8, "third": 0.6, "person": 0.6, "other": 0.5}[subject]
+            first = max(0, k) if k >= 0 else j
+            add(first, i, score, "personal_attack.predicate")
+    return out
+
+
+def _subject_kind_word(w: str) -> str | None:
+    if w in ("you", "u", "ya", "ye", "yall", "y'all"):
+        return "second"
+    if w in ("he", "she", "they", "who"):
+        return "third"
+    if w in ("i", "we"):
+        return "self"
+    if w in ("it", "that", "this", "what", "there", "here", "which"):
+        return "thing"
+    return "person" if w in PERSON_NOUNS else "other"

@@ -1,0 +1,87 @@
+"""Profanity and vulgarity from better-profanity's own word list.
+
+The list is read from the installed package (``better_profanity/
+profanity_wordlist.txt``) so it tracks the pinned release, and split with the
+hand classification in ``profanity_words``: sexual/anatomical slang ->
+``vulgarity``, swearing and slur-words -> ``profanity``.
+
+Compared with ``better_profanity.profanity.contains_profanity`` the verdict
+is the same for list words and their leetspeak variants, with these
+deliberate differences:
+
+* entries in ``profanity_words.EXCLUDED`` (news vocabulary such as "kill",
+  "murder", "nazi"; medical terms; plain English such as "organ", "pawn",
+  "god", "suck"; insults such as "stupid"/"moron" that the personal-attack
+  rule judges in context) do not count as profanity;
+* more obfuscation is recognised: look-alike Unicode letters, accents,
+  zero-width characters, masking (``f**k``), stretched letters
+  (``fuuuck``), words spelled out with separators, and words inside quotes or
+  followed by ``'s``;
+* adjacent words are not glued together, so "hero in", "sea man" or
+  "as s" do not match (better-profanity joins up to six following words);
+* a token without any letter never matches (``455`` is not "ass");
+* "Dick"/"Fanny" written as part of a capitalised name ("Dick Cheney") is
+  not flagged.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from ..normalize import Normalized
+from ..values import CheckContext, Finding
+from ..wordmatch import WordMatcher
+from . import finding
+from .profanity_words import EXCLUDED, MILD, VULGARITY
+
+_NAME_LIKE = frozenset({"dick", "fanny"})
+
+
+def package_wordlist() -> tuple[str, ...]:
+    """better-profanity's word list as shipped in the installed package."""
+    raw = resources.files("better_profanity").joinpath("profanity_wordlist.txt").read_text("utf-8")
+    return tuple(line.strip().lower() for line in raw.splitlines() if line.strip())
+
+
+def classify(word: str) -> tuple[str, float] | None:
+    """(category, score) for a list word, or None if deliberately excluded."""
+    if word in EXCLUDED:
+        return None
+    if word in VULGARITY:
+        return "vulgarity", 0.8
+    if word in MILD:
+        return "profanity", 0.4
+    return "profanity", 0.8
+
+
+@lru_cache(maxsize=1)
+def matcher() -> WordMatcher:
+    entries = {}
+    for word in package_wordlist():
+        verdict = classify(word)
+        if verdict is not None:
+            entries[word] = verdict
+    return WordMatcher(entries)
+
+
+def _is_name(text: Normalized, start: int, end: int) -> bool:
+    """Capitalised word next to another capitalised word: a personal name."""
+    original = text.original
+    s, e = text.span(start, end)
+    if not original[s:e].istitle():
+        return False
+    before = original[max(0, s - 30):s].split()
+    after = original[e:e + 30].split()
+    neighbours = [before[-1] if before else "", after[0] if after else ""]
+    return any(w[:1].isupper() and w[1:2].islower() for w in neighbours)
+
+
+def run(text: Normalized, context: CheckContext) -> list[Finding]:
+    out = []
+    for m in matcher().find(text):
+        category, score = m.payload
+        if m.key in _NAME_LIKE and _is_name(text, m.start, m.end):
+            continue
+        out.append(finding(text, category, "profanity.wordlist", m.start, m.end, score))
+    return out

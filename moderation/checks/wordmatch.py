@@ -1,0 +1,252 @@
+"""Obfuscation-aware whole-word matching against a word list.
+
+A ``WordMatcher`` is compiled once from ``{entry: payload}`` and finds list
+entries in a ``Normalized`` text.  Matching is always on WHOLE tokens, never
+substrings, which is why "Scunthorpe", "assassin", "cockpit" or "Essex" do
+not fire.
+
+Obfuscations handled (all bounded, linear in the text length):
+
+* leetspeak: ``0 1 3 4 5 7 $ ! | +`` map to letters, ``@`` may be ``a`` or
+  ``o``; ``i``/``l`` and ``u``/``v`` are treated as one letter each (they
+  substitute for each other in better-profanity's own variant table);
+* masking: ``*``, ``#`` and ``%`` stand for any one letter (``f**k``,
+  ``sh*t``), accepted only when at least two real characters remain and at
+  most half of the token is masked, so ``****`` or ``a**`` alone do not match;
+* stretched letters: a run of three or more identical characters may stand
+  for any number of them (``fuuuuck``, ``shiiiit``).  Doubled letters are
+  left alone so that "good" never becomes "god";
+* separators inside a word: single characters separated by up to three
+  spaces/dots/dashes/underscores (``f u c k``, ``f.u.c.k``, ``s-h-i-t``);
+* a token with no letter at all never matches (``455`` is a number, not
+  "ass").
+
+The common case -- plain words -- is a C-level set intersection on a
+translated copy of the text; only tokens that contain leet symbols or
+stretched runs go through the (bounded) trie automaton.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Generic, Iterable, Iterator, Mapping, TypeVar
+
+from .normalize import IGNORABLE, Normalized, fold
+
+P = TypeVar("P")
+
+# Character classes merged by better-profanity's variant table (i~l, u~v)
+# and unambiguous leet digits.  Length-preserving so offsets survive.
+_PLAIN_CANON = str.maketrans({
+    "l": "i", "v": "u", "0": "o", "1": "i", "3": "e", "4": "a", "5": "s",
+    "7": "t",
+})
+_SYMBOL_CANON = str.maketrans({"$": "s", "!": "i", "|": "i", "+": "t"})
+_WILDCARDS = frozenset("*#%")
+_AMBIGUOUS = {"@": ("a", "o")}
+_ANY = "\x01"
+
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+# Anything that the plain path cannot see: leet symbols, ignorables inside a
+# word, or a stretched run.  Each alternative is constant-width.
+_NEEDS_SLOW = re.compile(r"[@$!|+*#%\x00]|([^\W_])\1\1")
+_TOKEN_CHARS = "_@$!|+*#%" + IGNORABLE
+# Rest of a leet token from a given position (single class: linear).
+_TOKEN_TAIL = re.compile(r"[\w@$!|+*#%\x00]*")
+_SPELLED = re.compile(
+    r"(?<![^\W_])(?:[^\W_]|[@$])(?:[ ._\-,~/\\:;'\"]{1,3}(?:[^\W_]|[@$])){2,30}(?![^\W_])"
+)
+_SEPARATORS = re.compile(r"[ ._\-,~/\\:;'\"]+")
+_EDGE_JUNK = "'\"!|+#%"
+_LETTER = re.compile(r"[^\W\d_]")
+
+# Upper bound on automaton work per token: list entries are short, so a
+# token longer than this (after collapsing stretched runs) cannot match.
+_MAX_TOKEN = 64
+
+
+def canonical(entry: str) -> str:
+    """Canonical key of a list entry: folded, separators and spaces removed."""
+    text = _SEPARATORS.sub("", fold(entry))
+    text = text.translate(_SYMBOL_CANON).translate(_PLAIN_CANON)
+    return text.replace("*", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Generic[P]):
+    start: int  # offsets into Normalized.norm
+    end: int
+    key: str
+    payload: P
+
+
+class WordMatcher(Generic[P]):
+    """Compiled whole-token matcher; see module docstring."""
+
+    def __init__(self, entries: Mapping[str, P] | Iterable[tuple[str, P]]):
+        items = entries.items() if isinstance(entries, Mapping) else entries
+        self._payload: dict[str, P] = {}
+        for entry, payload in items:
+            key = canonical(entry)
+            if key and _LETTER.search(key) and key not in self._payload:
+                self._payload[key] = payload
+        self._keys = frozenset(self._payload)
+        # Multi-word entries are also matched across word boundaries:
+        # one regex per first word, run only when that word occurs.
+        phrases: dict[str, list[tuple[list[str], P]]] = {}
+        for entry, payload in (entries.items() if isinstance(entries, Mapping) else entries):
+            parts = [canonical(p) for p in fold(entry).split()]
+            parts = [p for p in parts if p]
+            if len(parts) > 1:
+                phrases.setdefault(parts[0], []).append((parts[1:], payload))
+        self._phrases: dict[str, tuple[re.Pattern, dict[str, P]]] = {}
+        for first, rests in phrases.items():
+            alternatives = {r"[\W_]{1,3}".join(map(re.escape, rest)): payload for rest, payload in rests}
+            lookup = {"".join(rest): (first + "".join(rest), payload) for rest, payload in rests}
+            pattern = re.compile(
+                r"(?<![^\W_])" + re.escape(first) + r"[\W_]{1,3}(" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?![^\W_])"
+            )
+            self._phrases[first] = (pattern, lookup)
+        # Trie for the automaton: list of child dicts, terminal keys.
+        self._children: list[dict[str, int]] = [{}]
+        self._terminal: list[str | None] = [None]
+        for key in self._keys:
+            node = 0
+            for ch in key:
+                nxt = self._children[node].get(ch)
+                if nxt is None:
+                    nxt = len(self._children)
+                    self._children[node][ch] = nxt
+                    self._children.append({})
+                    self._terminal.append(None)
+                node = nxt
+            self._terminal[node] = key
+        self._max_len = max((len(k) for k in self._keys), default=0)
+        self._boundary_cache: dict[str, re.Pattern] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._keys or self._phrases)
+
+    # -- public -----------------------------------------------------------
+    def find(self, text: Normalized) -> list[Match[P]]:
+        if not self._keys and not self._phrases:
+            return []
+        found: dict[tuple[int, int], Match[P]] = {}
+        norm = text.norm
+        canon = norm.translate(_PLAIN_CANON)  # same length as norm
+        for key in self._keys.intersection(_PLAIN_WORD.findall(canon)):
+            for m in self._boundary(key).finditer(canon):
+                if _LETTER.search(norm, m.start(), m.end()):
+                    found[m.span()] = Match(m.start(), m.end(), key, self._payload[key])
+        if self._phrases:
+            for first in self._phrases.keys() & set(_PLAIN_WORD.findall(canon)):
+                pattern, lookup = self._phrases[first]
+                for m in pattern.finditer(canon):
+                    rest = _SEPARATORS.sub("", re.sub(r"[\W_]+", "", m.group(1)))
+                    key, payload = lookup.get(rest, (first + rest, None))
+                    if payload is not None:
+                        found[m.span()] = Match(m.start(), m.end(), key, payload)
+        # Tokens around each slow trigger.  Scanning never goes left of the
+        # previous token, so the total work stays linear.
+        last_end = 0
+        for m in _NEEDS_SLOW.finditer(norm):
+            pos = m.start()
+            if pos < last_end:
+                continue
+            start = pos
+            while start > last_end and (norm[start - 1].isalnum() or norm[start - 1] in _TOKEN_CHARS):
+                start -= 1
+            end = _TOKEN_TAIL.match(norm, pos).end()
+            last_end = max(end, pos + 1)
+            self._check_token(norm, start, end, found)
+        for m in _SPELLED.finditer(norm):
+            joined = _SEPARATORS.sub("", m.group())
+            key = self._match_token(joined)
+            if key is not None:
+                found.setdefault(m.span(), Match(m.start(), m.end(), key, self._payload[key]))
+        return sorted(found.values(), key=lambda x: (x.start, x.end))
+
+    def match_word(self, word: str) -> P | None:
+        """Payload for a single (folded) word, or None."""
+        key = self._match_token(word)
+        return None if key is None else self._payload[key]
+
+    # -- internals --------------------------------------------------------
+    def _boundary(self, key: str) -> re.Pattern:
+        pat = self._boundary_cache.get(key)
+        if pat is None:
+            pat = re.compile(r"(?<![^\W_])" + re.escape(key) + r"(?![^\W_])")
+            self._boundary_cache[key] = pat
+        return pat
+
+    def _check_token(self, norm: str, start: int, end: int, found: dict) -> None:
+        while start < end and norm[start] in _EDGE_JUNK:
+            start += 1
+        while end > start and norm[end - 1] in _EDGE_JUNK:
+            end -= 1
+        if end - start < 2 or (start, end) in found:
+            return
+        key = self._match_token(norm[start:end])
+        if key is not None:
+            found[(start, end)] = Match(start, end, key, self._payload[key])
+
+    def _match_token(self, token: str) -> str | None:
+        token = token.replace(IGNORABLE, "").replace("_", "")
+        if not _LETTER.search(token):
+            return None
+        token = token.translate(_SYMBOL_CANON).translate(_PLAIN_CANON)
+        if token in self._keys:
+            return token
+        if not _NEEDS_SLOW.search(token):
+            return None
+        masked = sum(token.count(c) for c in _WILDCARDS)
+        if masked and (masked * 2 > len(token) or len(token) - masked < 2):
+            return None
+        return self._automaton(token)
+
+    def _automaton(self, token: str) -> str | None:
+        children = self._children
+        states = {0}
+        i, n = 0, len(token)
+        steps = 0
+        while i < n:
+            ch = token[i]
+            run = 1
+            while i + run < n and token[i + run] == ch:
+                run += 1
+            i += run
+            if ch in _WILDCARDS:
+                options = None
+            else:
+                options = _AMBIGUOUS.get(ch, (ch,))
+            # A run of 3+ may stand for any count from 1 up to the run length.
+            repeats = run if run < 3 else min(run, self._max_len)
+            reached: set[int] = set()
+            frontier = states
+            for k in range(repeats):
+                nxt = set()
+                for s in frontier:
+                    kids = children[s]
+                    if options is None:
+                        nxt.update(kids.values())
+                    else:
+                        for o in options:
+                            c = kids.get(o)
+                            if c is not None:
+                                nxt.add(c)
+                frontier = nxt
+                if run >= 3:
+                    reached |= nxt
+                if not frontier:
+                    break
+            states = reached if run >= 3 else frontier
+            steps += 1
+            if not states or steps > _MAX_TOKEN:
+                return None
+        best = None
+        for s in states:
+            key = self._terminal[s]
+            if key is not None and (best is None or key < best):
+                best = key
+        return best

@@ -1,0 +1,54 @@
+"""Classify comments from a CSV file with the guideline checks (streaming)."""
+import csv
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from moderation.checks import CheckContext, check
+
+OUTPUT_COLUMNS = ["text", "categories", "score"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Read a CSV with a 'text' column (optional 'article_title', 'article_body') and write "
+        "text,categories,score (categories ';'-joined, empty when nothing is found)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--input", required=True, help="CSV file to read ('-' for stdin).")
+        parser.add_argument("--output", required=True, help="CSV file to write ('-' for stdout).")
+
+    def handle(self, *args, input: str, output: str, **options):
+        csv.field_size_limit(10_000_000)
+        source = sys.stdin if input == "-" else self._open(input, "r")
+        target = sys.stdout if output == "-" else self._open(output, "w")
+        try:
+            reader = csv.DictReader(source)
+            if not reader.fieldnames or "text" not in reader.fieldnames:
+                raise CommandError(f"{input}: the CSV needs a 'text' column")
+            writer = csv.writer(target)
+            writer.writerow(OUTPUT_COLUMNS)
+            count = 0
+            rows = tqdm(reader, unit="row", disable=not sys.stderr.isatty(), file=sys.stderr)
+            for row in rows:
+                context = CheckContext(
+                    article_title=row.get("article_title") or "",
+                    article_body=row.get("article_body") or "",
+                )
+                report = check(row["text"] or "", context)
+                writer.writerow([row["text"], ";".join(report.categories), f"{report.priority:.4f}"])
+                count += 1
+        finally:
+            if source is not sys.stdin:
+                source.close()
+            if target is not sys.stdout:
+                target.close()
+        self.stderr.write(f"Classified {count} row(s).")
+
+    def _open(self, path: str, mode: str):
+        try:
+            return open(path, mode, newline="", encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"cannot open {path}: {exc.strerror}") from exc
