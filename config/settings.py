@@ -130,6 +130,8 @@ COMMENT_DUPLICATE_WINDOW_HOURS = env.int("COMMENT_DUPLICATE_WINDOW_HOURS", defau
 # When true, a comment that hits a moderator's "banned" term is rejected at
 # once by the system (recorded as a system decision) instead of waiting.
 MODERATION_AUTO_REJECT_BANNED = env.bool("MODERATION_AUTO_REJECT_BANNED", default=False)
+# How long opening a pending comment in the review queue claims it for you.
+MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=5)
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from articles.models import Article
 from comments.models import Comment
 from moderation.claims import active_claim, claim_comment, release_claim
 from moderation.forms import DecisionForm
@@ -47,6 +48,21 @@ class FlaggedCategoryFilter(admin.SimpleListFilter):
         if value in CHECK_CATEGORIES:
             return queryset.filter(flags__contains=f"|{value}|")
         return queryset
+
+
+class QueueArticleFilter(admin.SimpleListFilter):
+    """Articles with comments waiting, newest first (titles only: no article bodies loaded)."""
+
+    title = "article"
+    parameter_name = "article"
+
+    def lookups(self, request, model_admin):
+        waiting = Article.objects.filter(pk__in=review_queue().values("article_id"))
+        return list(waiting.order_by("-published_at").values_list("pk", "title"))
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(article_id=value) if value and value.isdigit() else queryset
 
 
 class DecisionInline(admin.TabularInline):
@@ -287,7 +303,7 @@ class ReviewQueueAdmin(CommentPageAdmin):
 
     list_display = ["id", "priority_score", "flag_badges", "evidence", "author_name", "article", "submitted_at"]
     list_display_links = ["id"]
-    list_filter = [FlaggedCategoryFilter, ("article", admin.RelatedOnlyFieldListFilter), "submitted_at"]
+    list_filter = [FlaggedCategoryFilter, QueueArticleFilter, "submitted_at"]
     list_select_related = ["article", "claim__moderator"]
     search_fields = ["body", "author_name", "author_email"]
     ordering = QUEUE_ORDER
@@ -296,7 +312,7 @@ class ReviewQueueAdmin(CommentPageAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return review_queue(super().get_queryset(request))
+        return review_queue(super().get_queryset(request)).defer("article__body")
 
     def has_module_permission(self, request):
         return can_moderate(request.user)

@@ -19,7 +19,7 @@ from moderation.models import Claim
 
 
 def claim_minutes() -> int:
-    return getattr(settings, "MODERATION_CLAIM_MINUTES", 5)
+    return settings.MODERATION_CLAIM_MINUTES
 
 
 def claim_comment(

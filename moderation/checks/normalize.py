@@ -30,6 +30,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate, compress, count
+from operator import add, sub
 
 IGNORABLE = "\x00"
 
@@ -66,12 +68,24 @@ _CONFUSABLES = {
     "\u00a0": " ", "\u2007": " ", "\u202f": " ",
 }
 
+# Capitals that look different from their lower-case form (Greek Eta looks
+# like H, its lower case like n): mapped before casefolding.
+_UPPER_CONFUSABLES = {
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k",
+    "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o",
+    "Р": "p", "С": "c", "Т": "t", "У": "y", "Х": "x", "Ѕ": "s", "І": "i",
+    "Ј": "j",
+}
+
 # Ignorable even though NFKD would keep them: bidi controls, joiners, soft
 # hyphen, variation selectors, tag characters (general categories Cf/Mn/Me).
 _IGNORABLE_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 
 
 def _fold_char(ch: str) -> str:
+    if ch in _UPPER_CONFUSABLES:
+        return _UPPER_CONFUSABLES[ch]
     if ch in _CONFUSABLES:
         return _CONFUSABLES[ch]
     if unicodedata.category(ch) in _IGNORABLE_CATEGORIES:
@@ -114,11 +128,63 @@ def fold(text: str) -> str:
     return text.translate(_TABLE)
 
 
-# A "word" for phrase rules: letters/digits, apostrophes inside, and the
-# placeholder for ignorable characters.
-WORD_RE = re.compile(r"[^\W_]+(?:['\x00]+[^\W_]+)*")
+# A "word" for the rules: a run of letters/digits, apostrophes allowed
+# inside, ignorables allowed anywhere.  Words are found by translating every
+# other character to a space and calling ``str.split`` (both C loops), which
+# is several times faster than a Unicode regex scan.
+WORD_RE = re.compile(r"\S+")
+
+
+class _WordTable(dict):
+    """``str.translate`` table: letters/digits/apostrophe/ignorable kept,
+    everything else becomes a space (same length, so offsets survive)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = ch if (ch.isalnum() or ch == "'" or ch == IGNORABLE) else " "
+        self[code] = value
+        return value
+
+
+_WORD_TABLE = _WordTable()
+_ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_EDGE_QUOTES = re.compile(r"(?<= )'+|'+(?= )")
 # Three or more of the same letter: "stuuupid" -> "stupid" for word rules.
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")
+
+
+_STRETCH_START = re.compile(r"([^\W\d_])\1\1")
+
+
+def stretch_starts(norm: str) -> list[int]:
+    """Start offsets of runs of three or more identical letters.
+
+    For ASCII text the runs are found with big-integer arithmetic: XOR of the
+    text with itself shifted by one byte is zero exactly where a character
+    repeats its predecessor, so two zero bytes in a row mark a triple.  That
+    is a handful of C-level passes instead of a regex step per character.
+    """
+    if not norm.isascii():
+        out, last = [], -2
+        for m in _STRETCH_START.finditer(norm):
+            out.append(m.start())
+        return out
+    data = norm.encode("ascii")
+    n = len(data)
+    if n < 3:
+        return []
+    x = int.from_bytes(data, "big")
+    diff = (x ^ (x >> 8)).to_bytes(n, "big")
+    out: list[int] = []
+    pos = diff.find(b"\x00\x00", 1)
+    previous = -2
+    while pos != -1:
+        start = pos - 1
+        if data[start:start + 1].isalpha() and start != previous + 1:
+            out.append(start)
+        previous = start
+        pos = diff.find(b"\x00\x00", pos + 1)
+    return out
 
 
 class Normalized:
@@ -166,12 +232,44 @@ class Normalized:
         return s, e, self.original[s:e]
 
     @cached_property
+    def wordtext(self) -> str:
+        """``norm`` with every non-word character replaced by a space.
+
+        Apostrophes survive inside words ("you're") but not at their edges
+        ("'idiot'"); the replacement keeps the length unchanged.
+        """
+        text = self.norm.translate(_WORD_TABLE)
+        if "'" in text:
+            padded = (" " + text + " ").replace(" '", "  ").replace("' ", "  ")
+            if " '" in padded or "' " in padded:
+                padded = _EDGE_QUOTES.sub(lambda m: " " * len(m.group()), padded)
+            text = padded[1:-1]
+        return text
+
+    @cached_property
+    def _raw_words(self) -> list[str]:
+        return self.wordtext.split()
+
+    @cached_property
+    def stretch_starts(self) -> list[int]:
+        return stretch_starts(self.norm)
+
+    @property
+    def stretched(self) -> bool:
+        return bool(self.stretch_starts)
+
+    @cached_property
     def words(self) -> list[str]:
-        """Folded words (no leetspeak decoding; stretched runs collapsed)."""
-        words = WORD_RE.findall(self.norm)
-        if IGNORABLE in self.norm:
+        """Folded words (no leetspeak decoding; stretched runs collapsed).
+
+        Index-aligned with ``word_span``; a word made only of ignorable
+        characters becomes "" rather than disappearing.
+        """
+        words = self._raw_words
+        norm = self.norm
+        if IGNORABLE in norm:
             words = [w.replace(IGNORABLE, "") for w in words]
-        if _STRETCH.search(self.norm):
+        if self.stretched:
             words = [_STRETCH.sub(r"\1", w) if len(w) > 2 else w for w in words]
         return words
 
@@ -179,18 +277,47 @@ class Normalized:
     def wordset(self) -> frozenset[str]:
         return frozenset(self.words)
 
+    def indices(self, vocabulary: frozenset[str] | set[str]) -> list[int]:
+        """Sorted indices of words that are in ``vocabulary``."""
+        hits = self.wordset & vocabulary
+        if not hits:
+            return []
+        # compress/map keep the scan in C.
+        return list(compress(count(), map(hits.__contains__, self.words)))
+
     @cached_property
-    def spans(self) -> list[tuple[int, int]]:
-        """Spans in ``norm`` of ``words``, index-aligned."""
-        return [m.span() for m in WORD_RE.finditer(self.norm)]
+    def _bounds(self) -> tuple[list[int], list[int]]:
+        """(start, length) of every word in ``norm``, index-aligned.
+
+        ``wordtext`` only has single spaces as separators, so splitting on
+        " " and accumulating piece lengths gives every offset with C-level
+        iterators instead of one regex match object per word.
+        """
+        pieces = self.wordtext.split(" ")
+        lengths = list(map(len, pieces))
+        starts = map(sub, map(add, accumulate(lengths), count()), lengths)
+        return list(compress(starts, pieces)), list(compress(lengths, pieces))
 
     def word_span(self, first: int, last: int) -> tuple[int, int]:
         """Span in ``norm`` covering words ``first..last`` inclusive."""
-        spans = self.spans
-        return spans[first][0], spans[last][1]
+        starts, lengths = self._bounds
+        return starts[first], starts[last] + lengths[last]
 
     def gap(self, i: int) -> str:
         """Folded text between word ``i-1`` and word ``i`` (punctuation)."""
-        spans = self.spans
-        start = spans[i - 1][1] if i > 0 else 0
-        return self.norm[start:spans[i][0]] if i < len(spans) else self.norm[start:]
+        starts, lengths = self._bounds
+        start = starts[i - 1] + lengths[i - 1] if i > 0 else 0
+        end = starts[i] if i < len(starts) else len(self.norm)
+        return self.norm[start:end]
+
+    @cached_property
+    def canon(self) -> str:
+        """Words of ``norm`` for word-list matching: leet digits, i/l and u/v
+        merged, every other character a space (same length as ``norm``)."""
+        from .wordmatch import CANON_TABLE
+
+        return self.norm.translate(CANON_TABLE)
+
+    @cached_property
+    def canon_words(self) -> frozenset[str]:
+        return frozenset(self.canon.split())

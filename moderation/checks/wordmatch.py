@@ -18,8 +18,8 @@ Obfuscations handled (all bounded, linear in the text length):
   left alone so that "good" never becomes "god";
 * separators inside a word: single characters separated by up to three
   spaces/dots/dashes/underscores (``f u c k``, ``f.u.c.k``, ``s-h-i-t``);
-* a token with no letter at all never matches (``455`` is a number, not
-  "ass").
+* a token made only of digits never matches (``455`` is a number, not
+  "ass"), while symbol-only spellings such as ``@$$`` do.
 
 The common case -- plain words -- is a C-level set intersection on a
 translated copy of the text; only tokens that contain leet symbols or
@@ -38,26 +38,41 @@ P = TypeVar("P")
 
 # Character classes merged by better-profanity's variant table (i~l, u~v)
 # and unambiguous leet digits.  Length-preserving so offsets survive.
-_PLAIN_CANON = str.maketrans({
+_CANON_CHARS = {
     "l": "i", "v": "u", "0": "o", "1": "i", "3": "e", "4": "a", "5": "s",
     "7": "t",
-})
+}
+PLAIN_CANON = str.maketrans(_CANON_CHARS)
+
+
+class _CanonTable(dict):
+    """``str.translate`` table for ``Normalized.canon``: canonical letters,
+    every non-alphanumeric character (apostrophes too) a space."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = _CANON_CHARS.get(ch) or (ch if ch.isalnum() else " ")
+        self[code] = value
+        return value
+
+
+CANON_TABLE = _CanonTable()
 _SYMBOL_CANON = str.maketrans({"$": "s", "!": "i", "|": "i", "+": "t"})
 _WILDCARDS = frozenset("*#%")
 _AMBIGUOUS = {"@": ("a", "o")}
-_ANY = "\x01"
+_SLOW_CHARS = "@$!|+*#%" + IGNORABLE
 
-_PLAIN_WORD = re.compile(r"[^\W_]+")
 # Anything that the plain path cannot see: leet symbols, ignorables inside a
 # word, or a stretched run.  Each alternative is constant-width.
 _NEEDS_SLOW = re.compile(r"[@$!|+*#%\x00]|([^\W_])\1\1")
 _TOKEN_CHARS = "_@$!|+*#%" + IGNORABLE
 # Rest of a leet token from a given position (single class: linear).
 _TOKEN_TAIL = re.compile(r"[\w@$!|+*#%\x00]*")
-_SPELLED = re.compile(
-    r"(?<![^\W_])(?:[^\W_]|[@$])(?:[ ._\-,~/\\:;'\"]{1,3}(?:[^\W_]|[@$])){2,30}(?![^\W_])"
-)
+# Spelled-out words on " " + wordtext (separators are spaces there; the
+# literal leading space lets the regex engine jump from space to space).
+_SPELLED = re.compile(r" [^\s'](?:[ ']{1,3}[^\s']){2,30}(?![^\s'])")
 _SEPARATORS = re.compile(r"[ ._\-,~/\\:;'\"]+")
+_PIECE = re.compile(r"[^ ._\-,~/\\:;'\"]")
 _EDGE_JUNK = "'\"!|+#%"
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -66,10 +81,50 @@ _LETTER = re.compile(r"[^\W\d_]")
 _MAX_TOKEN = 64
 
 
+def slow_tokens(text: Normalized) -> list[tuple[int, int]]:
+    """Spans of tokens that need the automaton (shared by all matchers)."""
+    cached = text.__dict__.get("_slow_tokens")
+    if cached is not None:
+        return cached
+    norm = text.norm
+    out: list[tuple[int, int]] = []
+    triggers = list(text.stretch_starts)
+    for c in _SLOW_CHARS:
+        pos = norm.find(c)
+        while pos != -1:
+            triggers.append(pos)
+            pos = norm.find(c, pos + 1)
+    if triggers:
+        triggers.sort()
+        # Scanning never goes left of the previous token: linear overall.
+        last_end = 0
+        for pos in triggers:
+            if pos < last_end:
+                continue
+            start = pos
+            while start > last_end and (norm[start - 1].isalnum() or norm[start - 1] in _TOKEN_CHARS):
+                start -= 1
+            end = _TOKEN_TAIL.match(norm, pos).end()
+            last_end = max(end, pos + 1)
+            out.append((start, end))
+    text.__dict__["_slow_tokens"] = out
+    return out
+
+
+def spelled_runs(text: Normalized) -> list[tuple[int, int]]:
+    """Spans of single characters separated by up to three separators."""
+    cached = text.__dict__.get("_spelled")
+    if cached is not None:
+        return cached
+    out = [(m.start(), m.end() - 1) for m in _SPELLED.finditer(" " + text.wordtext)]
+    text.__dict__["_spelled"] = out
+    return out
+
+
 def canonical(entry: str) -> str:
     """Canonical key of a list entry: folded, separators and spaces removed."""
     text = _SEPARATORS.sub("", fold(entry))
-    text = text.translate(_SYMBOL_CANON).translate(_PLAIN_CANON)
+    text = text.translate(_SYMBOL_CANON).translate(PLAIN_CANON)
     return text.replace("*", "")
 
 
@@ -102,10 +157,11 @@ class WordMatcher(Generic[P]):
                 phrases.setdefault(parts[0], []).append((parts[1:], payload))
         self._phrases: dict[str, tuple[re.Pattern, dict[str, P]]] = {}
         for first, rests in phrases.items():
-            alternatives = {r"[\W_]{1,3}".join(map(re.escape, rest)): payload for rest, payload in rests}
+            alternatives = {r" {1,3}".join(map(re.escape, rest)): payload for rest, payload in rests}
             lookup = {"".join(rest): (first + "".join(rest), payload) for rest, payload in rests}
             pattern = re.compile(
-                r"(?<![^\W_])" + re.escape(first) + r"[\W_]{1,3}(" + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?![^\W_])"
+                re.escape(first) + r"(?<!\S" + re.escape(first) + r") {1,3}("
+                + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\S)"
             )
             self._phrases[first] = (pattern, lookup)
         # Trie for the automaton: list of child dicts, terminal keys.
@@ -134,37 +190,24 @@ class WordMatcher(Generic[P]):
             return []
         found: dict[tuple[int, int], Match[P]] = {}
         norm = text.norm
-        canon = norm.translate(_PLAIN_CANON)  # same length as norm
-        for key in self._keys.intersection(_PLAIN_WORD.findall(canon)):
+        canon = text.canon  # same length as norm
+        canon_words = text.canon_words
+        for key in self._keys & canon_words:
             for m in self._boundary(key).finditer(canon):
-                if _LETTER.search(norm, m.start(), m.end()):
+                if not norm[m.start():m.end()].isdigit():
                     found[m.span()] = Match(m.start(), m.end(), key, self._payload[key])
         if self._phrases:
-            for first in self._phrases.keys() & set(_PLAIN_WORD.findall(canon)):
+            for first in self._phrases.keys() & canon_words:
                 pattern, lookup = self._phrases[first]
                 for m in pattern.finditer(canon):
-                    rest = _SEPARATORS.sub("", re.sub(r"[\W_]+", "", m.group(1)))
+                    rest = m.group(1).replace(" ", "")
                     key, payload = lookup.get(rest, (first + rest, None))
                     if payload is not None:
                         found[m.span()] = Match(m.start(), m.end(), key, payload)
-        # Tokens around each slow trigger.  Scanning never goes left of the
-        # previous token, so the total work stays linear.
-        last_end = 0
-        for m in _NEEDS_SLOW.finditer(norm):
-            pos = m.start()
-            if pos < last_end:
-                continue
-            start = pos
-            while start > last_end and (norm[start - 1].isalnum() or norm[start - 1] in _TOKEN_CHARS):
-                start -= 1
-            end = _TOKEN_TAIL.match(norm, pos).end()
-            last_end = max(end, pos + 1)
+        for start, end in slow_tokens(text):
             self._check_token(norm, start, end, found)
-        for m in _SPELLED.finditer(norm):
-            joined = _SEPARATORS.sub("", m.group())
-            key = self._match_token(joined)
-            if key is not None:
-                found.setdefault(m.span(), Match(m.start(), m.end(), key, self._payload[key]))
+        for start, end in spelled_runs(text):
+            self._check_spelled(norm[start:end], start, found)
         return sorted(found.values(), key=lambda x: (x.start, x.end))
 
     def match_word(self, word: str) -> P | None:
@@ -176,9 +219,24 @@ class WordMatcher(Generic[P]):
     def _boundary(self, key: str) -> re.Pattern:
         pat = self._boundary_cache.get(key)
         if pat is None:
-            pat = re.compile(r"(?<![^\W_])" + re.escape(key) + r"(?![^\W_])")
+            pat = re.compile(re.escape(key) + r"(?!\S)(?<!\S" + re.escape(key) + ")")
             self._boundary_cache[key] = pat
         return pat
+
+    def _check_spelled(self, run: str, offset: int, found: dict) -> None:
+        """A spelled-out run, e.g. "a f.a.g" or "f u c k": try the whole run,
+        then each whitespace-free segment, then the run minus one stray
+        piece at either end (an article or a pronoun)."""
+        pieces = [(m.start(), m.end()) for m in _PIECE.finditer(run)]
+        candidates = [(0, len(pieces))]
+        if len(pieces) > 3:
+            candidates += [(1, len(pieces)), (0, len(pieces) - 1)]
+        for first, last in candidates:
+            s, e = pieces[first][0], pieces[last - 1][1]
+            key = self._match_token(_SEPARATORS.sub("", run[s:e]))
+            if key is not None:
+                found.setdefault((offset + s, offset + e), Match(offset + s, offset + e, key, self._payload[key]))
+                return
 
     def _check_token(self, norm: str, start: int, end: int, found: dict) -> None:
         while start < end and norm[start] in _EDGE_JUNK:
@@ -193,9 +251,9 @@ class WordMatcher(Generic[P]):
 
     def _match_token(self, token: str) -> str | None:
         token = token.replace(IGNORABLE, "").replace("_", "")
-        if not _LETTER.search(token):
+        if not token or token.isdigit():
             return None
-        token = token.translate(_SYMBOL_CANON).translate(_PLAIN_CANON)
+        token = token.translate(_SYMBOL_CANON).translate(PLAIN_CANON)
         if token in self._keys:
             return token
         if not _NEEDS_SLOW.search(token):

@@ -1,10 +1,17 @@
+from datetime import timedelta
+
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
+from articles.tests.factories import ArticleFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
-from moderation.models import ModerationDecision
+from moderation.claims import claim_comment
+from moderation.models import Claim, ModerationDecision
+from moderation.services import comment_approve, comment_reject
 from moderation.tests.factories import ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,8 +97,6 @@ def test_admin_change_form_post_cannot_edit_content(client):
 
 
 def test_comment_page_shows_decision_history(client):
-    from moderation.services import comment_approve, comment_reject
-
     moderator = ModeratorFactory(username="dana")
     comment = CommentFactory()
     comment_approve(comment=comment, moderator=moderator)
@@ -123,3 +128,378 @@ def test_flag_badges_escape_and_list_filter_by_category(client):
     assert "flagged one" in html and "clean one" not in html
     assert 'class="flag flag-threat"' in html
     assert str(flagged.pk) in html
+
+
+# --- Review queue --------------------------------------------------------------------------
+
+QUEUE = reverse("admin:moderation_reviewqueueitem_changelist")
+
+
+def queue_change(comment):
+    return reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk])
+
+
+def queue_decide(comment):
+    return reverse("admin:moderation_reviewqueueitem_decide", args=[comment.pk])
+
+
+def comment_decide(comment):
+    return reverse("admin:comments_comment_decide", args=[comment.pk])
+
+
+def listed(response):
+    return [c.pk for c in response.context["cl"].result_list]
+
+
+def flagged(body, word, category, **kwargs):
+    start = body.index(word)
+    finding = {"category": category, "rule": "test", "start": start, "end": start + len(word),
+               "evidence": word, "score": 0.8}
+    return CommentFactory(body=body, flags=f"|{category}|", findings={"findings": [finding]}, **kwargs)
+
+
+@pytest.fixture
+def moderator(client):
+    user = ModeratorFactory(username="alice")
+    client.force_login(user)
+    return user
+
+
+def test_queue_lists_only_pending_highest_priority_then_oldest(client, moderator):
+    now = timezone.now()
+    low = CommentFactory(priority=0.1, submitted_at=now - timedelta(hours=2))
+    high_new = CommentFactory(priority=0.9, submitted_at=now)
+    high_old = CommentFactory(priority=0.9, submitted_at=now - timedelta(hours=1))
+    CommentFactory(priority=1.0, status=Comment.Status.APPROVED)
+    CommentFactory(priority=1.0, status=Comment.Status.REJECTED)
+
+    response = client.get(QUEUE)
+
+    assert response.status_code == 200
+    assert listed(response) == [high_old.pk, high_new.pk, low.pk]
+
+
+def test_queue_filters_by_category_flagged_article_and_date(client, moderator):
+    article = ArticleFactory()
+    threat = flagged("I will hurt you", "hurt", "threat", article=article)
+    promo = flagged("buy pills here", "pills", "promotion")
+    clean = CommentFactory(article=article, submitted_at=timezone.now() - timedelta(days=30))
+
+    assert listed(client.get(QUEUE, {"flag": "threat"})) == [threat.pk]
+    assert set(listed(client.get(QUEUE, {"flag": "__any__"}))) == {threat.pk, promo.pk}
+    assert listed(client.get(QUEUE, {"flag": "__none__"})) == [clean.pk]
+    assert set(listed(client.get(QUEUE, {"article": article.pk}))) == {threat.pk, clean.pk}
+    changelist = client.get(QUEUE).context["cl"]
+    date_filter = next(spec for spec in changelist.filter_specs if spec.title == "submitted at")
+    past_7_days = next(c["query_string"] for c in date_filter.choices(changelist) if c["display"] == "Past 7 days")
+    assert set(listed(client.get(QUEUE + past_7_days))) == {threat.pk, promo.pk}
+
+
+def test_queue_searches_text_author_name_and_email(client, moderator):
+    by_text = CommentFactory(body="The tram timetable is wrong")
+    by_name = CommentFactory(author_name="Zelda Quist")
+    by_email = CommentFactory(author_email="nobody@tramfans.example")
+
+    assert listed(client.get(QUEUE, {"q": "timetable"})) == [by_text.pk]
+    assert listed(client.get(QUEUE, {"q": "zelda"})) == [by_name.pk]
+    assert listed(client.get(QUEUE, {"q": "tramfans"})) == [by_email.pk]
+
+
+def test_queue_rows_show_badges_and_escaped_highlighted_body(client, moderator):
+    flagged("<script>alert(1)</script> you idiot", "idiot", "personal_attack")
+
+    html = client.get(QUEUE).content.decode()
+
+    assert '<span class="flag flag-personal_attack">Personal attacks</span>' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; you " in html
+    assert '<mark class="evidence" data-categories="personal_attack" title="personal_attack">idiot</mark>' in html
+    assert "<script>alert(1)" not in html
+
+
+def test_queue_and_comment_pages_load_the_keyboard_script(client, moderator):
+    comment = CommentFactory()
+
+    for url in (QUEUE, queue_change(comment), reverse("admin:comments_comment_change", args=[comment.pk])):
+        assert "moderation/review.js" in client.get(url).content.decode()
+
+
+def test_queue_runs_a_constant_number_of_queries(client, moderator, django_assert_max_num_queries):
+    other = ModeratorFactory()
+
+    def make(count):
+        for n in range(count):
+            comment = flagged(f"comment {n} is spam", "spam", "promotion", article=ArticleFactory())
+            claim_comment(comment, other if n % 2 else moderator)
+
+    def queries():
+        with django_assert_max_num_queries(10) as captured:
+            response = client.get(QUEUE, {"flag": "__any__"})
+        assert response.status_code == 200
+        return captured.captured_queries, len(listed(response))
+
+    make(3)
+    few, shown = queries()
+    make(27)
+    many, shown_many = queries()
+
+    assert (shown, shown_many) == (3, 30)
+    assert len(few) == len(many)
+    assert sum("COUNT(" in q["sql"].upper() for q in many) == 1  # no extra full-table count
+
+
+def test_change_page_shows_decision_buttons_with_the_status_shown(client, moderator):
+    comment = CommentFactory()
+
+    html = client.get(queue_change(comment)).content.decode()
+
+    assert f'action="{queue_decide(comment)}"' in html
+    assert 'name="expected_status" value="pending"' in html
+    assert 'value="approve"' in html and 'value="reject"' in html
+    assert 'value="other"' in html  # the reason picker offers every guideline
+
+
+def test_approve_button_decides_and_moves_to_the_next_in_queue(client, moderator):
+    first = CommentFactory(priority=0.9)
+    second = CommentFactory(priority=0.5)
+
+    response = client.post(queue_decide(first), {"decision": "approve", "expected_status": "pending"})
+
+    assert response.status_code == 302 and response.url == queue_change(second)
+    first.refresh_from_db()
+    decision = ModerationDecision.objects.get(comment=first)
+    assert (first.status, decision.verdict, decision.moderator, decision.reasons) == (
+        "approved", "approved", moderator, []
+    )
+
+
+def test_reject_button_records_reasons_and_note(client, moderator):
+    comment = CommentFactory()
+
+    response = client.post(
+        queue_decide(comment),
+        {"decision": "reject", "expected_status": "pending", "reasons": ["threat", "other"],
+         "note": "doxxing the mayor"},
+    )
+
+    assert response.status_code == 302 and response.url == QUEUE  # nothing else pending
+    comment.refresh_from_db()
+    decision = ModerationDecision.objects.get(comment=comment)
+    assert (comment.status, decision.verdict, decision.reasons, decision.note) == (
+        "rejected", "rejected", ["other", "threat"], "doxxing the mayor"
+    )
+
+
+def test_button_on_the_comment_list_page_returns_to_that_comment(client, moderator):
+    comment = CommentFactory(status=Comment.Status.APPROVED)
+
+    response = client.post(
+        comment_decide(comment), {"decision": "reject", "expected_status": "approved", "reasons": ["abuse"]}
+    )
+
+    assert response.url == reverse("admin:comments_comment_change", args=[comment.pk])
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.REJECTED
+
+
+def test_stale_page_gets_already_decided_by_and_no_second_decision(client, moderator):
+    comment = CommentFactory()
+    page = client.get(queue_change(comment)).content.decode()
+    assert 'name="expected_status" value="pending"' in page
+    comment_approve(comment=Comment.objects.get(pk=comment.pk), moderator=ModeratorFactory(username="bob"))
+
+    response = client.post(
+        queue_decide(comment), {"decision": "reject", "expected_status": "pending", "reasons": ["abuse"]},
+        follow=True,
+    )
+
+    assert f"Comment {comment.pk} was already approved by bob." in response.content.decode()
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert ModerationDecision.objects.filter(comment=comment).count() == 1
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+
+
+@pytest.mark.parametrize(
+    "data, error",
+    [
+        ({"reasons": ["other"], "note": "  "}, "Explain the reason when rejecting as &#x27;other&#x27;."),
+        ({"note": "bad"}, "Choose at least one guideline the comment breaks."),
+        ({"reasons": ["nonsense"]}, "Select a valid choice."),
+    ],
+)
+def test_invalid_rejection_shows_form_errors_and_writes_nothing(client, moderator, data, error):
+    comment = CommentFactory(body="<b>as written</b>")
+
+    response = client.post(queue_decide(comment), {"decision": "reject", "expected_status": "pending", **data})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert error in html
+    assert "&lt;b&gt;as written&lt;/b&gt;" in html and '<details class="reject-picker" id="reject" open>' in html
+    assert not ModerationDecision.objects.exists()
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
+
+
+def test_decide_view_accepts_only_post(client, moderator):
+    comment = CommentFactory()
+
+    assert client.get(queue_decide(comment)).status_code == 405
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
+
+
+def run_queue_action(client, action, comments):
+    return client.post(QUEUE, {"action": action, "_selected_action": [c.pk for c in comments]}, follow=True)
+
+
+def test_bulk_approve_unflagged_skips_flagged_ones(client, moderator):
+    clean = CommentFactory()
+    risky = flagged("you idiot", "idiot", "personal_attack")
+
+    response = run_queue_action(client, "approve_unflagged_selected", [clean, risky])
+
+    assert Comment.objects.get(pk=clean.pk).status == Comment.Status.APPROVED
+    assert Comment.objects.get(pk=risky.pk).status == Comment.Status.PENDING
+    assert list(ModerationDecision.objects.values_list("comment_id", flat=True)) == [clean.pk]
+    assert "1 flagged comment(s) left for review." in response.content.decode()
+
+
+def test_bulk_reject_as_category_from_the_queue(client, moderator):
+    comments = CommentFactory.create_batch(2)
+
+    run_queue_action(client, "reject_as_promotion", comments)
+
+    assert sorted(ModerationDecision.objects.values_list("verdict", "reasons")) == [
+        ("rejected", ["promotion"]), ("rejected", ["promotion"])
+    ]
+
+
+def test_bulk_action_never_overrides_a_decision_made_meanwhile(client, moderator):
+    fresh, taken = CommentFactory(), CommentFactory()
+    comment_reject(comment=taken, moderator=ModeratorFactory(), reasons=["abuse"])
+
+    response = run_queue_action(client, "approve_selected", [fresh, taken])
+
+    assert Comment.objects.get(pk=taken.pk).status == Comment.Status.REJECTED
+    assert Comment.objects.get(pk=fresh.pk).status == Comment.Status.APPROVED
+    assert "1 comment(s) skipped" in response.content.decode()
+
+
+def test_opening_a_pending_comment_claims_it_and_others_see_who(client, moderator, settings):
+    settings.MODERATION_CLAIM_MINUTES = 3
+    comment = CommentFactory()
+
+    own_page = client.get(queue_change(comment)).content.decode()
+    claim = Claim.objects.get(comment=comment)
+    assert claim.moderator == moderator
+    assert timedelta(minutes=2) < claim.expires_at - timezone.now() <= timedelta(minutes=3)
+    assert "You are reviewing this comment" in own_page
+
+    client.force_login(ModeratorFactory(username="bob"))
+    queue_html = client.get(QUEUE).content.decode()
+    page_html = client.get(queue_change(comment)).content.decode()
+
+    assert '<span class="claim">being reviewed by alice</span>' in queue_html
+    assert "Being reviewed by <strong>alice</strong>" in page_html
+    assert Claim.objects.get(comment=comment).moderator == moderator  # bob's visit did not take over
+
+
+def test_expired_claim_is_ignored_and_taken_over_on_open(client, moderator):
+    comment = CommentFactory()
+    claim_comment(comment, ModeratorFactory(username="bob"), now=timezone.now() - timedelta(minutes=10))
+
+    queue_html = client.get(QUEUE).content.decode()
+    client.get(queue_change(comment))
+
+    assert "being reviewed by bob" not in queue_html
+    assert Claim.objects.get(comment=comment).moderator == moderator
+
+
+def test_claim_never_blocks_a_decision(client, moderator):
+    comment = CommentFactory()
+    claim_comment(comment, ModeratorFactory(username="bob"))
+
+    client.post(queue_decide(comment), {"decision": "approve", "expected_status": "pending"})
+
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+
+
+def test_deciding_releases_the_deciders_claim(client, moderator):
+    comment = CommentFactory()
+    client.get(queue_change(comment))
+
+    client.post(queue_decide(comment), {"decision": "approve", "expected_status": "pending"})
+
+    assert not Claim.objects.filter(comment=comment).exists()
+
+
+def test_queue_page_of_a_decided_comment_leads_to_the_comment_page(client, moderator):
+    comment = CommentFactory(status=Comment.Status.APPROVED)
+
+    response = client.get(queue_change(comment))
+
+    assert response.url == reverse("admin:comments_comment_change", args=[comment.pk])
+    assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize("make_user", [
+    lambda: UserFactory(is_staff=True),
+    lambda: _staff_with_comment_view(),
+])
+def test_non_moderators_get_403_on_queue_urls_and_nothing_is_written(client, make_user):
+    client.force_login(make_user())
+    comment = CommentFactory()
+
+    responses = [
+        client.get(QUEUE),
+        client.get(queue_change(comment)),
+        client.post(queue_decide(comment), {"decision": "approve", "expected_status": "pending"}),
+        client.post(comment_decide(comment), {"decision": "approve", "expected_status": "pending"}),
+        client.post(QUEUE, {"action": "approve_selected", "_selected_action": [comment.pk]}),
+    ]
+
+    assert [r.status_code for r in responses] == [403] * 5
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
+    assert not Claim.objects.exists()
+
+
+def _staff_with_comment_view():
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    return staff
+
+
+def test_logged_in_non_staff_is_sent_to_the_admin_login(client):
+    client.force_login(UserFactory())
+    comment = CommentFactory()
+
+    response = client.post(queue_decide(comment), {"decision": "approve", "expected_status": "pending"})
+
+    assert response.status_code == 302 and reverse("admin:login") in response.url
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
+
+
+def test_queue_is_listed_on_the_admin_index_for_moderators_only(client, moderator):
+    assert QUEUE in client.get(reverse("admin:index")).content.decode()
+    client.force_login(_staff_with_comment_view())
+    assert QUEUE not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_moderator_cannot_delete_from_the_queue(client, moderator):
+    comment = CommentFactory()
+
+    response = client.post(reverse("admin:moderation_reviewqueueitem_delete", args=[comment.pk]), {"post": "yes"})
+
+    assert response.status_code == 403
+    assert "delete_selected" not in client.get(QUEUE).content.decode()
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_superuser_may_delete_and_the_deletion_is_logged(client):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    comment = CommentFactory()
+    client.get(queue_change(comment))  # claims it: the claim goes with the comment
+
+    client.post(reverse("admin:moderation_reviewqueueitem_delete", args=[comment.pk]), {"post": "yes"})
+
+    assert not Comment.objects.filter(pk=comment.pk).exists()
+    entry = LogEntry.objects.get(object_id=str(comment.pk))
+    assert (entry.action_flag, entry.user) == (DELETION, admin_user)

@@ -1,4 +1,5 @@
 import csv
+import json
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -69,3 +70,32 @@ def test_classify_comments_needs_a_text_column(tmp_path):
 def test_classify_comments_reports_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="cannot open"):
         call_command("classify_comments", "--input", str(tmp_path / "nope.csv"), "--output", "-")
+
+
+def test_evaluate_checks_prints_rates_per_label_and_source(tmp_path, capsys):
+    source = tmp_path / "labelled.csv"
+    write_csv(
+        source,
+        ["text", "label", "source"],
+        [
+            ["You are an idiot", "insult", "mine"],
+            ["Thanks for the clear report on the budget.", "clean", "mine"],
+            ["Thanks, I learned something about the budget today.", "clean", "mine"],
+        ],
+    )
+
+    call_command("evaluate_checks", str(source), "--json")
+
+
+    result = json.loads(capsys.readouterr().out)
+    assert result["by_label"]["insult"]["right_rate"] == 1.0
+    assert result["by_label"]["clean"]["flag_rate"] == 0.0
+    assert result["by_label"]["clean"]["rows"] == 2
+    assert result["by_source"]["mine/insult"]["rows"] == 1
+
+
+def test_evaluate_checks_needs_text_and_label_columns(tmp_path):
+    source = tmp_path / "labelled.csv"
+    write_csv(source, ["text"], [["hello"]])
+    with pytest.raises(CommandError, match="'label'"):
+        call_command("evaluate_checks", str(source))

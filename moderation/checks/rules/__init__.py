@@ -14,3 +14,19 @@ from ..values import Finding
 def finding(text: Normalized, category: str, rule: str, start: int, end: int, score: float) -> Finding:
     s, e, evidence = text.evidence(start, end)
     return Finding(category, rule, s, e, evidence, max(0.0, min(1.0, float(score))))
+
+
+def phrase_index(phrases) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """first word -> phrases starting with it, longest first."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(tuple(phrase))
+    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in index.items()}
+
+
+def match_phrase(words: list[str], i: int, index) -> tuple[str, ...] | None:
+    """The longest phrase of ``index`` starting at word ``i``, if any."""
+    for phrase in index.get(words[i], ()):
+        if tuple(words[i:i + len(phrase)]) == phrase:
+            return phrase
+    return None

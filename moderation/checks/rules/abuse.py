@@ -23,7 +23,7 @@ from functools import lru_cache
 from ..normalize import Normalized
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher
-from . import finding
+from . import finding, match_phrase, phrase_index
 
 _SLURS = {
     0.9: """
@@ -58,8 +58,20 @@ GROUPS = frozenset(
     ukrainians islam blackpeople negroes niggers niggas faggots fags dykes
     """.split()
 )
+# "white people", "gay men": identity adjective + people noun = a group.
+IDENTITY_ADJ = frozenset(
+    """
+    white black gay muslim jewish asian arab mexican african indian chinese
+    trans transgender lesbian immigrant hispanic latino foreign christian
+    catholic hindu
+    """.split()
+)
+PEOPLE = frozenset("people men women guys folks dudes persons kids boys girls".split())
+HATE = frozenset("hate hates despise despises loathe loathes detest detests".split())
 DEGRADING_NOUNS = frozenset(
     """
+    superior sick mentally ill mental disease diseased degenerate
+    degenerates abomination abominations unnatural perverts perverted
     animals animal vermin savages savage subhuman subhumans scum cockroaches
     roaches rats parasites parasite filth disease cancer plague trash garbage
     rapists terrorists criminals pedophiles pedos paedophiles barbarians
@@ -103,7 +115,8 @@ _EXPULSION = tuple(
         "not welcome here",
     )
 )
-_EXPULSION_FIRST = frozenset(p[0] for p in _EXPULSION)
+_EXPULSION_INDEX = phrase_index(_EXPULSION)
+_EXPULSION_FIRST = frozenset(_EXPULSION_INDEX)
 
 
 @lru_cache(maxsize=1)
@@ -120,20 +133,28 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     for m in slur_matcher().find(text):
         out.append(finding(text, "abuse", "abuse.slur", m.start, m.end, m.payload))
     wordset = text.wordset
-    has_group = bool(wordset & GROUPS)
+    has_group = bool(wordset & (GROUPS | IDENTITY_ADJ))
     if not has_group and not (wordset & _EXPULSION_FIRST):
         return out
     words = text.words
     n = len(words)
-    for i, w in enumerate(words):
+    for i in text.indices(GROUPS | IDENTITY_ADJ | _EXPULSION_FIRST):
+        w = words[i]
         if w in _EXPULSION_FIRST:
-            for phrase in _EXPULSION:
-                k = len(phrase)
-                if phrase[0] == w and tuple(words[i:i + k]) == phrase:
-                    s, e = text.word_span(i, i + k - 1)
-                    out.append(finding(text, "abuse", "abuse.xenophobia", s, e, 0.7))
-                    break
-        if w not in GROUPS:
+            phrase = match_phrase(words, i, _EXPULSION_INDEX)
+            if phrase:
+                s, e = text.word_span(i, i + len(phrase) - 1)
+                out.append(finding(text, "abuse", "abuse.xenophobia", s, e, 0.7))
+        if w in IDENTITY_ADJ and i + 1 < n and words[i + 1] in PEOPLE:
+            group_end = i + 1
+        elif w in GROUPS:
+            group_end = i
+        else:
+            continue
+        # "I hate muslims", "hate gay people".
+        if i > 0 and (words[i - 1] in HATE or (i > 1 and words[i - 2] in HATE and words[i - 1] in ("all", "the", "these", "those"))):
+            s, e = text.word_span(i - 1 if words[i - 1] in HATE else i - 2, group_end)
+            out.append(finding(text, "abuse", "abuse.hatred", s, e, 0.75))
             continue
         # "filthy jews", "stupid women".
         if i > 0 and words[i - 1] in DEGRADING_ADJ and words[i - 1] not in ("damn", "bloody"):
@@ -141,7 +162,7 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             out.append(finding(text, "abuse", "abuse.generalisation", s, e, 0.7))
             continue
         # "immigrants are vermin", "muslims are all terrorists".
-        j = i + 1
+        j = group_end + 1
         linked = False
         while j < n and j - i <= 5 and words[j] in _LINKS:
             linked = linked or words[j] in ("are", "is", "r", "were", "like")

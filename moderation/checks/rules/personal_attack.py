@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ..normalize import Normalized
 from ..values import CheckContext, Finding
-from . import finding
+from . import finding, match_phrase, phrase_index
 
 _NOUNS = """
     idiot moron imbecile fool loser retard dumbass jackass asshole arsehole
@@ -139,15 +139,37 @@ DISMISSIVE = tuple(
         "get the fuck out",
     )
 )
-_DISMISSIVE_FIRST = frozenset(p[0] for p in DISMISSIVE)
+_DISMISSIVE_INDEX = phrase_index(DISMISSIVE)
+_DISMISSIVE_FIRST = frozenset(_DISMISSIVE_INDEX)
 _DISMISSIVE_SCORE = {("grow", "up"): 0.4, ("get", "lost"): 0.5, ("your", "mom"): 0.5, ("your", "mother"): 0.4, ("ur", "mom"): 0.5, ("shut", "up"): 0.5, ("get", "a", "life"): 0.5}
 
-_TRIGGERS = NOUNS | ADJECTIVES | _DISMISSIVE_FIRST
+# Insult nouns with no innocent reading: count even without a visible
+# target (a reply "Idiot." targets the person replied to).
+STRONG_NOUNS = frozenset(
+    """
+    idiot idiots moron morons imbecile imbeciles cretin cretins dumbass
+    dumbasses jackass jackasses asshole assholes arsehole scumbag scumbags
+    dipshit dickhead dickheads shithead shitheads fuckwit douchebag
+    douchebags retard retards nitwit halfwit dimwit numbskull nincompoop
+    ignoramus dumbfuck shitbag asswipe libtard libtards motherfucker
+    motherfuckers fucktard
+    """.split()
+)
+PROFANE = frozenset(
+    """
+    fuck fucking fuckin fucked fucker fuckers shit shitty bitch bitches ass
+    asshole dick cunt twat bastard motherfucker motherfucking whore slut
+    pussy prick crap damn piss hoe hoes
+    """.split()
+)
+_ADDRESS = frozenset("you u ya ye yall y'all youre you're yourself".split())
+
+_TRIGGERS = NOUNS | ADJECTIVES | _DISMISSIVE_FIRST | PROFANE
 
 
 def _is_name(text: Normalized, j: int) -> bool:
     """Word ``j`` is capitalised (a name) or an @mention."""
-    s, e = text.span(*text.spans[j])
+    s, e = text.span(*text.word_span(j, j))
     original = text.original
     if s > 0 and original[s - 1] == "@":
         return True
@@ -194,13 +216,17 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         s, e = text.word_span(first, last)
         out.append(finding(text, "personal_attack", rule, s, e, score))
 
-    for i, w in enumerate(words):
+    for i in text.indices(_TRIGGERS):
+        w = words[i]
         if w in _DISMISSIVE_FIRST:
-            for phrase in DISMISSIVE:
-                k = len(phrase)
-                if phrase[0] == w and tuple(words[i:i + k]) == phrase:
-                    add(i, i + k - 1, _DISMISSIVE_SCORE.get(phrase, 0.7), "personal_attack.dismissive")
-                    break
+            phrase = match_phrase(words, i, _DISMISSIVE_INDEX)
+            if phrase:
+                add(i, i + len(phrase) - 1, _DISMISSIVE_SCORE.get(phrase, 0.7), "personal_attack.dismissive")
+        if w in PROFANE:
+            # Profanity addressed to someone: "you fucking ...", "your ass".
+            near = words[max(0, i - 3):i + 4]
+            if any(x in _ADDRESS for x in near) and not any(x in SELF for x in words[max(0, i - 2):i]):
+                add(i, i, 0.55, "personal_attack.profane_address")
         is_noun = w in NOUNS
         if not is_noun and w not in ADJECTIVES:
             continue
@@ -208,9 +234,7 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         j = i - 1
         while j >= 0 and i - j <= 4 and words[j] in INTENSIFIERS:
             j -= 1
-        if j < 0:
-            continue
-        head = words[j]
+        head = words[j] if j >= 0 else ""
         # "you idiot", "you stupid moron", "@name you clown".
         if head in SECOND and head not in ("yourself",):
             if is_noun or (i + 1 < n and j == i - 1 and words[i + 1] not in COPULAS):
@@ -244,6 +268,14 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             score = {"second": 0.8, "third": 0.6, "person": 0.6, "other": 0.5}[subject]
             first = max(0, k) if k >= 0 else j
             add(first, i, score, "personal_attack.predicate")
+            continue
+        # "are you stupid?", "you must be blind and stupid".
+        window = words[max(0, i - 4):i + 3]
+        if any(x in _ADDRESS for x in window) and not any(x in SELF for x in window) and "not" not in window:
+            add(i, i, 0.55, "personal_attack.near_address")
+            continue
+        if w in STRONG_NOUNS and not any(x in SELF for x in words[max(0, i - 3):i]):
+            add(i, i, 0.5, "personal_attack.insult_word")
     return out
 
 

@@ -19,7 +19,9 @@ deliberate differences:
   followed by ``'s``;
 * adjacent words are not glued together, so "hero in", "sea man" or
   "as s" do not match (better-profanity joins up to six following words);
-* a token without any letter never matches (``455`` is not "ass");
+* a token made only of digits never matches (``455`` is not "ass");
+* a few common slang spellings missing from the list are added
+  (``profanity_words.EXTRA_PROFANITY``: "hoe", "thot", "nicca", ...);
 * "Dick"/"Fanny" written as part of a capitalised name ("Dick Cheney") is
   not flagged.
 """
@@ -33,7 +35,7 @@ from ..normalize import Normalized
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher
 from . import finding
-from .profanity_words import EXCLUDED, MILD, VULGARITY
+from .profanity_words import EXCLUDED, EXTRA_PROFANITY, MILD, VULGARITY
 
 _NAME_LIKE = frozenset({"dick", "fanny"})
 
@@ -61,7 +63,9 @@ def matcher() -> WordMatcher:
     for word in package_wordlist():
         verdict = classify(word)
         if verdict is not None:
-            entries[word] = verdict
+            entries[word] = (*verdict, "profanity.wordlist")
+    for word in EXTRA_PROFANITY:
+        entries.setdefault(word, ("profanity", 0.7, "profanity.slang"))
     return WordMatcher(entries)
 
 
@@ -80,8 +84,8 @@ def _is_name(text: Normalized, start: int, end: int) -> bool:
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     out = []
     for m in matcher().find(text):
-        category, score = m.payload
+        category, score, rule = m.payload
         if m.key in _NAME_LIKE and _is_name(text, m.start, m.end):
             continue
-        out.append(finding(text, category, "profanity.wordlist", m.start, m.end, score))
+        out.append(finding(text, category, rule, m.start, m.end, score))
     return out

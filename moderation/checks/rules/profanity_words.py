@@ -134,3 +134,13 @@ MILD = frozenset(
     god-damned wtf omg fubar stfu gtfo foad gfy
     """.split()
 )
+
+# Common slang that better-profanity 0.7.0 lacks; added deliberately (the
+# "whore"/"nigga" families are in the list, these spellings are not).
+EXTRA_PROFANITY = frozenset(
+    """
+    hoe hoes thot thots nicca niccas nigguh niggaz bitchass bitchy
+    motherfuckin muthafucka muthafuckas fuckboy fuckboys dumbfuck shitbag
+    asswipe dipshit jackasses assholes dickheads cunty
+    """.split()
+)

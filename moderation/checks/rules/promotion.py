@@ -30,18 +30,23 @@ import re
 
 from ..normalize import Normalized, fold
 from ..values import CheckContext, Finding
-from . import finding
+from . import finding, match_phrase, phrase_index
 
 _TLDS = (
     "com|net|org|info|biz|io|co|me|ly|gl|gd|tk|ml|ga|cf|gq|xyz|top|online|site|"
     "club|shop|store|app|dev|ru|cn|uk|de|fr|nl|in|us|ca|au|tv|cc|ws|pw|ai|link|"
     "click|live|life|news|win|bet|vip|pro|fun|icu|buzz|ee|su|to|am|fm|be|it|es|pl"
 )
-_URL = re.compile(
-    r"(?<![\w@.\-])(?:https?://|www\.)[^\s<>\"'\u2026]{2,300}"
-    r"|(?<![\w@.\-/])[a-z0-9][a-z0-9\-]{0,62}(?:\.[a-z0-9\-]{1,63}){0,4}\.(?:" + _TLDS + r")"
-    r"(?:/[^\s<>\"']{0,300})?(?![\w\-])"
-)
+# Links are found from anchors that start with a literal character (the
+# regex engine can jump straight to them): "http"/"www." for full URLs and
+# ".<tld>" for bare domains, whose host is then read backwards (bounded).
+_SCHEME_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\u2026]{2,300}")
+_TLD_ANCHOR = re.compile(r"\.(?:" + _TLDS + r")(?![\w\-])(?:/[^\s<>\"']{0,300})?")
+_HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+_EMAIL_ANCHOR = re.compile(r"@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,24}(?![\w\-])")
+# Whole-string forms, for author metadata.
+_URL = re.compile(r"(?:https?://|www\.)\S{2,300}|[a-z0-9\-]{1,63}\.(?:" + _TLDS + r")(?![\w\-])")
 _SHORTENERS = frozenset(
     """
     bit.ly tinyurl.com goo.gl t.co ow.ly is.gd buff.ly rebrand.ly cutt.ly
@@ -49,12 +54,14 @@ _SHORTENERS = frozenset(
     shorte.st adf.ly bl.ink qr.co lnkd.in
     """.split()
 )
-_EMAIL = re.compile(
-    r"(?<![\w.%+\-])[a-z0-9][a-z0-9._%+\-]{0,63}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,24}(?![\w\-])"
-)
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d \-().]{7,20}\d(?!\d)")
+_EMAIL = re.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9\-]{1,63}\.[a-z]{2,24}")
+# Starts with \d (no look-behind) so the scan stays cheap; the boundary
+# checks are done on the few matches.
+_PHONE = re.compile(r"\d[\d \-().]{7,20}\d(?!\d)")
 # "text WIN to 80086", "reply YES to 8007": premium SMS short codes.
 _SHORTCODE = re.compile(r"\b(?:text|txt|send|reply|call|sms)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b")
+_MONEY_UNITS = ("usd", "dollar", "pound", "euro", "gbp", "p/min", "ppm", "/h", "/day", "/week")
+_SHORTCODE_VERBS = frozenset("text txt send reply call sms".split())
 _MONEY = re.compile(r"[$£€]\s?\d{1,7}(?:[.,]\d{1,3}){0,3}|\d{1,7}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])")
 
 STRONG_PHRASES = tuple(
@@ -78,7 +85,8 @@ STRONG_PHRASES = tuple(
     visit our|visit us
     """.replace("\n", " ").split("|")
 )
-_STRONG_FIRST = frozenset(p[0] for p in STRONG_PHRASES)
+_STRONG_INDEX = phrase_index(STRONG_PHRASES)
+_STRONG_FIRST = frozenset(_STRONG_INDEX)
 PITCH_WORDS = frozenset(
     """
     free prize prizes winner cash discount discounts offer offers deal deals
@@ -95,43 +103,83 @@ MESSENGERS = frozenset(
 )
 
 
-def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
-    """(start, end, weight, rule) in ``norm`` coordinates."""
-    norm = text.norm
+def _back(norm: str, end: int, chars: frozenset[str], limit: int) -> int:
+    """Start of the run of ``chars`` ending at ``end`` (at most ``limit`` back)."""
+    start = end
+    floor = max(0, end - limit)
+    while start > floor and norm[start - 1] in chars:
+        start -= 1
+    return start
+
+
+def _links(norm: str) -> list[tuple[int, int, float, str]]:
     sig: list[tuple[int, int, float, str]] = []
-    if "." in norm or "/" in norm:
-        for m in _URL.finditer(norm):
+    covered_until = -1
+    if "http" in norm or "www." in norm:
+        for m in _SCHEME_URL.finditer(norm):
+            if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "@.-"):
+                continue
             host = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group()).split("/")[0]
-            if "." not in host or len(host) < 4:
+            if "." not in host.strip(".") or len(host) < 4:
                 continue  # "http://" with the rest cut off is not a link
             short = host in _SHORTENERS
             sig.append((m.start(), m.end(), 1.0 if short else 0.7, "promotion.shortener" if short else "promotion.link"))
+            covered_until = max(covered_until, m.end())
+    if "." in norm:
+        last = 0
+        for m in _TLD_ANCHOR.finditer(norm):
+            dot = m.start()
+            if dot < covered_until or dot < last:
+                continue
+            start = _back(norm, dot, _HOST_CHARS, 253)
+            while start < dot and not norm[start].isalnum():
+                start += 1
+            if start == dot or (start > 0 and norm[start - 1] in "@/") or norm[start:dot].endswith("."):
+                continue
+            last = m.end()
+            host = norm[start:m.end()].split("/")[0]
+            short = host in _SHORTENERS
+            sig.append((start, m.end(), 1.0 if short else 0.7, "promotion.shortener" if short else "promotion.link"))
     if "@" in norm:
-        for m in _EMAIL.finditer(norm):
-            sig.append((m.start(), m.end(), 1.0, "promotion.email"))
-    digits = sum(norm.count(d) for d in "0123456789")
+        for m in _EMAIL_ANCHOR.finditer(norm):
+            start = _back(norm, m.start(), _LOCAL_CHARS, 64)
+            while start < m.start() and not norm[start].isalnum():
+                start += 1
+            if start < m.start():
+                sig.append((start, m.end(), 1.0, "promotion.email"))
+    return sig
+
+
+def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
+    """(start, end, weight, rule) in ``norm`` coordinates."""
+    norm = text.norm
+    sig = _links(norm)
+    digits = sum(map(norm.count, "0123456789"))
     if digits >= 9:
         for m in _PHONE.finditer(norm):
+            if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] == "_"):
+                continue
             count = sum(c.isdigit() for c in m.group())
             if 9 <= count <= 15:
                 sig.append((m.start(), m.end(), 1.0, "promotion.phone"))
     if digits:
-        for m in _MONEY.finditer(norm):
-            sig.append((m.start(), m.end(), 0.3, "promotion.pitch"))
-        for m in _SHORTCODE.finditer(norm):
-            sig.append((m.start(), m.end(), 1.0, "promotion.shortcode"))
+        if any(c in norm for c in "$£€") or any(u in norm for u in _MONEY_UNITS):
+            for m in _MONEY.finditer(norm):
+                sig.append((m.start(), m.end(), 0.3, "promotion.pitch"))
+        if text.wordset & _SHORTCODE_VERBS:
+            for m in _SHORTCODE.finditer(norm):
+                sig.append((m.start(), m.end(), 1.0, "promotion.shortcode"))
     wordset = text.wordset
     if wordset & (_STRONG_FIRST | PITCH_WORDS | MESSENGERS):
         words = text.words
         seen_words: set[str] = set()
-        for i, w in enumerate(words):
+        for i in text.indices(_STRONG_FIRST | PITCH_WORDS | MESSENGERS):
+            w = words[i]
             if w in _STRONG_FIRST:
-                for phrase in STRONG_PHRASES:
-                    k = len(phrase)
-                    if phrase[0] == w and tuple(words[i:i + k]) == phrase:
-                        s, e = text.word_span(i, i + k - 1)
-                        sig.append((s, e, 1.0, "promotion.pitch"))
-                        break
+                phrase = match_phrase(words, i, _STRONG_INDEX)
+                if phrase:
+                    s, e = text.word_span(i, i + len(phrase) - 1)
+                    sig.append((s, e, 1.0, "promotion.pitch"))
             if w in MESSENGERS:
                 near = set(words[max(0, i - 3):i + 4])
                 if near & {"me", "us", "add", "dm", "message", "contact", "follow", "join", "inbox", "text"}:

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from ..normalize import Normalized
 from ..values import CheckContext, Finding
-from . import finding
+from . import finding, match_phrase, phrase_index
+from .abuse import GROUPS
 
 STRONG_VERBS = frozenset(
     """
@@ -60,7 +61,7 @@ FIRST_INTENT = frozenset(
     i'll ill i'm im ima imma we'll i'd we'd gonna wanna
     """.split()
 )
-FIRST_SUBJECTS = frozenset("i we me us".split())
+FIRST_SUBJECTS = frozenset("i we me us am".split())
 INTENT_MARKERS = frozenset("will shall gonna wanna going want intend plan would gotta".split())
 INCITE_MARKERS = frozenset(
     """
@@ -152,7 +153,8 @@ MENACE = tuple(
         "nuke them all",
     )
 )
-_MENACE_FIRST = frozenset(p[0] for p in MENACE)
+_MENACE_INDEX = phrase_index(MENACE)
+_MENACE_FIRST = frozenset(_MENACE_INDEX)
 _MENACE_SCORE = {("go", "die"): 0.7, ("rot", "in", "hell"): 0.5, ("burn", "in", "hell"): 0.5}
 
 _TRIGGERS = STRONG_VERBS | WEAK_VERBS | PASSIVE | DEATH | WISH | _MENACE_FIRST
@@ -164,7 +166,7 @@ def _window(words: list[str], i: int, before: int, after: int) -> tuple[list[str
 
 def _has_person_object(after: list[str]) -> bool:
     for w in after[:3]:
-        if w in PERSON_OBJECTS:
+        if w in PERSON_OBJECTS or w in GROUPS:
             return True
     return False
 
@@ -205,20 +207,20 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         s, e = text.word_span(first, last)
         out.append(finding(text, "threat", rule, s, e, score))
 
-    for i, w in enumerate(words):
-        if w not in _TRIGGERS:
-            continue
+    for i in text.indices(_TRIGGERS):
+        w = words[i]
         # Fixed menacing phrases.
         if w in _MENACE_FIRST:
-            for phrase in MENACE:
-                k = len(phrase)
-                if phrase[0] == w and tuple(words[i:i + k]) == phrase:
-                    add(i, i + k - 1, _MENACE_SCORE.get(phrase, 0.85), "threat.menace")
-                    break
+            phrase = match_phrase(words, i, _MENACE_INDEX)
+            if phrase:
+                add(i, i + len(phrase) - 1, _MENACE_SCORE.get(phrase, 0.85), "threat.menace")
         before, after = _window(words, i, 5, 4)
         if w in STRONG_VERBS or w in WEAK_VERBS:
             if w in WEAK_VERBS and not (set(after[:5]) & COMPLEMENTS):
-                continue
+                # "I'm going to end you": only with first-person intent
+                # aimed at the reader.
+                if not (after[:1] and after[0] in SECOND_PERSON and _intent(before) >= 0.9):
+                    continue
             if not _has_person_object(after):
                 continue
             if before and before[-1] in ("to",) and len(before) > 1 and before[-2] in REPORTED:
@@ -231,6 +233,12 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             if score:
                 second = bool(set(after[:3]) & SECOND_PERSON)
                 add(i, min(n - 1, i + 2), min(1.0, score + (0.05 if second else 0.0)), "threat.intent")
+            continue
+        if w in PASSIVE and before and before[-1] in ("shoulda", "should've", "coulda") and not set(before) & REPORTED:
+            add(i - 1, i, 0.65, "threat.incitement")
+            continue
+        if w == "death" and before[-1:] == ["to"] and after and (after[0] in PERSON_OBJECTS or after[0] in GROUPS or after[0] in ("all", "the")):
+            add(i - 1, i + 1, 0.75, "threat.incitement")
             continue
         if w in PASSIVE:
             # "should be shot", "deserve to be hanged", "need to be killed".
