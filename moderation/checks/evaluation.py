@@ -39,12 +39,12 @@ class Tally:
         return self.flagged / self.rows if self.rows else 0.0
 
     @property
-    def right_rate(self) -> float | None:
+    def right_rate(self) -> float:
         return self.right / self.rows if self.rows else 0.0
 
     def to_dict(self) -> dict:
         return {"rows": self.rows, "flagged": self.flagged, "right": self.right,
-                "flag_rate": round(self.flag_rate, 4), "right_rate": round(self.right_rate or 0.0, 4)}
+                "flag_rate": round(self.flag_rate, 4), "right_rate": round(self.right_rate, 4)}
 
 
 @dataclass

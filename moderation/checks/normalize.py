@@ -31,7 +31,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, compress, count
-from operator import add, sub
 
 IGNORABLE = "\x00"
 
@@ -132,7 +131,6 @@ def fold(text: str) -> str:
 # inside, ignorables allowed anywhere.  Words are found by translating every
 # other character to a space and calling ``str.split`` (both C loops), which
 # is several times faster than a Unicode regex scan.
-WORD_RE = re.compile(r"\S+")
 
 
 class _WordTable(dict):
@@ -147,13 +145,13 @@ class _WordTable(dict):
 
 
 _WORD_TABLE = _WordTable()
-_ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _EDGE_QUOTES = re.compile(r"(?<= )'+|'+(?= )")
 # Three or more of the same letter: "stuuupid" -> "stupid" for word rules.
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")
 
 
-_STRETCH_START = re.compile(r"([^\W\d_])\1\1")
+_ZERO_RUN = re.compile(b"\x00\x00+")
+_STRETCH_START = re.compile(r"([^\W\d_])\1{2,}")
 
 
 def stretch_starts(norm: str) -> list[int]:
@@ -165,10 +163,7 @@ def stretch_starts(norm: str) -> list[int]:
     is a handful of C-level passes instead of a regex step per character.
     """
     if not norm.isascii():
-        out, last = [], -2
-        for m in _STRETCH_START.finditer(norm):
-            out.append(m.start())
-        return out
+        return [m.start() for m in _STRETCH_START.finditer(norm)]
     data = norm.encode("ascii")
     n = len(data)
     if n < 3:
@@ -176,14 +171,11 @@ def stretch_starts(norm: str) -> list[int]:
     x = int.from_bytes(data, "big")
     diff = (x ^ (x >> 8)).to_bytes(n, "big")
     out: list[int] = []
-    pos = diff.find(b"\x00\x00", 1)
-    previous = -2
-    while pos != -1:
-        start = pos - 1
-        if data[start:start + 1].isalpha() and start != previous + 1:
+    # One match per run however long it is (literal first byte: fast scan).
+    for m in _ZERO_RUN.finditer(diff, 1):
+        start = m.start() - 1
+        if data[start:start + 1].isalpha():
             out.append(start)
-        previous = start
-        pos = diff.find(b"\x00\x00", pos + 1)
     return out
 
 
@@ -265,12 +257,14 @@ class Normalized:
         Index-aligned with ``word_span``; a word made only of ignorable
         characters becomes "" rather than disappearing.
         """
-        words = self._raw_words
-        norm = self.norm
-        if IGNORABLE in norm:
-            words = [w.replace(IGNORABLE, "") for w in words]
         if self.stretched:
-            words = [_STRETCH.sub(r"\1", w) if len(w) > 2 else w for w in words]
+            # Collapsing letters never changes word boundaries, so the
+            # result stays aligned with ``_bounds``.
+            words = _STRETCH.sub(r"\1", self.wordtext).split()
+        else:
+            words = self._raw_words
+        if IGNORABLE in self.norm:
+            words = [w.replace(IGNORABLE, "") for w in words]
         return words
 
     @cached_property
@@ -287,27 +281,37 @@ class Normalized:
 
     @cached_property
     def _bounds(self) -> tuple[list[int], list[int]]:
-        """(start, length) of every word in ``norm``, index-aligned.
+        """Offsets of words, computed only when a rule reports a finding.
 
-        ``wordtext`` only has single spaces as separators, so splitting on
-        " " and accumulating piece lengths gives every offset with C-level
-        iterators instead of one regex match object per word.
+        ``wordtext`` separates words by spaces only, so ``split(" ")`` yields
+        the words with "" for every extra space.  Piece ``k`` starts at
+        ``cum[k] + k`` (lengths before it plus one space per piece), and word
+        ``i`` is piece ``piece[i]``: C-level iterators instead of one regex
+        match object per word.
         """
         pieces = self.wordtext.split(" ")
-        lengths = list(map(len, pieces))
-        starts = map(sub, map(add, accumulate(lengths), count()), lengths)
-        return list(compress(starts, pieces)), list(compress(lengths, pieces))
+        cum = list(accumulate(map(len, pieces), initial=0))
+        piece = list(compress(count(), pieces))
+        return cum, piece
+
+    def _start(self, i: int) -> int:
+        cum, piece = self._bounds
+        k = piece[i]
+        return cum[k] + k
+
+    def _end(self, i: int) -> int:
+        cum, piece = self._bounds
+        k = piece[i]
+        return cum[k + 1] + k
 
     def word_span(self, first: int, last: int) -> tuple[int, int]:
         """Span in ``norm`` covering words ``first..last`` inclusive."""
-        starts, lengths = self._bounds
-        return starts[first], starts[last] + lengths[last]
+        return self._start(first), self._end(last)
 
     def gap(self, i: int) -> str:
         """Folded text between word ``i-1`` and word ``i`` (punctuation)."""
-        starts, lengths = self._bounds
-        start = starts[i - 1] + lengths[i - 1] if i > 0 else 0
-        end = starts[i] if i < len(starts) else len(self.norm)
+        start = self._end(i - 1) if i > 0 else 0
+        end = self._start(i) if i < len(self._bounds[1]) else len(self.norm)
         return self.norm[start:end]
 
     @cached_property

@@ -23,14 +23,16 @@ Obfuscations handled (all bounded, linear in the text length):
 
 The common case -- plain words -- is a C-level set intersection on a
 translated copy of the text; only tokens that contain leet symbols or
-stretched runs go through the (bounded) trie automaton.
+stretched runs go through the (bounded) trie automaton, and its verdicts are
+memoised per token (bounded dict) because hostile input repeats itself.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Generic, Iterable, Iterator, Mapping, TypeVar
+from itertools import repeat
+from typing import Generic, Iterable, Mapping, TypeVar
 
 from .normalize import IGNORABLE, Normalized, fold
 
@@ -76,6 +78,9 @@ _PIECE = re.compile(r"[^ ._\-,~/\\:;'\"]")
 _EDGE_JUNK = "'\"!|+#%"
 _LETTER = re.compile(r"[^\W\d_]")
 
+_TRIPLE = re.compile(r"(.)\1\1")
+_MEMO_SIZE = 8192
+
 # Upper bound on automaton work per token: list entries are short, so a
 # token longer than this (after collapsing stretched runs) cannot match.
 _MAX_TOKEN = 64
@@ -116,7 +121,16 @@ def spelled_runs(text: Normalized) -> list[tuple[int, int]]:
     cached = text.__dict__.get("_spelled")
     if cached is not None:
         return cached
-    out = [(m.start(), m.end() - 1) for m in _SPELLED.finditer(" " + text.wordtext)]
+    out: list[tuple[int, int]] = []
+    # A run needs three one-character words in a row: test that on the word
+    # lengths (C-level) before scanning the text.
+    lengths = list(map(len, text._raw_words))
+    try:
+        shape = bytes(lengths)
+    except ValueError:  # a word longer than 255 characters
+        shape = bytes(map(min, lengths, repeat(2)))
+    if b"\x01\x01\x01" in shape:
+        out = [(m.start(), m.end() - 1) for m in _SPELLED.finditer(" " + text.wordtext)]
     text.__dict__["_spelled"] = out
     return out
 
@@ -179,6 +193,10 @@ class WordMatcher(Generic[P]):
                 node = nxt
             self._terminal[node] = key
         self._max_len = max((len(k) for k in self._keys), default=0)
+        self._first_chars = frozenset(k[0] for k in self._keys)
+        # Verdict memo: adversarial input repeats the same near-misses, and a
+        # token's verdict never changes.  Bounded; cleared when full.
+        self._memo: dict[str, str | None] = {}
         self._boundary_cache: dict[str, re.Pattern] = {}
 
     def __bool__(self) -> bool:
@@ -224,9 +242,23 @@ class WordMatcher(Generic[P]):
         return pat
 
     def _check_spelled(self, run: str, offset: int, found: dict) -> None:
+        if len(run) > 4 * (self._max_len + 2):
+            return  # far longer than any entry even with stretched letters
+        memo_key = "\x01" + run
+        hit = self._memo.get(memo_key, False)
+        if hit is False:
+            hit = self._spelled_uncached(run)
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            self._memo[memo_key] = hit
+        if hit is not None:
+            s, e, key = hit
+            found.setdefault((offset + s, offset + e), Match(offset + s, offset + e, key, self._payload[key]))
+
+    def _spelled_uncached(self, run: str):
         """A spelled-out run, e.g. "a f.a.g" or "f u c k": try the whole run,
-        then each whitespace-free segment, then the run minus one stray
-        piece at either end (an article or a pronoun)."""
+        then the run minus one stray piece at either end (an article or a
+        pronoun).  Returns (start, end, key) relative to the run, or None."""
         pieces = [(m.start(), m.end()) for m in _PIECE.finditer(run)]
         candidates = [(0, len(pieces))]
         if len(pieces) > 3:
@@ -235,8 +267,8 @@ class WordMatcher(Generic[P]):
             s, e = pieces[first][0], pieces[last - 1][1]
             key = self._match_token(_SEPARATORS.sub("", run[s:e]))
             if key is not None:
-                found.setdefault((offset + s, offset + e), Match(offset + s, offset + e, key, self._payload[key]))
-                return
+                return s, e, key
+        return None
 
     def _check_token(self, norm: str, start: int, end: int, found: dict) -> None:
         while start < end and norm[start] in _EDGE_JUNK:
@@ -250,15 +282,30 @@ class WordMatcher(Generic[P]):
             found[(start, end)] = Match(start, end, key, self._payload[key])
 
     def _match_token(self, token: str) -> str | None:
+        memo = self._memo
+        if token in memo:
+            return memo[token]
+        result = self._match_token_uncached(token)
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[token] = result
+        return result
+
+    def _match_token_uncached(self, token: str) -> str | None:
         token = token.replace(IGNORABLE, "").replace("_", "")
         if not token or token.isdigit():
             return None
         token = token.translate(_SYMBOL_CANON).translate(PLAIN_CANON)
         if token in self._keys:
             return token
-        if not _NEEDS_SLOW.search(token):
+        first = token[0]
+        if first not in self._first_chars and first not in _WILDCARDS and first not in _AMBIGUOUS:
             return None
-        masked = sum(token.count(c) for c in _WILDCARDS)
+        if not _NEEDS_SLOW.search(token):
+            return None  # plain letters that are not an entry
+        if len(token) > self._max_len and not _TRIPLE.search(token):
+            return None
+        masked = token.count("*") + token.count("#") + token.count("%")
         if masked and (masked * 2 > len(token) or len(token) - masked < 2):
             return None
         return self._automaton(token)

@@ -119,6 +119,10 @@ _EXPULSION_INDEX = phrase_index(_EXPULSION)
 _EXPULSION_FIRST = frozenset(_EXPULSION_INDEX)
 
 
+_WORD_TRIGGERS = GROUPS | IDENTITY_ADJ | _EXPULSION_FIRST
+_GROUP_WORDS = GROUPS | IDENTITY_ADJ
+
+
 @lru_cache(maxsize=1)
 def slur_matcher() -> WordMatcher:
     entries = {}
@@ -133,12 +137,12 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     for m in slur_matcher().find(text):
         out.append(finding(text, "abuse", "abuse.slur", m.start, m.end, m.payload))
     wordset = text.wordset
-    has_group = bool(wordset & (GROUPS | IDENTITY_ADJ))
+    has_group = bool(wordset & _GROUP_WORDS)
     if not has_group and not (wordset & _EXPULSION_FIRST):
         return out
     words = text.words
     n = len(words)
-    for i in text.indices(GROUPS | IDENTITY_ADJ | _EXPULSION_FIRST):
+    for i in text.indices(_WORD_TRIGGERS):
         w = words[i]
         if w in _EXPULSION_FIRST:
             phrase = match_phrase(words, i, _EXPULSION_INDEX)

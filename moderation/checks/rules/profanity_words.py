@@ -110,7 +110,7 @@ _EXCLUDED_GROUPS = {
         wench pimp pimpis hooker strip club stripclub mams teets teez wazoo
         wedgie weenie weewee x-rated2g1c freex fondle hore hoer hoor
         pantie panties panty tinkle smut smutty raunch gae gai pollock
-        nutbutter quicky schizo
+        nutbutter quicky schizo s-o-b s.o.b. s0b
     """,
 }
 

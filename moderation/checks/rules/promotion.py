@@ -60,9 +60,10 @@ _EMAIL = re.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9\-]{1,63}\.[a-z]{2,24}")
 _PHONE = re.compile(r"\d[\d \-().]{7,20}\d(?!\d)")
 # "text WIN to 80086", "reply YES to 8007": premium SMS short codes.
 _SHORTCODE = re.compile(r"\b(?:text|txt|send|reply|call|sms)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b")
+_PENCE = re.compile(r"\dp(?=/|\s|$)")
 _MONEY_UNITS = ("usd", "dollar", "pound", "euro", "gbp", "p/min", "ppm", "/h", "/day", "/week")
 _SHORTCODE_VERBS = frozenset("text txt send reply call sms".split())
-_MONEY = re.compile(r"[$£€]\s?\d{1,7}(?:[.,]\d{1,3}){0,3}|\d{1,7}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])")
+_MONEY = re.compile(r"[$£€]\s?\d{1,7}(?:[.,]\d{1,3}){0,3}|\d{1,4}p(?=/|\s|$)|\d{1,7}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])")
 
 STRONG_PHRASES = tuple(
     tuple(p.split())
@@ -95,12 +96,27 @@ PITCH_WORDS = frozenset(
     loans voucher vouchers award awarded congratulations congrats exclusive
     viagra cialis pills ringtone ringtones unsubscribe txt income earn
     earning earnings profit profits invest investment dating singles
-    opportunity
+    opportunity reply sms msg lucky
     """.split()
 )
 MESSENGERS = frozenset(
     "whatsapp telegram wechat kik snapchat skype viber signal instagram insta ig tiktok onlyfans discord".split()
 )
+
+
+_WORD_TRIGGERS = _STRONG_FIRST | PITCH_WORDS | MESSENGERS
+# Digits and phone punctuation -> "9", anything else -> "x": a phone number
+# needs a run of at least nine such characters, found with one substring test.
+_PHONE_SHAPE = {ord(c): "9" for c in "0123456789 -()."}
+
+
+def _maybe_phone(norm: str) -> bool:
+    if not norm.isascii():
+        return True
+    return "999999999" in norm.translate(_PHONE_TABLE)
+
+
+_PHONE_TABLE = {i: _PHONE_SHAPE.get(i, "x") for i in range(128)}
 
 
 def _back(norm: str, end: int, chars: frozenset[str], limit: int) -> int:
@@ -155,25 +171,24 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
     norm = text.norm
     sig = _links(norm)
     digits = sum(map(norm.count, "0123456789"))
-    if digits >= 9:
+    if digits >= 9 and _maybe_phone(norm):
         for m in _PHONE.finditer(norm):
             if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] == "_"):
                 continue
-            count = sum(c.isdigit() for c in m.group())
+            count = sum(map(str.isdigit, m.group()))
             if 9 <= count <= 15:
                 sig.append((m.start(), m.end(), 1.0, "promotion.phone"))
     if digits:
-        if any(c in norm for c in "$£€") or any(u in norm for u in _MONEY_UNITS):
+        if any(c in norm for c in "$£€") or any(u in norm for u in _MONEY_UNITS) or _PENCE.search(norm):
             for m in _MONEY.finditer(norm):
                 sig.append((m.start(), m.end(), 0.3, "promotion.pitch"))
         if text.wordset & _SHORTCODE_VERBS:
             for m in _SHORTCODE.finditer(norm):
                 sig.append((m.start(), m.end(), 1.0, "promotion.shortcode"))
-    wordset = text.wordset
-    if wordset & (_STRONG_FIRST | PITCH_WORDS | MESSENGERS):
+    if text.wordset & _WORD_TRIGGERS:
         words = text.words
         seen_words: set[str] = set()
-        for i in text.indices(_STRONG_FIRST | PITCH_WORDS | MESSENGERS):
+        for i in text.indices(_WORD_TRIGGERS):
             w = words[i]
             if w in _STRONG_FIRST:
                 phrase = match_phrase(words, i, _STRONG_INDEX)
