@@ -9,7 +9,8 @@ def approved_comments_for(article: Article, *, newest_first: bool = True) -> Que
     """The public comments of an article: approved only, with only public fields loaded."""
     order = ("-submitted_at", "-id") if newest_first else ("submitted_at", "id")
     return (
-        Comment.objects.filter(article=article, status=Comment.Status.APPROVED)
+        Comment.objects.approved()
+        .filter(article=article)
         .only("id", "article_id", "author_name", "body", "submitted_at", "status")
         .order_by(*order)
     )

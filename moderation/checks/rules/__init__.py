@@ -30,3 +30,25 @@ def match_phrase(words: list[str], i: int, index) -> tuple[str, ...] | None:
         if tuple(words[i:i + len(phrase)]) == phrase:
             return phrase
     return None
+
+
+class WordSpanFindings:
+    """Collects one rule module's findings over word ranges; a word is reported at most once.
+
+    The first pattern to claim a word wins, so overlapping patterns (a menace
+    phrase and the intent verb inside it) yield one finding, not two.
+    """
+
+    def __init__(self, text: Normalized, category: str) -> None:
+        self.text = text
+        self.category = category
+        self.findings: list[Finding] = []
+        self._taken: set[int] = set()
+
+    def add(self, first: int, last: int, score: float, rule: str) -> None:
+        words = range(first, last + 1)
+        if any(k in self._taken for k in words):
+            return
+        self._taken.update(words)
+        start, end = self.text.word_span(first, last)
+        self.findings.append(finding(self.text, self.category, rule, start, end, score))

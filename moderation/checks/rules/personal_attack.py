@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from ..normalize import Normalized
 from ..values import CheckContext, Finding
-from . import finding, match_phrase, phrase_index
+from . import WordSpanFindings, match_phrase, phrase_index
 
 _NOUNS = """
     idiot moron imbecile fool loser retard dumbass jackass asshole arsehole
@@ -206,15 +206,8 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         return []
     words = text.words
     n = len(words)
-    out: list[Finding] = []
-    taken: set[int] = set()
-
-    def add(first: int, last: int, score: float, rule: str) -> None:
-        if any(k in taken for k in range(first, last + 1)):
-            return
-        taken.update(range(first, last + 1))
-        s, e = text.word_span(first, last)
-        out.append(finding(text, "personal_attack", rule, s, e, score))
+    spans = WordSpanFindings(text, "personal_attack")
+    add = spans.add
 
     for i in text.indices(_TRIGGERS):
         w = words[i]
@@ -276,7 +269,7 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             continue
         if w in STRONG_NOUNS and not any(x in SELF for x in words[max(0, i - 3):i]):
             add(i, i, 0.5, "personal_attack.insult_word")
-    return out
+    return spans.findings
 
 
 def _subject_kind_word(w: str) -> str | None:

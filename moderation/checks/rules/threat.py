@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from ..normalize import Normalized
 from ..values import CheckContext, Finding
-from . import finding, match_phrase, phrase_index
+from . import WordSpanFindings, match_phrase, phrase_index
 from .abuse import GROUPS
 
 STRONG_VERBS = frozenset(
@@ -196,16 +196,9 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     words = text.words
     if not (text.wordset & _TRIGGERS):
         return []
-    out: list[Finding] = []
+    spans = WordSpanFindings(text, "threat")
+    add = spans.add
     n = len(words)
-    taken = set()
-
-    def add(first: int, last: int, score: float, rule: str) -> None:
-        if first in taken:
-            return
-        taken.update(range(first, last + 1))
-        s, e = text.word_span(first, last)
-        out.append(finding(text, "threat", rule, s, e, score))
 
     for i in text.indices(_TRIGGERS):
         w = words[i]
@@ -260,4 +253,4 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                 target = set(after[:harm[0]])
                 if target & (PERSON_OBJECTS | {"he", "she", "they", "he's", "she's", "they're", "you're"}) or harm[0] <= 1:
                     add(i, i + 1 + harm[0], 0.8, "threat.wish")
-    return out
+    return spans.findings
