@@ -150,6 +150,10 @@ _EDGE_QUOTES = re.compile(r"(?<= )'+|'+(?= )")
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")
 
 
+def _first_char(m: re.Match) -> str:
+    return m.group()[0]
+
+
 _ZERO_RUN = re.compile(b"\x00\x00+")
 _STRETCH_START = re.compile(r"([^\W\d_])\1{2,}")
 
@@ -177,6 +181,18 @@ def stretch_starts(norm: str) -> list[int]:
         if data[start:start + 1].isalpha():
             out.append(start)
     return out
+
+
+_TRIGGER_UNION: set[str] = set()
+
+
+def register_triggers(vocabulary: frozenset[str]) -> frozenset[str]:
+    """Declare a rule's trigger words so ``Normalized.indices`` can share one scan.
+
+    Called at import time by the rule modules; returns ``vocabulary``.
+    """
+    _TRIGGER_UNION.update(vocabulary)
+    return vocabulary
 
 
 class Normalized:
@@ -260,7 +276,8 @@ class Normalized:
         if self.stretched:
             # Collapsing letters never changes word boundaries, so the
             # result stays aligned with ``_bounds``.
-            words = _STRETCH.sub(r"\1", self.wordtext).split()
+            # A function replacement avoids re's per-match template expansion.
+            words = _STRETCH.sub(_first_char, self.wordtext).split()
         else:
             words = self._raw_words
         if IGNORABLE in self.norm:
@@ -276,7 +293,18 @@ class Normalized:
         hits = self.wordset & vocabulary
         if not hits:
             return []
+        if hits <= _TRIGGER_UNION:
+            # Every rule asks for its own trigger words; one C-level pass
+            # finds the positions of all of them, and each rule filters
+            # that (short) list instead of scanning all words again.
+            words = self.words
+            return [i for i in self._trigger_positions if words[i] in hits]
         # compress/map keep the scan in C.
+        return list(compress(count(), map(hits.__contains__, self.words)))
+
+    @cached_property
+    def _trigger_positions(self) -> list[int]:
+        hits = self.wordset & _TRIGGER_UNION
         return list(compress(count(), map(hits.__contains__, self.words)))
 
     @cached_property

@@ -10,26 +10,76 @@ from __future__ import annotations
 from ..normalize import Normalized
 from ..values import Finding
 
+# A moderator needs a few examples of each problem, not every repetition of
+# it; capping also bounds the work on long hostile input (each finding costs
+# an offset lookup and an object).
+MAX_PER_RULE = 5
+
 
 def finding(text: Normalized, category: str, rule: str, start: int, end: int, score: float) -> Finding:
     s, e, evidence = text.evidence(start, end)
     return Finding(category, rule, s, e, evidence, max(0.0, min(1.0, float(score))))
 
 
-def phrase_index(phrases) -> dict[str, tuple[tuple[str, ...], ...]]:
-    """first word -> phrases starting with it, longest first."""
-    index: dict[str, list[tuple[str, ...]]] = {}
+class PhraseIndex(dict):
+    """``first word -> second word -> phrases``, with a per-text pre-filter."""
+
+    rests: dict[str, tuple[frozenset[str], ...]]
+    singles: frozenset[str]
+
+    def firsts(self, text: Normalized) -> frozenset[str]:
+        """First words of the phrases whose words all occur in ``text``.
+
+        Common first words ("you", "my", "go") would otherwise send every
+        occurrence through ``match_phrase``; C-level set intersections rule
+        almost all of them out.
+        """
+        wordset = text.wordset
+        candidates = self.keys() & wordset
+        if not candidates:
+            return frozenset()
+        singles = self.singles
+        rests = self.rests
+        return frozenset(
+            w for w in candidates if w in singles or any(rest <= wordset for rest in rests[w])
+        )
+
+
+def phrase_index(phrases) -> PhraseIndex:
+    """first word -> second word -> phrases starting with both, longest first.
+
+    One-word phrases sit under the second-word key ``None``.  Keying on two
+    words means a common first word ("you", "my", "go") costs one dict
+    lookup per occurrence instead of a slice per candidate phrase.
+    """
+    index: dict[str, dict[str | None, set[tuple[str, ...]]]] = {}
     for phrase in phrases:
-        index.setdefault(phrase[0], []).append(tuple(phrase))
-    return {k: tuple(sorted(set(v), key=len, reverse=True)) for k, v in index.items()}
+        phrase = tuple(phrase)
+        second = phrase[1] if len(phrase) > 1 else None
+        index.setdefault(phrase[0], {}).setdefault(second, set()).add(phrase)
+    out = PhraseIndex(
+        (first, {second: tuple(sorted(v, key=len, reverse=True)) for second, v in by_second.items()})
+        for first, by_second in index.items()
+    )
+    out.rests = {
+        first: tuple(frozenset(p[1:]) for phrases in d.values() for p in phrases if len(p) > 1)
+        for first, d in index.items()
+    }
+    out.singles = frozenset(first for first, d in index.items() if None in d)
+    return out
 
 
 def match_phrase(words: list[str], i: int, index) -> tuple[str, ...] | None:
     """The longest phrase of ``index`` starting at word ``i``, if any."""
-    for phrase in index.get(words[i], ()):
-        if tuple(words[i:i + len(phrase)]) == phrase:
-            return phrase
-    return None
+    by_second = index.get(words[i])
+    if by_second is None:
+        return None
+    if i + 1 < len(words):
+        for phrase in by_second.get(words[i + 1], ()):
+            if len(phrase) == 2 or tuple(words[i:i + len(phrase)]) == phrase:
+                return phrase
+    single = by_second.get(None)
+    return single[0] if single else None
 
 
 class WordSpanFindings:
@@ -44,11 +94,16 @@ class WordSpanFindings:
         self.category = category
         self.findings: list[Finding] = []
         self._taken: set[int] = set()
+        self._per_rule: dict[str, int] = {}
 
     def add(self, first: int, last: int, score: float, rule: str) -> None:
         words = range(first, last + 1)
         if any(k in self._taken for k in words):
             return
+        count = self._per_rule.get(rule, 0)
+        if count >= MAX_PER_RULE:
+            return
+        self._per_rule[rule] = count + 1
         self._taken.update(words)
         start, end = self.text.word_span(first, last)
         self.findings.append(finding(self.text, self.category, rule, start, end, score))

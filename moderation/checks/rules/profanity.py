@@ -34,7 +34,7 @@ from importlib import resources
 from ..normalize import Normalized
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher
-from . import finding
+from . import MAX_PER_RULE, finding
 from .profanity_words import EXCLUDED, EXTRA_PROFANITY, MILD, VULGARITY
 
 _NAME_LIKE = frozenset({"dick", "fanny"})
@@ -83,9 +83,14 @@ def _is_name(text: Normalized, start: int, end: int) -> bool:
 
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     out = []
+    shown: dict[str, int] = {}
     for m in matcher().find(text):
         category, score, rule = m.payload
         if m.key in _NAME_LIKE and _is_name(text, m.start, m.end):
             continue
+        n = shown.get(category, 0)
+        if n >= MAX_PER_RULE:
+            continue  # a few examples per category are enough for a moderator
+        shown[category] = n + 1
         out.append(finding(text, category, rule, m.start, m.end, score))
     return out

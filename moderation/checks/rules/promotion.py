@@ -4,13 +4,21 @@ Evidence is collected as weighted signals and reported only when the total
 reaches 1.0, so one ordinary word ("free speech", "the party won") never
 flags a comment while a link, a phone number or a typical pitch does:
 
-* links (weight 0.7; URL shorteners and messenger links 1.0), e-mail
-  addresses (1.0), phone numbers (1.0, at least nine digits);
+* links: a link alone is only a weak hint (0.5), because readers share
+  sources all the time, and a platform's own link wrapper (Twitter's
+  ``t.co``, which rewrites EVERY link in a tweet) is just a link.  More
+  links add little (0.15 each), so a tweet with a photo and a link is not
+  spam.  Third-party URL shorteners (``bit.ly``, ``tinyurl.com``: they hide
+  the target, which is what spammers want) and messenger invites
+  (``t.me``, ``wa.me``) count 1.0 alone;
+* e-mail addresses (1.0), phone numbers (1.0, at least nine digits);
 * pitch phrases: "check out my", "subscribe to my channel", "follow me",
   "work from home", "click here", "you have won", "txt/reply STOP" ... (1.0);
 * pitch words that only add up: "free", "prize", "discount", "bitcoin",
   "casino", money amounts ... (0.3 each, so four are needed);
-* premium-SMS short codes ("text WIN to 80086") (1.0);
+* premium-SMS calls to action: short codes ("text WIN to 80086"), a
+  capitalised keyword after text/txt/reply ("reply YES", "txt GIRL") and
+  prices per message ("150p/msg") (1.0; per-message prices 0.7);
 * repeated text (``context.duplicate_count``) and promotional author
   metadata.
 
@@ -27,10 +35,11 @@ rejects starts in the middle of a run, so scanning stays linear.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
-from ..normalize import Normalized, fold
+from ..normalize import Normalized, fold, register_triggers
 from ..values import CheckContext, Finding
-from . import finding, match_phrase, phrase_index
+from . import MAX_PER_RULE, finding, match_phrase, phrase_index
 
 _TLDS = (
     "com|net|org|info|biz|io|co|me|ly|gl|gd|tk|ml|ga|cf|gq|xyz|top|online|site|"
@@ -49,21 +58,43 @@ _EMAIL_ANCHOR = re.compile(r"@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]
 _URL = re.compile(r"(?:https?://|www\.)\S{2,300}|[a-z0-9\-]{1,63}\.(?:" + _TLDS + r")(?![\w\-])")
 _SHORTENERS = frozenset(
     """
-    bit.ly tinyurl.com goo.gl t.co ow.ly is.gd buff.ly rebrand.ly cutt.ly
-    shorturl.at tiny.cc rb.gy t.me wa.me linktr.ee bitly.com s.id v.gd
-    shorte.st adf.ly bl.ink qr.co lnkd.in
+    bit.ly tinyurl.com goo.gl ow.ly is.gd buff.ly rebrand.ly cutt.ly
+    shorturl.at tiny.cc rb.gy linktr.ee bitly.com s.id v.gd
+    shorte.st adf.ly bl.ink qr.co
     """.split()
 )
+# Invitations to a private chat or channel: contact offers, never sources.
+_MESSENGER_HOSTS = frozenset("t.me wa.me chat.whatsapp.com discord.gg telegram.me".split())
+LINK_WEIGHT = 0.5
+# Links and addresses collected at most: plenty to judge and to show.
+_MAX_LINKS = 3 * MAX_PER_RULE
+EXTRA_LINK_WEIGHT = 0.15
 _EMAIL = re.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9\-]{1,63}\.[a-z]{2,24}")
 # Starts with \d (no look-behind) so the scan stays cheap; the boundary
 # checks are done on the few matches.
 _PHONE = re.compile(r"\d[\d \-().]{7,20}\d(?!\d)")
+_DECIMAL = re.compile(r"\d{1,20}\.\d{1,20}")
 # "text WIN to 80086", "reply YES to 8007": premium SMS short codes.
 _SHORTCODE = re.compile(r"\b(?:text|txt|send|reply|call|sms)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b")
-_PENCE = re.compile(r"\dp(?=/|\s|$)")
-_MONEY_UNITS = ("usd", "dollar", "pound", "euro", "gbp", "p/min", "ppm", "/h", "/day", "/week")
+# Literal first character, so the scan jumps between "p"s instead of testing
+# every character against a class.
+_PENCE = re.compile(r"p(?<=\dp)(?=/|\s|$)")
+_MONEY_WORDS = frozenset("usd dollar dollars pound pounds euro euros gbp ppm".split())
+# "150p/msg", "£1.50/min", "1.50 per msg": premium-rate pricing.
+_PER_MESSAGE = re.compile(r"/(?:msg|min|sms|txt|text|call|wk|week)\b|\bper (?:msg|sms|txt|text|message|min|minute)\b")
+# "reply YES", "txt GIRL", "text STOP": a keyword to send back.  Matched on
+# the ORIGINAL text (the keyword is in capitals), with a literal-free
+# prefix checked by a cheap word test first.
+_SMS_KEYWORD = re.compile(r"\b(?:[Tt]ext|TEXT|[Tt]xt|TXT|[Rr]eply|REPLY|SMS)\s(?:(?:the|word|back|with|now)\s){0,3}[\"']?([A-Z][A-Z0-9]{1,12})\b")
 _SHORTCODE_VERBS = frozenset("text txt send reply call sms".split())
-_MONEY = re.compile(r"[$£€]\s?\d{1,7}(?:[.,]\d{1,3}){0,3}|\d{1,4}p(?=/|\s|$)|\d{1,7}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])")
+_KEYWORD_VERBS = frozenset("text txt reply sms".split())
+# Capitalised words after "text"/"reply" that are ordinary speech.
+_NOT_KEYWORDS = frozenset("I A OK US UK EU UN THE AND OR TO OF IN ON IT IS BY AT AN AS".split())
+# Money amounts, one regex per form so that each runs only when its cheap
+# gate (a currency sign, a "p" after a digit, a unit word) is present.
+_MONEY_SIGN = re.compile(r"[$£€]\s?\d{1,7}(?:[.,]\d{1,3}){0,3}")
+_MONEY_PENCE = re.compile(r"(?<![\d.,])\d{1,4}p(?=/|\s|$)")
+_MONEY_UNIT = re.compile(r"(?<![\d.,])\d{1,7}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])")
 
 STRONG_PHRASES = tuple(
     tuple(p.split())
@@ -83,7 +114,11 @@ STRONG_PHRASES = tuple(
     promo code|discount code|coupon code|use code|100% free|risk free|
     guaranteed income|investment opportunity|trading signals|
     best price|lowest price|free trial|free gift|sign up now|join now|
-    visit our|visit us
+    visit our|visit us|chance to win|you could win|a chance to win|
+    to opt out|opt out|to unsubscribe|for more info|free msg|freemsg|
+    await collection|awaiting collection|text back|txt back|reply with|
+    call our|call us on|call us at|visit our store|visit our shop|order yours|get yours|free delivery|free shipping|
+    apply now|register now|download now|act now|don't miss out
     """.replace("\n", " ").split("|")
 )
 _STRONG_INDEX = phrase_index(STRONG_PHRASES)
@@ -96,15 +131,20 @@ PITCH_WORDS = frozenset(
     loans voucher vouchers award awarded congratulations congrats exclusive
     viagra cialis pills ringtone ringtones unsubscribe txt income earn
     earning earnings profit profits invest investment dating singles
-    opportunity reply sms msg lucky
+    opportunity reply sms msg lucky winners win won selected ringtone
+    tones download downloads callback subscription optout xxx sexy flirt
+    flirting gift gifts expires
     """.split()
 )
+# Invitations to act; each is a weak hint, like a pitch word.
+_CALLS = frozenset("click visit call text txt send reply buy order join register".split())
 MESSENGERS = frozenset(
     "whatsapp telegram wechat kik snapchat skype viber signal instagram insta ig tiktok onlyfans discord".split()
 )
 
 
-_WORD_TRIGGERS = _STRONG_FIRST | PITCH_WORDS | MESSENGERS
+_WORD_TRIGGERS = PITCH_WORDS | MESSENGERS | _CALLS
+register_triggers(_WORD_TRIGGERS | _STRONG_FIRST)
 # Digits and phone punctuation -> "9", anything else -> "x": a phone number
 # needs a run of at least nine such characters, found with one substring test.
 _PHONE_SHAPE = {ord(c): "9" for c in "0123456789 -()."}
@@ -128,6 +168,23 @@ def _back(norm: str, end: int, chars: frozenset[str], limit: int) -> int:
     return start
 
 
+def _link_kind(host: str) -> tuple[float, str]:
+    host = host.removeprefix("www.")
+    if host in _MESSENGER_HOSTS:
+        return 1.0, "promotion.handle"
+    if host in _SHORTENERS:
+        return 1.0, "promotion.shortener"
+    return LINK_WEIGHT, "promotion.link"
+
+
+def _digit_count(norm: str) -> int:
+    if norm.isascii():
+        # bytes.translate with a delete set runs in C.
+        data = norm.encode("ascii")
+        return len(data) - len(data.translate(None, b"0123456789"))
+    return sum(map(norm.count, "0123456789"))
+
+
 def _links(norm: str) -> list[tuple[int, int, float, str]]:
     sig: list[tuple[int, int, float, str]] = []
     covered_until = -1
@@ -138,9 +195,10 @@ def _links(norm: str) -> list[tuple[int, int, float, str]]:
             host = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group()).split("/")[0]
             if "." not in host.strip(".") or len(host) < 4:
                 continue  # "http://" with the rest cut off is not a link
-            short = host in _SHORTENERS
-            sig.append((m.start(), m.end(), 1.0 if short else 0.7, "promotion.shortener" if short else "promotion.link"))
+            sig.append((m.start(), m.end(), *_link_kind(host)))
             covered_until = max(covered_until, m.end())
+            if len(sig) >= _MAX_LINKS:
+                return sig
     if "." in norm:
         last = 0
         for m in _TLD_ANCHOR.finditer(norm):
@@ -154,8 +212,9 @@ def _links(norm: str) -> list[tuple[int, int, float, str]]:
                 continue
             last = m.end()
             host = norm[start:m.end()].split("/")[0]
-            short = host in _SHORTENERS
-            sig.append((start, m.end(), 1.0 if short else 0.7, "promotion.shortener" if short else "promotion.link"))
+            sig.append((start, m.end(), *_link_kind(host)))
+            if len(sig) >= _MAX_LINKS:
+                return sig
     if "@" in norm:
         for m in _EMAIL_ANCHOR.finditer(norm):
             start = _back(norm, m.start(), _LOCAL_CHARS, 64)
@@ -163,6 +222,8 @@ def _links(norm: str) -> list[tuple[int, int, float, str]]:
                 start += 1
             if start < m.start():
                 sig.append((start, m.end(), 1.0, "promotion.email"))
+                if len(sig) >= _MAX_LINKS:
+                    break
     return sig
 
 
@@ -170,27 +231,51 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
     """(start, end, weight, rule) in ``norm`` coordinates."""
     norm = text.norm
     sig = _links(norm)
-    digits = sum(map(norm.count, "0123456789"))
+    digits = _digit_count(norm)
+    phones = 0
     if digits >= 9 and _maybe_phone(norm):
         for m in _PHONE.finditer(norm):
-            if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] == "_"):
-                continue
+            if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "_#"):
+                continue  # inside a word, or an HTML entity "&#128514;"
+            if _DECIMAL.fullmatch(m.group()):
+                continue  # "0.000000001" is a number, not a phone
             count = sum(map(str.isdigit, m.group()))
             if 9 <= count <= 15:
                 sig.append((m.start(), m.end(), 1.0, "promotion.phone"))
+                phones += 1
+                if phones >= MAX_PER_RULE:
+                    break  # enough evidence; hostile input may hold thousands
+    wordset = text.wordset
     if digits:
-        if any(c in norm for c in "$£€") or any(u in norm for u in _MONEY_UNITS) or _PENCE.search(norm):
-            for m in _MONEY.finditer(norm):
+        money = []
+        if any(c in norm for c in "$£€"):
+            money.append(_MONEY_SIGN)
+        if _PENCE.search(norm):
+            money.append(_MONEY_PENCE)
+        if wordset & _MONEY_WORDS or "/" in norm:
+            money.append(_MONEY_UNIT)
+        for pattern in money:
+            for m in islice(pattern.finditer(norm), MAX_PER_RULE):
                 sig.append((m.start(), m.end(), 0.3, "promotion.pitch"))
-        if text.wordset & _SHORTCODE_VERBS:
+        if "/" in norm or "per" in wordset:
+            for m in islice(_PER_MESSAGE.finditer(norm), MAX_PER_RULE):
+                sig.append((m.start(), m.end(), 0.7, "promotion.premium_rate"))
+        if wordset & _SHORTCODE_VERBS:
             for m in _SHORTCODE.finditer(norm):
                 sig.append((m.start(), m.end(), 1.0, "promotion.shortcode"))
-    if text.wordset & _WORD_TRIGGERS:
+    if wordset & _KEYWORD_VERBS:
+        for m in _SMS_KEYWORD.finditer(text.original):
+            if m.group(1) not in _NOT_KEYWORDS:
+                s, e = _to_norm(text, m.start(), m.end())
+                sig.append((s, e, 1.0, "promotion.shortcode"))
+    strong_firsts = _STRONG_INDEX.firsts(text)
+    hits = (wordset & _WORD_TRIGGERS) | strong_firsts
+    if hits:
         words = text.words
         seen_words: set[str] = set()
-        for i in text.indices(_WORD_TRIGGERS):
+        for i in text.indices(hits):
             w = words[i]
-            if w in _STRONG_FIRST:
+            if w in strong_firsts:
                 phrase = match_phrase(words, i, _STRONG_INDEX)
                 if phrase:
                     s, e = text.word_span(i, i + len(phrase) - 1)
@@ -200,11 +285,21 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
                 if near & {"me", "us", "add", "dm", "message", "contact", "follow", "join", "inbox", "text"}:
                     s, e = text.word_span(i, i)
                     sig.append((s, e, 1.0, "promotion.handle"))
-            if w in PITCH_WORDS and w not in seen_words:
+            if (w in PITCH_WORDS or w in _CALLS) and w not in seen_words:
                 seen_words.add(w)
                 s, e = text.word_span(i, i)
                 sig.append((s, e, 0.3, "promotion.pitch"))
     return sig
+
+
+def _to_norm(text: Normalized, start: int, end: int) -> tuple[int, int]:
+    """Original-text span -> ``norm`` span (identity unless folding expanded characters)."""
+    offsets = text.offsets
+    if offsets is None:
+        return start, end
+    from bisect import bisect_left
+
+    return bisect_left(offsets, start), bisect_left(offsets, end)
 
 
 def _metadata(context: CheckContext) -> list[Finding]:
@@ -222,13 +317,27 @@ def _metadata(context: CheckContext) -> list[Finding]:
     return out
 
 
+def _total(signals: list[tuple[int, int, float, str]]) -> float:
+    """Sum of the weights, except that links beyond the strongest add little."""
+    links = sorted((w for _, _, w, rule in signals if rule == "promotion.link"), reverse=True)
+    rest = sum(w for _, _, w, rule in signals if rule != "promotion.link")
+    if links:
+        rest += links[0] + EXTRA_LINK_WEIGHT * (len(links) - 1)
+    return rest
+
+
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     signals = _signals(text)
-    total = sum(w for _, _, w, _ in signals)
+    total = _total(signals)
     if total >= 1.0:
         boost = min(0.3, 0.1 * (total - 1.0))
+        per_rule: dict[str, int] = {}
         for s, e, w, rule in signals:
+            n = per_rule.get(rule, 0)
+            if n >= MAX_PER_RULE:
+                continue
+            per_rule[rule] = n + 1
             out.append(finding(text, "promotion", rule, s, e, min(0.95, 0.45 * w + 0.2 + boost)))
     count = context.duplicate_count or 0
     if count >= 1 and (len(text.words) >= 6 or count >= 3) and text.original.strip():

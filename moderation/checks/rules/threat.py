@@ -9,9 +9,12 @@ inside a short window, so the rule is linear):
   violent verb aimed at a person: "I will find you and hurt you",
   "I'm gonna kill him";
 * incitement -- "someone should shoot him", "they must all be hanged",
-  "kill them all", "let's burn them", "X deserve(s) to die";
-* wish -- "hope you die", "wish he was dead", "die in a fire", "kys",
-  "rot in hell";
+  "kill them all", "let's burn them", "X deserve(s) to die", "should be
+  put to death", "let him die"; an imperative violent verb at the start of
+  a clause aimed at a group or a named person ("nuke the whole country",
+  "execute Smith", "kill all Xs");
+* wish -- "hope you die", "wish he was dead", "wish you death", "die in a
+  fire", "kys", "rot in hell", "I want to see them die";
 * menace -- fixed phrases such as "we know where you live",
   "watch your back", "your days are numbered".
 
@@ -24,10 +27,18 @@ wishes ("should be shot").  Ambiguous verbs ("beat", "hit", "destroy",
 
 from __future__ import annotations
 
-from ..normalize import Normalized
+from ..normalize import Normalized, register_triggers
 from ..values import CheckContext, Finding
 from . import WordSpanFindings, match_phrase, phrase_index
-from .abuse import GROUPS
+from .abuse import GROUPS, IDENTITY_ADJ
+
+_PEOPLE_NOUNS = frozenset(
+    "country nation race religion people men women kids children family families everyone population tribe".split()
+)
+# Verbs with no everyday non-violent sense ("shoot" a film, "burn" a CD).
+_LETHAL = frozenset("kill murder execute hang lynch behead slaughter exterminate assassinate nuke bomb gas".split())
+# Capitalised words after a verb that are not people.
+_COMMON_CAPS = frozenset("i the a it this that".split())
 
 STRONG_VERBS = frozenset(
     """
@@ -44,9 +55,19 @@ PASSIVE = frozenset(
     killed murdered shot stabbed hanged hung lynched beheaded decapitated
     slaughtered butchered executed exterminated strangled tortured raped
     burned burnt nuked gassed bombed drowned poisoned castrated assassinated
-    eradicated annihilated beaten
+    eradicated annihilated beaten abused exterminated euthanized
+    euthanised deported lynched whipped flogged stoned
     """.split()
 )
+# Imperative objects that name people: "nuke the whole country", "execute Smith".
+_TARGET_WORDS = frozenset(
+    """
+    them em him her all every those these that this the whole entire
+    country nation race religion people everyone everybody anyone
+    """.split()
+)
+_LET_OBJECTS = frozenset("him her them em 'em you u yourself".split())
+_SEE = frozenset("see watch".split())
 DEATH = frozenset("die dies dead death died".split())
 
 PERSON_OBJECTS = frozenset(
@@ -81,9 +102,11 @@ WISH_HARM = frozenset(
     """
     die dies dead killed shot hanged hang burn burns rot rots suffer suffers
     raped murdered drown drowns choke chokes cancer aids executed lynched
-    stabbed tortured beaten
+    stabbed tortured beaten death
     """.split()
 )
+_LET_HARM = frozenset("die rot burn starve drown suffer".split())
+_NEGATIONS = frozenset("not don't dont never nobody no didn't wouldn't".split())
 COMPLEMENTS = frozenset("death dead up senseless shit hell crap fuck out bloody pulp".split())
 
 # Menacing fixed phrases (already folded).  Matched as word sequences.
@@ -151,13 +174,37 @@ MENACE = tuple(
         "kill em all",
         "shoot them all",
         "nuke them all",
+        "put to death",
+        "put them to death",
+        "put him to death",
+        "put her to death",
+        "wish you death",
+        "wish him death",
+        "wish her death",
+        "wish them death",
+        "send them to hell",
+        "send all",
+        "get rid of them",
+        "get rid of all",
+        "get rid of every",
+        "hunt you down",
+        "hunt them down",
+        "hunt him down",
+        "hunt her down",
     )
 )
 _MENACE_INDEX = phrase_index(MENACE)
 _MENACE_FIRST = frozenset(_MENACE_INDEX)
-_MENACE_SCORE = {("go", "die"): 0.7, ("rot", "in", "hell"): 0.5, ("burn", "in", "hell"): 0.5}
+_MENACE_SCORE = {
+    ("go", "die"): 0.7, ("rot", "in", "hell"): 0.5, ("burn", "in", "hell"): 0.5,
+    ("send", "all"): 0.0, ("get", "rid", "of", "all"): 0.0, ("get", "rid", "of", "every"): 0.0,
+    ("get", "rid", "of", "them"): 0.55,
+}
+# Phrases that only count when a group or person follows ("send all gays to hell").
+_NEEDS_GROUP = frozenset({("send", "all"), ("get", "rid", "of", "all"), ("get", "rid", "of", "every")})
 
-_TRIGGERS = STRONG_VERBS | WEAK_VERBS | PASSIVE | DEATH | WISH | _MENACE_FIRST
+_WORD_TRIGGERS = STRONG_VERBS | WEAK_VERBS | PASSIVE | DEATH | WISH | {"let", "want", "wanna", "love"}
+register_triggers(_WORD_TRIGGERS | _MENACE_FIRST)
 
 
 def _window(words: list[str], i: int, before: int, after: int) -> tuple[list[str], list[str]]:
@@ -168,6 +215,25 @@ def _has_person_object(after: list[str]) -> bool:
     for w in after[:3]:
         if w in PERSON_OBJECTS or w in GROUPS:
             return True
+    return False
+
+
+def _imperative_target(text: Normalized, i: int, after: list[str]) -> bool:
+    """The words after an imperative verb name people: a group, a capitalised
+    name, or a determiner leading to a group/people noun within three words."""
+    first = after[0]
+    if first in GROUPS or first in IDENTITY_ADJ:
+        return True
+    if first in _TARGET_WORDS:
+        return any(x in GROUPS or x in IDENTITY_ADJ or x in _PEOPLE_NOUNS for x in after[1:4])
+    if first.isalpha() and i + 1 < len(text.words):
+        s, e = text.span(*text.word_span(i + 1, i + 1))
+        word = text.original[s:e]
+        # A capitalised name (not a shouted word): "execute Smith".
+        return (
+            text.words[i] in _LETHAL and word[:1].isupper() and not word.isupper()
+            and first not in _COMMON_CAPS
+        )
     return False
 
 
@@ -194,28 +260,37 @@ def _at_clause_start(text: Normalized, i: int) -> bool:
 
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     words = text.words
-    if not (text.wordset & _TRIGGERS):
+    menace_firsts = _MENACE_INDEX.firsts(text)
+    hits = (text.wordset & _WORD_TRIGGERS) | menace_firsts
+    if not hits:
         return []
     spans = WordSpanFindings(text, "threat")
     add = spans.add
     n = len(words)
 
-    for i in text.indices(_TRIGGERS):
+    for i in text.indices(hits):
         w = words[i]
         # Fixed menacing phrases.
-        if w in _MENACE_FIRST:
+        if w in menace_firsts:
             phrase = match_phrase(words, i, _MENACE_INDEX)
             if phrase:
-                add(i, i + len(phrase) - 1, _MENACE_SCORE.get(phrase, 0.85), "threat.menace")
+                last = i + len(phrase) - 1
+                if phrase in _NEEDS_GROUP:
+                    # "send all gays to hell", "get rid of all immigrants".
+                    if last + 1 < n and (words[last + 1] in GROUPS or words[last + 1] in IDENTITY_ADJ):
+                        add(i, last + 1, 0.7, "threat.incitement")
+                else:
+                    add(i, last, _MENACE_SCORE.get(phrase, 0.85), "threat.menace")
         before, after = _window(words, i, 5, 4)
-        if w in STRONG_VERBS or w in WEAK_VERBS:
+        if (w in STRONG_VERBS or w in WEAK_VERBS) and _has_person_object(after):
+            aimed = True
             if w in WEAK_VERBS and not (set(after[:5]) & COMPLEMENTS):
                 # "I'm going to end you": only with first-person intent
                 # aimed at the reader.
-                if not (after[:1] and after[0] in SECOND_PERSON and _intent(before) >= 0.9):
-                    continue
-            if not _has_person_object(after):
-                continue
+                aimed = bool(after[:1] and after[0] in SECOND_PERSON and _intent(before) >= 0.9)
+        else:
+            aimed = False
+        if aimed:
             if before and before[-1] in ("to",) and len(before) > 1 and before[-2] in REPORTED:
                 continue
             score = _intent(before)
@@ -226,6 +301,12 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             if score:
                 second = bool(set(after[:3]) & SECOND_PERSON)
                 add(i, min(n - 1, i + 2), min(1.0, score + (0.05 if second else 0.0)), "threat.intent")
+            continue
+        if (w in STRONG_VERBS or w in ("destroy", "wipe", "exterminate")) and after and _at_clause_start(text, i):
+            # Imperative aimed at a group or a named person: "nuke the
+            # entire country", "destroy islam", "execute Smith".
+            if _imperative_target(text, i, after):
+                add(i, min(n - 1, i + len(after[:3])), 0.65, "threat.incitement")
             continue
         if w in PASSIVE and before and before[-1] in ("shoulda", "should've", "coulda") and not set(before) & REPORTED:
             add(i - 1, i, 0.65, "threat.incitement")
@@ -246,9 +327,23 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                     continue
                 add(max(0, i - 2), i, 0.75, "threat.incitement")
             continue
+        if w == "let" and len(after) >= 2 and after[0] in _LET_OBJECTS and after[1] in _LET_HARM:
+            # "let him die", "let them rot".
+            if not set(before[-2:]) & _NEGATIONS:
+                add(i, i + 2, 0.65, "threat.incitement")
+            continue
+        if w in ("want", "wanna", "love"):
+            # "I want to see them die", "would love to watch them burn".
+            see = [j for j, x in enumerate(after[:3]) if x in _SEE]
+            if see and not set(before[-3:]) & _NEGATIONS:
+                rest = after[see[0] + 1:see[0] + 5]
+                harm = [j for j, x in enumerate(rest) if x in WISH_HARM]
+                if harm:
+                    add(i, i + see[0] + 2 + harm[0], 0.7, "threat.wish")
+            continue
         if w in WISH:
             harm = [j for j, x in enumerate(after[:5]) if x in WISH_HARM]
-            if harm and not (after[:1] and after[0] in ("not", "nobody", "no")):
+            if harm and not (set(after[:5]) & {"not", "nobody", "no", "anyone", "anybody"}):
                 # "hope you die", "wish he was dead", "hope they all get shot".
                 target = set(after[:harm[0]])
                 if target & (PERSON_OBJECTS | {"he", "she", "they", "he's", "she's", "they're", "you're"}) or harm[0] <= 1:

@@ -14,6 +14,11 @@ from moderation.checks import check
     "shut up fag",
     "n1gg3r",
     "what a f.a.g.g.o.t",
+    "go home white trash",
+    "Jews are lower class pigs",
+    "Christians are all demonic",
+    "fuck gays",
+    "immigrants are a fucking plague",
 ])
 def test_abuse(text):
     assert "abuse" in check(text).categories, text
@@ -28,6 +33,10 @@ def test_abuse(text):
     "the Kurdish region held elections",
     "Faggin designed the microprocessor",
     "a bundle of sticks",
+    "refugees are often ill treated at the border",
+    "Muslims are victims of people who call them rats",
+    "Women are not inferior to men",
+    "that would cripple our economy",
 ])
 def test_not_abuse(text):
     assert "abuse" not in check(text).categories, text

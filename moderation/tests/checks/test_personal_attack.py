@@ -16,6 +16,16 @@ from moderation.checks import check
     "Idiot.",
     "you stupid moron",
     "Liberals are idiots",
+    "You are a revenge-hungry simpleton",
+    "you're nothing but a lowlife",
+    "what a piece of shit you are",
+    "Shut up, libtard",
+    "The senator is a disgraceful fraud",
+    "people like you are pathetic",
+    "go away you dumb ass",
+    "Your idiotic comments add nothing",
+    "He is such a fuckface",
+    "you are a born loser",
 ])
 def test_attacks(text):
     assert "personal_attack" in check(text).categories, text
@@ -30,6 +40,13 @@ def test_attacks(text):
     "It is ignorant to ignore the data",
     "kids grow up fast",
     "He is not a fool",
+    "The doctor is treating patients in the clinic",
+    "I'm such a fool for chocolate",
+    "The trash collection is late again",
+    "trash talk is part of the sport",
+    "I'm an idiot sometimes, I admit it",
+    "We were naive to trust the polls",
+    "Your argument has some merit",
 ])
 def test_not_attacks(text):
     assert "personal_attack" not in check(text).categories, text

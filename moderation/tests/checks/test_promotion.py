@@ -12,6 +12,11 @@ from moderation.checks import CheckContext, check
     "follow me on instagram",
     "FREE entry! Text WIN to 80086",
     "add me on whatsapp +44 7700 900123",
+    "Reply YES to claim your reward",
+    "Ringtones at 150p/msg, txt TONE now",
+    "join my group t.me/cheapdeals",
+    "great deals on watches, click here www.watch-outlet.biz",
+    "Win a free cruise! Text CRUISE to 81234",
 ])
 def test_promotion(text):
     assert "promotion" in check(text).categories, text
@@ -24,6 +29,13 @@ def test_promotion(text):
     "RT @someone: great news http://…",
     "I read it online on their website yesterday",
     "The deal offers a discount on tariffs",
+    "Full report here: https://t.co/AbC123xyz",
+    "Photo from the march https://t.co/Qw3rTy http://t.co/Zx9Vb8",
+    "The minister's statement is at www.gov.example.org/statement",
+    "Voters will reply to the survey in 2024",
+    "Reply to the article: I agree with the author",
+    "The value fell to 0.000000000123 percent",
+    "I paid £5 for a coffee, outrageous",
 ])
 def test_not_promotion(text):
     assert "promotion" not in check(text).categories, text
@@ -33,6 +45,19 @@ def test_shortener_weighs_more_than_plain_link():
     plain = [f for f in check("see www.example.org for more").findings if f.category == "promotion"]
     short = [f for f in check("see bit.ly/abc for more").findings if f.category == "promotion"]
     assert not plain and short and short[0].rule == "promotion.shortener"
+
+
+def test_a_link_alone_is_a_weak_hint_but_adds_up():
+    assert "promotion" not in check("interesting, see www.example.org/report").categories
+    pitched = check("Cheap loans, guaranteed income! www.example.org/offer")
+    assert "promotion" in pitched.categories
+    assert {"promotion.link", "promotion.pitch"} <= {f.rule for f in pitched.findings}
+
+
+def test_findings_per_rule_are_capped_but_the_verdict_stands():
+    text = " ".join(f"call 0800 123 45{i:02d}" for i in range(40))
+    phones = [f for f in check(text).findings if f.rule == "promotion.phone"]
+    assert 1 <= len(phones) <= 5
 
 
 def test_author_name_finding_uses_metadata_convention():

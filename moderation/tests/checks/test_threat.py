@@ -24,6 +24,13 @@ NEWS = (
     "watch your back",
     "I'm going to beat you to death",
     "i will end you",
+    "they should all be put to death",
+    "Nuke the whole country",
+    "I wish you death",
+    "just let him die",
+    "I want to see them burn",
+    "get rid of all immigrants",
+    "Execute Smith now",
 ])
 def test_threats(text):
     assert "threat" in check(text).categories, text
@@ -40,6 +47,13 @@ def test_threats(text):
     "this movie kills me",
     "we should kill this bill",
     "I could kill for a coffee",
+    "Kill the bill before it passes",
+    "Shoot Nikon or Canon, both are fine",
+    "I wish death on no one",
+    "We should never let them die of hunger",
+    "Destroy the competition with better products",
+    "The regime put dissidents to death in 1988, the report says",
+    "Let it burn, said the fire chief about the controlled blaze",
 ])
 def test_news_and_figurative_language_is_not_a_threat(text):
     assert "threat" not in check(text).categories, text
