@@ -111,7 +111,7 @@ PERSON_NOUNS = frozenset(
     """
     author writer reporter journalist editor columnist guy man woman person
     people dude girl boy president minister leader mayor governor senator
-    politician politicians government officials commenter poster user
+    politician politicians officials commenter poster user
     liberals conservatives democrats republicans leftists rightwingers
     lefties righties libs dems trumpers voters supporters fans followers men
     women guys folks kids everyone everybody anyone idiot moron he she they
@@ -263,6 +263,38 @@ def _subject_kind(text: Normalized, j: int) -> str | None:
     return "other"
 
 
+# Words after which an insult word has another meaning: "a sucker for
+# sweets", "a joke about", "a fool for love".
+_NOT_AN_INSULT = {
+    "sucker": frozenset("for".split()),
+    "suckers": frozenset("for".split()),
+    "fool": frozenset("for".split()),
+    "joke": frozenset("about of".split()),
+}
+# Insult nouns that also modify another noun ("trash talk", "a redneck
+# convoy", "pig farm"): followed by one of these they describe a thing.
+_ATTRIBUTIVE = frozenset("trash garbage redneck hillbilly pig pigs rat snake clown animal beast monster baby child joke troll".split())
+_MODIFIED = frozenset(
+    """
+    talk talking food truck trucks can cans bag bags bin bins day pickup
+    convoy party parties farm farms farmer farmers race races shelter
+    poison population show shows car cars music movie movies factory
+    account accounts farms feed seat seats sitter steps step shower
+    care clothes food formula boom bump fever king queen version
+    """.split()
+)
+# "you like trash", "they like idiots": "like" right after a subject is the verb.
+_LIKE_SUBJECTS = frozenset("you u i we they he she people".split())
+# Person nouns an insulting adjective turns into an epithet ("stupid woman").
+_EPITHET_PEOPLE = frozenset(
+    """
+    man woman men women guy guys person people dude girl boy lady bloke
+    liberal liberals conservative conservatives democrat democrats
+    republican republicans leftist leftists lefty lefties politician
+    politicians senator senators president author writer journalist reporter
+    creature fool fools
+    """.split()
+)
 _ARTICLES = frozenset("a an such one total complete absolute utter real true typical another the".split())
 _SECOND_SUBJECT = frozenset("you u ya ye yall y'all youre you're ur".split())
 _POSSESSIVE = frozenset("your ur yer".split())
@@ -301,6 +333,7 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
 
     for i in text.indices(hits):
         w = words[i]
+        nxt = words[i + 1] if i + 1 < n and not any(c in _CLAUSE_BREAK for c in text.gap(i + 1)) else ""
         if w in dismissive_firsts:
             phrase = match_phrase(words, i, _DISMISSIVE_INDEX)
             if phrase:
@@ -320,7 +353,13 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                 add(i, i, 0.55, "personal_attack.profane_address")
         if not is_noun and w not in ADJECTIVES:
             continue
+        if last == i and (nxt in _NOT_AN_INSULT.get(w, ()) or (w in _ATTRIBUTIVE and nxt in _MODIFIED)):
+            # "a sucker for chocolate", "trash talk", "a redneck convoy".
+            continue
         mild = w in MILD_ADJECTIVES
+        if mild and nxt in ("at", "with"):
+            # "you're terrible at chess": a judgement of a skill.
+            continue
         # Walk back over modifiers to the word that governs the insult.
         j = i - 1
         walked: list[str] = []
@@ -363,9 +402,13 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                 k = j
             else:
                 k = j - 1
-                # "sound like", "look like": step back once more.
-                if head == "like" and k >= 0 and words[k] in COPULAS:
-                    k -= 1
+                # "sound like", "look like": step back once more.  Without
+                # a copula before it "like" is the verb ("if you like trash").
+                if head == "like":
+                    if k >= 0 and words[k] in COPULAS:
+                        k -= 1
+                    elif k >= 0 and words[k] in _LIKE_SUBJECTS:
+                        continue
                 while k >= 0 and words[k] in ("so", "really", "just", "all", "both", "always", "truly", "clearly", "obviously", "not"):
                     k -= 1
                 subject = _subject_kind(text, k)
@@ -383,6 +426,13 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             first = max(0, k) if k >= 0 else j
             add(first, last, score, "personal_attack.predicate")
             continue
+        # "Stupid woman.", "that pathetic senator": an insulting adjective
+        # on a person noun, said as an exclamation or with a demonstrative.
+        if not is_noun and not mild and nxt in _EPITHET_PEOPLE and (
+            head in ("this", "that", "these", "those", "what") or _clause_start(text, i)
+        ) and not any(x in SELF for x in words[max(0, i - 2):i]):
+            add(max(j, 0) if head in ("this", "that", "these", "those", "what") else i, i + 1, 0.55, "personal_attack.epithet")
+            continue
         # "are you stupid?", "bludgers like you", "you must be blind and stupid".
         lo, hi = _clause(text, i, last, 6, 4)
         window = words[lo:hi]
@@ -398,6 +448,10 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         if strong and not any(x in SELF for x in words[max(0, i - 3):i]):
             add(i, last, 0.5, "personal_attack.insult_word")
     return spans.findings
+
+
+def _clause_start(text: Normalized, i: int) -> bool:
+    return i == 0 or any(c in _CLAUSE_BREAK for c in text.gap(i))
 
 
 def _subject_kind_word(w: str) -> str | None:

@@ -23,7 +23,8 @@ deliberate differences:
 * a few common slang spellings missing from the list are added
   (``profanity_words.EXTRA_PROFANITY``: "hoe", "thot", "nicca", ...);
 * "Dick"/"Fanny" written as part of a capitalised name ("Dick Cheney") is
-  not flagged.
+  not flagged, nor are the innocent readings in ``senses`` ("honky tonk",
+  "pussy cat", "doo wop", Dutch "hoe", a word cut off by a closing "…").
 """
 
 from __future__ import annotations
@@ -32,12 +33,14 @@ from functools import lru_cache
 from importlib import resources
 
 from ..normalize import Normalized
+from ..senses import innocent
 from ..values import CheckContext, Finding
-from ..wordmatch import WordMatcher
+from ..wordmatch import PLAIN_CANON, WordMatcher
 from . import MAX_PER_RULE, finding
 from .profanity_words import EXCLUDED, EXTRA_PROFANITY, MILD, VULGARITY
 
 _NAME_LIKE = frozenset({"dick", "fanny"})
+_MILD_CANON = frozenset(w.translate(PLAIN_CANON) for w in MILD)
 
 
 def package_wordlist() -> tuple[str, ...]:
@@ -52,7 +55,9 @@ def classify(word: str) -> tuple[str, float] | None:
         return None
     if word in VULGARITY:
         return "vulgarity", 0.8
-    if word in MILD:
+    if word in MILD or word.translate(PLAIN_CANON) in _MILD_CANON:
+        # Spelling variants share the canonical key of the mild word
+        # ("h3ll" and "hell"), so they must share its score too.
         return "profanity", 0.4
     return "profanity", 0.8
 
@@ -87,6 +92,8 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     for m in matcher().find(text):
         category, score, rule = m.payload
         if m.key in _NAME_LIKE and _is_name(text, m.start, m.end):
+            continue
+        if innocent(text, m.key, m.start, m.end):
             continue
         n = shown.get(category, 0)
         if n >= MAX_PER_RULE:

@@ -12,7 +12,8 @@ inside a short window, so the rule is linear):
   "kill them all", "let's burn them", "X deserve(s) to die", "should be
   put to death", "let him die"; an imperative violent verb at the start of
   a clause aimed at a group or a named person ("nuke the whole country",
-  "execute Smith", "kill all Xs");
+  "execute Smith", "kill all Xs"); a lethal infinitive aimed at a group
+  ("the right to kill all Xs"), unless narrated ("they plan to ...");
 * wish -- "hope you die", "wish he was dead", "wish you death", "die in a
   fire", "kys", "rot in hell", "I want to see them die";
 * menace -- fixed phrases such as "we know where you live",
@@ -56,7 +57,7 @@ PASSIVE = frozenset(
     slaughtered butchered executed exterminated strangled tortured raped
     burned burnt nuked gassed bombed drowned poisoned castrated assassinated
     eradicated annihilated beaten abused exterminated euthanized
-    euthanised deported lynched whipped flogged stoned
+    euthanised lynched whipped flogged stoned
     """.split()
 )
 # Imperative objects that name people: "nuke the whole country", "execute Smith".
@@ -102,7 +103,7 @@ WISH_HARM = frozenset(
     """
     die dies dead killed shot hanged hang burn burns rot rots suffer suffers
     raped murdered drown drowns choke chokes cancer aids executed lynched
-    stabbed tortured beaten death
+    stabbed tortured beaten death vanish disappear perish starve extinct
     """.split()
 )
 _LET_HARM = frozenset("die rot burn starve drown suffer".split())
@@ -237,6 +238,18 @@ def _imperative_target(text: Normalized, i: int, after: list[str]) -> bool:
     return False
 
 
+# Words that make "to kill all X" a report about someone else's plan.
+_NARRATED = REPORTED | frozenset("they he she plan plans planning wanted".split())
+
+
+def _group_target(after: list[str]) -> bool:
+    """``after`` starts with an identity group, optionally behind "all/every/these"."""
+    k = 0
+    while k < 2 and k < len(after) and after[k] in ("all", "every", "these", "those", "the"):
+        k += 1
+    return k < len(after) and (after[k] in GROUPS or (after[k] in IDENTITY_ADJ and k + 1 < len(after)))
+
+
 def _intent(before: list[str]) -> float:
     """Score of the modal context before a verb (0 when none)."""
     if any(w in REPORTED for w in before):
@@ -282,6 +295,14 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                 else:
                     add(i, last, _MENACE_SCORE.get(phrase, 0.85), "threat.menace")
         before, after = _window(words, i, 5, 4)
+        if (
+            w in _LETHAL and before[-1:] == ["to"] and after
+            and not set(before) & _NARRATED and not set(before[-3:]) & _NEGATIONS
+            and _group_target(after)
+        ):
+            # "the right to kill all gays", "we need to exterminate these X".
+            add(i - 1, min(n - 1, i + len(after[:3])), 0.7, "threat.incitement")
+            continue
         if (w in STRONG_VERBS or w in WEAK_VERBS) and _has_person_object(after):
             aimed = True
             if w in WEAK_VERBS and not (set(after[:5]) & COMPLEMENTS):

@@ -57,3 +57,25 @@ def test_obfuscated_attack_maps_to_original_span():
     f = next(f for f in check(text).findings if f.category == "personal_attack")
     assert f.evidence == text[f.start:f.end]
     assert f.evidence.endswith("ＩＤＩＯＴ")
+
+
+@pytest.mark.parametrize("text", [
+    "Stupid woman. She never reads the article",
+    "That pathetic senator lied again",
+    "what an ignorant man",
+])
+def test_insulting_epithets(text):
+    assert "personal_attack" in check(text).categories, text
+
+
+@pytest.mark.parametrize("text", [
+    "I am a sucker for a good crime novel",
+    "nothing is wrong with it if you like trash food",
+    "he is terrible at chess but kind",
+    "the trash talk before the match was fun",
+    "a redneck convoy drove through town",
+    "Stupid rules make life hard",
+    "The government is evil, says the protest banner",
+])
+def test_idioms_and_attributive_uses_are_not_attacks(text):
+    assert "personal_attack" not in check(text).categories, text

@@ -68,3 +68,22 @@ def test_span_covers_the_threat():
     f = next(f for f in check(text).findings if f.category == "threat")
     assert text[f.start:f.end] == f.evidence
     assert "kill" in f.evidence
+
+
+@pytest.mark.parametrize("text", [
+    "we should have the right to kill all immigrants",
+    "it is time to exterminate these gypsies",
+    "I hope she just vanishes, no I wish her to perish",
+])
+def test_incitement_against_groups_and_wishes(text):
+    assert "threat" in check(text).categories, text
+
+
+@pytest.mark.parametrize("text", [
+    "they plan to kill all christians in the region, the report says",
+    "militants threatened to kill all foreigners in the city",
+    "the drones were sent to kill all the soldiers at the base",
+    "Refugees should all be deported, he argued",
+])
+def test_reported_plans_and_deportation_are_not_threats(text):
+    assert "threat" not in check(text).categories, text
