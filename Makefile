@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test bench migrate demo
+.PHONY: install run test bench migrate demo bench-admin prod load
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,32 @@ test: install
 
 bench: install
 	$(PY) benchmarks/bench_checks.py
+
+# Moderator pages at scale (see BENCHMARKS.md): loads 1M comments / 100k pending into each
+# database the first time (several minutes), then times the admin pages on both.
+BENCH_SQLITE ?= /tmp/bench_admin.sqlite3
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/h2bench
+bench-admin: install
+	$(PY) benchmarks/bench_admin.py --generate --sqlite $(BENCH_SQLITE) --postgres $(BENCH_POSTGRES)
+
+# --- Production stack, locally (README "Production stack"): PostgreSQL + Redis, gunicorn + a
+# Celery worker. The database is created if missing; Ctrl-C stops both processes.
+PROD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
+PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
+PROD_ENV = DEBUG=false DATABASE_URL=$(PROD_DATABASE_URL) REDIS_URL=$(PROD_REDIS_URL) \
+	SECRET_KEY="$${SECRET_KEY:-local-production-stack-key-set-SECRET_KEY-for-real-use-0123456789}"
+
+prod: install
+	$(PY) -c 'import sys, psycopg; base, _, name = sys.argv[1].replace("postgres://", "postgresql://", 1).rpartition("/"); \
+	conn = psycopg.connect(base + "/postgres", autocommit=True); \
+	conn.execute(f"CREATE DATABASE \"{name}\"") if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() else None' \
+	"$(PROD_DATABASE_URL)"
+	$(PROD_ENV) $(PY) manage.py migrate --noinput
+	$(PROD_ENV) $(PY) manage.py collectstatic --noinput -v 0
+	$(PROD_ENV) $(VENV)/bin/celery -A config worker --loglevel INFO --concurrency 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(PROD_ENV) $(VENV)/bin/gunicorn
+
+# Load tests (BENCHMARKS.md "Load"): bounded, loopback only; LOAD_ARGS e.g. "--part read".
+load: install
+	$(PY) benchmarks/load.py $(LOAD_ARGS)

@@ -2,24 +2,107 @@
 
 With REQUIRE_POSTGRES=1 (CI's PostgreSQL run) the session fails unless the
 database really is PostgreSQL and no test was skipped: a PostgreSQL test
-that silently skips would otherwise pass CI without running.
+that silently skips would otherwise pass CI without running. Likewise
+REQUIRE_REDIS=1 fails the session if a test marked `redis` was skipped
+(they run only when REDIS_URL names a Redis server, as CI's runs do).
 """
 import os
+import uuid
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
+from django.test import override_settings
+from django.test.signals import clear_cache_handlers
+
+from config.celery import app as celery_app
+
+
+def _test_overrides() -> None:
+    """No collected static files, Celery tasks inline unless a test says otherwise, own cache keys."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+    celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    # Test keys get a prefix of their own: clearing them never touches a running stack's keys.
+    default = settings.CACHES["default"]
+    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": f"test-{default.get('KEY_PREFIX', '')}"}}
+    clear_cache_handlers(setting="CACHES")
+
+
+_test_overrides()
 
 
 def pytest_collection_modifyitems(config, items):
-    if connection.vendor == "postgresql":
-        return
-    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://127.0.0.1:6379/<db>")
     for item in items:
-        if "postgres" in item.keywords:
-            item.add_marker(skip)
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not settings.REDIS_URL:
+            item.add_marker(skip_redis)
+
+
+_skipped_redis: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "redis" in report.keywords:
+        _skipped_redis.append(report.nodeid)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: throttle counters and cached lists never leak between tests."""
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*", itersize=1000)  # only this run's key prefix, not the whole Redis db
+    else:
+        cache.clear()
+    yield
+
+
+def _redis_caches(location: str, prefix: str) -> dict:
+    options = dict(settings.CACHES["default"].get("OPTIONS", {}))
+    options.update(
+        CLIENT_CLASS="django_redis.client.DefaultClient",
+        SOCKET_CONNECT_TIMEOUT=0.25,
+        SOCKET_TIMEOUT=0.25,
+        IGNORE_EXCEPTIONS=True,
+    )
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": options,
+        }
+    }
+
+
+@pytest.fixture
+def cache_down():
+    """The production cache configuration, pointed at a port where no Redis listens."""
+    with override_settings(CACHES=_redis_caches("redis://127.0.0.1:1/0", "down")):
+        yield
+
+
+@pytest.fixture
+def redis_cache():
+    """The real Redis at REDIS_URL as the default cache, under a key prefix of this test's own."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis: set REDIS_URL")
+    with override_settings(CACHES=_redis_caches(settings.REDIS_URL, f"test-{uuid.uuid4().hex[:12]}")):
+        yield cache
+        cache.delete_pattern("*", itersize=1000)
 
 
 def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("REQUIRE_REDIS") == "1" and _skipped_redis:
+        print(f"\nREQUIRE_REDIS=1 but {len(_skipped_redis)} Redis test(s) were skipped")
+        session.exitstatus = 1
     if os.environ.get("REQUIRE_POSTGRES") != "1":
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

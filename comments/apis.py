@@ -1,20 +1,43 @@
-"""Public comment API: approved comments of an article, and submission."""
+"""Public comment API: approved comments of an article, submission, and a submitter's status check.
+
+Also the article list and detail with approved-comment counts: the article API
+lives in `articles` (which never imports comments), and this app adds the counts.
+"""
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
+from articles import apis as article_apis
 from articles.selectors import published_articles
+from comments.cache import CachedPublicListMixin
 from comments.http import client_ip, user_agent
+from comments.models import Comment
+from comments.receipts import comment_receipt, receipt_matches
 from comments.selectors import approved_comments_for
 from comments.serializers import (
+    ArticleWithCountDetailSerializer,
+    ArticleWithCountListSerializer,
     CommentReceiptSerializer,
+    CommentStatusSerializer,
     CommentSubmitSerializer,
     PublicCommentSerializer,
 )
 from comments.services import CommentsClosed, comment_submit
+from comments.throttles import SUBMISSION_THROTTLES
+from config.api import BODY_ERRORS, ApiError, error_responses
+
+RECEIPT_HEADER = "X-Comment-Receipt"
+ORDERS = {"newest": True, "oldest": False}  # order name -> newest first?
 
 
 class CommentsClosedError(PermissionDenied):
@@ -24,16 +47,151 @@ class CommentsClosedError(PermissionDenied):
     default_code = "comments_closed"
 
 
-class ArticleCommentsApi(generics.ListCreateAPIView):
-    """GET: the article's approved comments, newest first. POST: submit a comment (202, pending)."""
+def _with_approved_counts(queryset: QuerySet) -> QuerySet:
+    # A correlated count (served by the article/status index) rather than a JOIN + GROUP BY
+    # over every article: only the rows of the page are counted.
+    approved = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return queryset.annotate(
+        approved_comment_count=Coalesce(Subquery(approved, output_field=IntegerField()), 0)
+    )
+
+
+@extend_schema(
+    tags=["articles"],
+    responses={200: ArticleWithCountListSerializer, **error_responses(400, 404)},
+)
+class ArticleListApi(article_apis.ArticleListApi):
+    """Published articles, newest first, each with its approved-comment count."""
+
+    serializer_class = ArticleWithCountListSerializer
+
+    def get_queryset(self):
+        return _with_approved_counts(super().get_queryset())
+
+
+@extend_schema(tags=["articles"], responses={200: ArticleWithCountDetailSerializer, **error_responses(404)})
+class ArticleDetailApi(article_apis.ArticleDetailApi):
+    """One published article by slug, with its approved-comment count."""
+
+    serializer_class = ArticleWithCountDetailSerializer
+
+    def get_queryset(self):
+        return _with_approved_counts(super().get_queryset())
+
+
+class ApprovedCommentsPagination(CursorPagination):
+    """Cursor pages of approved comments (`?cursor=` from `next`/`previous`), plus the total `count`."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    ordering = ("-submitted_at", "-id")
+    invalid_cursor_message = "Invalid cursor: use the `next` or `previous` link of a page as given."
+
+    def get_ordering(self, request, queryset, view):
+        return ("-submitted_at", "-id") if view.newest_first() else ("submitted_at", "id")
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.count = queryset.order_by().count()
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request):
+        try:
+            cursor = super().decode_cursor(request)
+        except NotFound:
+            cursor = None
+        else:
+            if cursor is None or cursor.position is None or _aware_datetime(cursor.position):
+                return cursor
+        raise ApiError(
+            status_code=status.HTTP_400_BAD_REQUEST,
+            detail=self.invalid_cursor_message,
+            code="invalid_cursor",
+            errors={self.cursor_query_param: [self.invalid_cursor_message]},
+        )
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data = {"count": self.count, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"] = {
+            "count": {"type": "integer", "description": "Approved comments of the article in all."},
+            **paginated["properties"],
+        }
+        paginated["required"] = ["count", "next", "previous", "results"]
+        return paginated
+
+
+def _aware_datetime(value: str) -> bool:
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        return False
+    return parsed is not None and parsed.tzinfo is not None
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Approved comments of an article",
+        description="Only approved comments, never an email or IP address. Cursor pages: follow `next` / "
+        "`previous`; `count` is the article's number of approved comments.",
+        parameters=[
+            OpenApiParameter("order", str, enum=list(ORDERS), description="newest (default) or oldest first"),
+        ],
+        responses={200: PublicCommentSerializer(many=True), **error_responses(400, 404)},
+    ),
+    post=extend_schema(
+        summary="Submit a comment",
+        description=(
+            "Stores the comment as pending (nothing is shown before a moderator approves it) and "
+            "answers 202 with its id and a secret `receipt` for the status endpoint. Limited per "
+            "client IP and per email address (429 with Retry-After)."
+        ),
+        request=CommentSubmitSerializer,
+        responses={
+            202: CommentReceiptSerializer,
+            **error_responses(*BODY_ERRORS, 401, 404, 429),
+            403: OpenApiResponse(
+                error_responses(403)[403].response,
+                description="Comments are closed for this article (`code`: `comments_closed`), or the "
+                "CSRF check failed for a session-authenticated call.",
+            ),
+        },
+    ),
+)
+class ArticleCommentsApi(CachedPublicListMixin, generics.ListCreateAPIView):
+    """GET: the article's approved comments (cursor pages). POST: submit a comment (202, pending)."""
 
     serializer_class = PublicCommentSerializer
+    pagination_class = ApprovedCommentsPagination
+    filter_backends: list = []
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [throttle() for throttle in SUBMISSION_THROTTLES]
+        return []
 
     def get_article(self):
         return get_object_or_404(published_articles(), slug=self.kwargs["slug"])
 
+    def newest_first(self) -> bool:
+        order = self.request.query_params.get("order", "newest")
+        if order not in ORDERS:
+            raise ValidationError({"order": [f"Use one of: {', '.join(ORDERS)}."]})
+        return ORDERS[order]
+
     def get_queryset(self):
-        return approved_comments_for(self.get_article())
+        return approved_comments_for(self.get_article(), newest_first=self.newest_first())
 
     def get_serializer_class(self):
         return CommentSubmitSerializer if self.request.method == "POST" else PublicCommentSerializer
@@ -41,9 +199,7 @@ class ArticleCommentsApi(generics.ListCreateAPIView):
     def create(self, request: Request, *args, **kwargs) -> Response:
         article = self.get_article()
         if not article.accepts_comments():
-            raise CommentsClosedError(
-                {"detail": CommentsClosedError.default_detail, "code": CommentsClosedError.default_code}
-            )
+            raise CommentsClosedError()
         serializer = CommentSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
@@ -55,8 +211,42 @@ class ArticleCommentsApi(generics.ListCreateAPIView):
                 **serializer.validated_data,
             )
         except CommentsClosed as exc:
-            raise CommentsClosedError({"detail": str(exc), "code": CommentsClosedError.default_code}) from exc
+            raise CommentsClosedError(str(exc)) from exc
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
-        receipt = CommentReceiptSerializer({"id": comment.pk, "status": comment.status})
-        return Response(receipt.data, status=status.HTTP_202_ACCEPTED)
+        receipt = comment_receipt(comment_id=comment.pk, submitted_at=comment.submitted_at)
+        body = CommentReceiptSerializer({"id": comment.pk, "status": comment.status, "receipt": receipt})
+        return Response(body.data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(
+    summary="Status of your own comment",
+    description=(
+        "Give the receipt from the submission in the `X-Comment-Receipt` header (or `?receipt=`). "
+        "A wrong or missing receipt answers 404 exactly like an unknown id."
+    ),
+    parameters=[
+        OpenApiParameter(RECEIPT_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
+        OpenApiParameter("receipt", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False),
+    ],
+    responses={200: CommentStatusSerializer, **error_responses(404)},
+)
+class CommentStatusApi(APIView):
+    """Where a submitted comment stands, for the holder of its receipt only."""
+
+    authentication_classes: list = []
+    not_found_message = "No comment with this id and receipt."
+
+    def get(self, request: Request, pk: int) -> Response:
+        receipt = request.headers.get(RECEIPT_HEADER) or request.query_params.get("receipt", "")
+        comment = Comment.objects.filter(pk=pk).only("id", "status", "submitted_at").first()
+        if comment is None or not receipt_matches(
+            comment_id=comment.pk, submitted_at=comment.submitted_at, receipt=receipt
+        ):
+            raise NotFound(self.not_found_message)
+        reasons: list[str] = []
+        if comment.status == Comment.Status.REJECTED:
+            # The latest decision (the log's default order) holds the guideline codes.
+            reasons = list(comment.decisions.values_list("reasons", flat=True).first() or [])
+        data = CommentStatusSerializer({"id": comment.pk, "status": comment.status, "reasons": reasons}).data
+        return Response(data)

@@ -5,3 +5,6 @@ class CommentsConfig(AppConfig):
     """Reader comments and the reader-facing pages."""
 
     name = "comments"
+
+    def ready(self) -> None:
+        from comments import receivers  # noqa: F401  (connects the public-cache invalidation)

@@ -95,11 +95,28 @@ class Comment(models.Model):
             models.Index(
                 fields=["article", "status", "-submitted_at"], name="comment_article_status_time"
             ),
-            # Review queue: pending comments, highest priority first, then oldest.
+            # Admin's list of all comments: newest first.
+            models.Index(fields=["-submitted_at", "-id"], name="comment_submitted_time"),
+            # Review queue: pending comments, highest priority first, then oldest, then id:
+            # the whole queue order, so pages and next/previous read it without sorting.
             models.Index(
-                fields=["-priority", "submitted_at"],
-                name="comment_pending_priority",
+                fields=["-priority", "submitted_at", "id"],
+                name="comment_pending_queue",
                 condition=Q(status="pending"),
+            ),
+            # Pending counts per flag combination (stats) and counting a category filter
+            # of the queue: read from this small index, not the comment rows.
+            models.Index(
+                fields=["flags", "submitted_at"],
+                name="comment_pending_flags",
+                condition=Q(status="pending"),
+            ),
+            # Moderation stats join a time window's decisions to their comments' flags:
+            # decided comments by decision time, with all the join reads (index-only).
+            models.Index(
+                fields=["decided_at", "flags", "id"],
+                name="comment_decided_flags",
+                condition=Q(decided_at__isnull=False),
             ),
         ]
 

@@ -1,6 +1,8 @@
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from articles.serializers import ArticleDetailSerializer, ArticleListSerializer
 from comments.models import Comment
 
 
@@ -22,25 +24,63 @@ class StrictTextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class CommentSubmitSerializer(serializers.Serializer):
+@extend_schema_field({"type": "string", "format": "email"})
+class StrictEmailField(StrictTextField):
+    """An email address; comment_submit() checks it, so the reader gets the page's messages."""
+
+
+class RejectUnknownFieldsMixin:
+    """Refuse fields the serializer does not declare, so typos and extra fields never pass silently."""
+
+    def validate(self, attrs: dict) -> dict:
+        unknown = sorted(set(self.initial_data) - set(self.fields)) if hasattr(self.initial_data, "keys") else []
+        if unknown:
+            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().validate(attrs)
+
+
+class CommentSubmitSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """Input of a new comment (shape only; comment_submit() validates the content).
 
     Blank values pass through so the reader gets the same messages as on the page.
     """
 
     author_name = StrictTextField(max_length=settings.COMMENT_AUTHOR_NAME_MAX_LENGTH, allow_blank=True)
-    author_email = StrictTextField(max_length=254, allow_blank=True)
+    author_email = StrictEmailField(max_length=254, allow_blank=True)
     body = StrictTextField(max_length=settings.COMMENT_MAX_LENGTH, allow_blank=True)
-
-    def validate(self, attrs: dict) -> dict:
-        unknown = sorted(set(self.initial_data) - set(self.fields)) if hasattr(self.initial_data, "keys") else []
-        if unknown:
-            raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return attrs
 
 
 class CommentReceiptSerializer(serializers.Serializer):
-    """What the submitter gets back: the new comment's id and pending status."""
+    """What the submitter gets back: the new comment's id, status and the secret receipt."""
 
     id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Comment.Status.choices)
+    receipt = serializers.CharField(
+        help_text="Secret token for GET /api/comments/{id}/status/; keep it, it is shown only once."
+    )
+
+
+class CommentStatusSerializer(serializers.Serializer):
+    """Where a submitted comment stands; `reasons` are guideline codes, given only on rejection."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Comment.Status.choices)
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Guideline codes (see /api/guidelines/).")
+
+
+class ArticleWithCountListSerializer(ArticleListSerializer):
+    """An article in a list, with how many approved comments it has."""
+
+    approved_comment_count = serializers.IntegerField(read_only=True)
+
+    class Meta(ArticleListSerializer.Meta):
+        fields = ArticleListSerializer.Meta.fields + ["approved_comment_count"]
+
+
+class ArticleWithCountDetailSerializer(ArticleDetailSerializer):
+    """One article with its body and how many approved comments it has."""
+
+    approved_comment_count = serializers.IntegerField(read_only=True)
+
+    class Meta(ArticleDetailSerializer.Meta):
+        fields = ArticleDetailSerializer.Meta.fields + ["approved_comment_count"]

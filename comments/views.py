@@ -1,4 +1,6 @@
 """Reader pages: the article list and the article page with its comments and form."""
+from math import ceil
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -13,6 +15,7 @@ from comments.http import client_ip, user_agent
 from comments.models import Comment
 from comments.selectors import approved_comments_for
 from comments.services import CommentsClosed, comment_submit
+from comments.throttles import submission_wait
 from moderation.guidelines import guideline_list
 
 TEXT_SIZES = range(0, 5)
@@ -34,11 +37,16 @@ def article_list(request: HttpRequest) -> HttpResponse:
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(published_articles(), slug=slug)
     status = 200
+    retry_after = None
     if request.method == "POST":
         form = CommentForm(request.POST)
         if not article.accepts_comments():
             form = CommentForm()  # the page says comments are closed; nothing is validated
             status = 403
+        elif (retry_after := submission_wait(request)) is not None:
+            # The same per-IP and per-email limits as the API.
+            form.add_error(None, f"You are posting too quickly. Please try again in {ceil(retry_after)} seconds.")
+            status = 429
         elif form.is_valid():
             try:
                 comment_submit(
@@ -76,7 +84,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "accepts_comments": article.accepts_comments(),
         **_text_size(request),
     }
-    return render(request, "comments/article_detail.html", context, status=status)
+    response = render(request, "comments/article_detail.html", context, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(ceil(retry_after))
+    return response
 
 
 def _text_size(request: HttpRequest) -> dict[str, int]:

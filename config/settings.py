@@ -31,7 +31,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "articles",
     "comments",
     "moderation",
@@ -40,6 +44,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before CommonMiddleware, so preflight and redirect responses carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,18 +139,65 @@ MODERATION_AUTO_REJECT_BANNED = env.bool("MODERATION_AUTO_REJECT_BANNED", defaul
 # How long opening a pending comment in the review queue claims it for you.
 MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=5)
 
-# --- REST framework -----------------------------------------------------------
+# --- REST framework, API schema, CORS, submission limits ------------------------
 REST_FRAMEWORK = {
+    # Token first: an anonymous call to a moderator endpoint gets 401 + WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
 }
+# Token requests (POST /api/auth/token/) per client IP: password guessing is slowed down.
+AUTH_TOKEN_RATE = env.str("AUTH_TOKEN_RATE", default="10/minute")
+# Comment submissions (API and form) per client IP and per author email; moderators are
+# exempt. DRF rate syntax ("5/minute", "100/hour"); empty turns a limit off.
+COMMENT_RATE_PER_IP = env.str("COMMENT_RATE_PER_IP", default="5/minute")
+COMMENT_RATE_PER_EMAIL = env.str("COMMENT_RATE_PER_EMAIL", default="5/minute")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom comments API",
+    "DESCRIPTION": (
+        "Reader comments on news articles, every one moderated before it is shown. Public endpoints "
+        "list articles and approved comments, accept comments and tell a submitter (holding the "
+        "receipt) where their comment stands. Moderator endpoints (token or session, moderation "
+        "permission) list the queue and decide. Every error has the shape "
+        '`{"detail": str, "code": str, "errors": {field: [messages]}}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the pinned drf-spectacular-sidecar package: no CDN at run time.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}},
+    "ENUM_NAME_OVERRIDES": {
+        "CommentStatusEnum": "comments.models.Comment.Status",
+        "GuidelineEnum": "moderation.guidelines.Guideline",
+        "VerdictEnum": "moderation.models.ModerationDecision.Verdict",
+    },
+}
+
+# Cross-origin browser access for the configured frontends, to the API only.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "authorization",
+    "content-type",
+    "x-csrftoken",
+    "x-requested-with",
+    "x-comment-receipt",
+)
+CORS_EXPOSE_HEADERS = ["Retry-After"]
 
 LOGGING = {
     "version": 1,
@@ -152,3 +205,86 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Production stack: cache, task queue, static files, 503 on database loss ---
+# (issue 6) Without REDIS_URL everything runs in one process: a local-memory
+# cache and Celery tasks run eagerly. With it, the public comment lists and the
+# throttle counters live in Redis, shared by every app process.
+REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="newsroom")
+# How long a cached public comment list may live; a decision that changes what
+# is public makes it unreachable at once (comments/cache.py), so this only
+# bounds staleness if Redis missed a version bump while it was unreachable.
+PUBLIC_COMMENTS_CACHE_SECONDS = env.int("PUBLIC_COMMENTS_CACHE_SECONDS", default=60)
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # Redis down must cost a request milliseconds, not seconds.
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.25),
+                # Degrade, don't fail: a cache miss instead of a 500 (logged below).
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "config.cache"
+
+# Celery: the Redis broker when one is configured; otherwise tasks run inline.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="newsroom")
+# A task is acknowledged only after it ran, so a worker that dies mid-batch
+# leaves the message for another worker (the tasks are idempotent).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Publishing gives up quickly when the broker is down; the caller then runs
+# the work inline (moderation/tasks.py), so nothing waits long or is lost.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # An unreachable server fails the request (503) after seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
+
+# Static files: with STATIC_MANIFEST (the default when DEBUG is off) whitenoise
+# serves the collected, hashed and compressed files from STATIC_ROOT, so run
+# `manage.py collectstatic` first. The test suite turns it off (conftest.py).
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
+if STATIC_MANIFEST:
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+# Database unreachable: a clear 503 (JSON under /api/) instead of a 500.
+MIDDLEWARE.append("config.middleware.DatabaseUnavailableMiddleware")

@@ -1,13 +1,18 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.http import HttpRequest
+from django.urls import include, path, register_converter
+from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from articles.apis import ArticleDetailApi, ArticleListApi
-from comments.apis import ArticleCommentsApi
+from config.api import IdConverter, json_error
+
+register_converter(IdConverter, "id")
 
 api_patterns = [
-    path("articles/", ArticleListApi.as_view(), name="article-list"),
-    path("articles/<slug:slug>/", ArticleDetailApi.as_view(), name="article-detail"),
-    path("articles/<slug:slug>/comments/", ArticleCommentsApi.as_view(), name="article-comments"),
+    path("", include("comments.api_urls")),
+    path("", include("moderation.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
 
 urlpatterns = [
@@ -15,3 +20,16 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("", include("comments.urls")),
 ]
+
+
+def handler404(request: HttpRequest, exception: Exception):
+    """JSON in the API's error format under /api/, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return json_error(status_code=404, detail="Not found.", code="not_found")
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest):
+    if request.path.startswith("/api/"):
+        return json_error(status_code=500, detail="Server error.", code="server_error")
+    return defaults.server_error(request)

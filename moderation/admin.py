@@ -3,11 +3,19 @@ actions), the decision log and term lists. Thin: decisions go through moderation
 claims through moderation.claims, the queue order through moderation.selectors."""
 from __future__ import annotations
 
+import copy
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.functional import cached_property
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +32,7 @@ from moderation.highlight import highlighted_body
 from moderation.models import GuidelineTerm, ModerationDecision, ReviewQueueItem
 from moderation.selectors import QUEUE_ORDER, next_in_queue, previous_in_queue, review_queue
 from moderation.services import AlreadyDecided, can_moderate, comment_approve, comment_reject
+from moderation.stats import CACHE_SECONDS, UNFLAGGED, cached_moderation_stats
 
 GUIDELINE_LABELS = dict(Guideline.choices)
 
@@ -50,19 +59,39 @@ class FlaggedCategoryFilter(admin.SimpleListFilter):
         return queryset
 
 
-class QueueArticleFilter(admin.SimpleListFilter):
-    """Articles with comments waiting, newest first (titles only: no article bodies loaded)."""
+class ArticleFilter(admin.SimpleListFilter):
+    """The newest articles (titles only), plus the one selected: a bounded list, not every article."""
 
     title = "article"
     parameter_name = "article"
+    LIMIT = 30
+
+    def articles(self):
+        return Article.objects.all()
 
     def lookups(self, request, model_admin):
-        waiting = Article.objects.filter(pk__in=review_queue().values("article_id"))
-        return list(waiting.order_by("-published_at").values_list("pk", "title"))
+        value = self.value()
+        if getattr(request, "queue_selection_only", False):
+            return [(value, value)] if value else []  # filtering only: no choices to show
+        newest = self.articles().order_by("-published_at", "-id")
+        choices = list(newest.values_list("pk", "title")[: self.LIMIT])
+        if value and value.isdigit() and int(value) not in {pk for pk, _ in choices}:
+            choices += list(Article.objects.filter(pk=value).values_list("pk", "title"))
+        return choices
 
     def queryset(self, request, queryset):
         value = self.value()
         return queryset.filter(article_id=value) if value and value.isdigit() else queryset
+
+
+class QueueArticleFilter(ArticleFilter):
+    """The newest articles with comments waiting."""
+
+    def articles(self):
+        # Walks the articles newest first, probing comment_article_status_time for each:
+        # the cost is bounded by LIMIT, not by the number of pending comments.
+        waiting = Comment.objects.filter(article=OuterRef("pk"), status=Comment.Status.PENDING)
+        return Article.objects.filter(Exists(waiting))
 
 
 class DecisionInline(admin.TabularInline):
@@ -85,14 +114,66 @@ class DecisionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("moderator")
 
 
+class CappedCountPaginator(Paginator):
+    """Counts at most CAP rows: a large queue shows "1000+" instead of paying for an exact COUNT(*).
+
+    The count is `SELECT COUNT(*) FROM (... LIMIT CAP + 1)`, which stops after CAP + 1
+    rows of the (index-ordered) queue; exact per-category totals are on the stats page.
+    """
+
+    CAP = 1000
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        # Unordered: the database may count from whichever index is smallest.
+        counted = self.object_list.order_by()[: self.CAP + 1].count()
+        self.capped = counted > self.CAP
+        return min(counted, self.CAP)
+
+
+class QueueSelection(ChangeList):
+    """The changelist's filtering and search of the queue, without the page's count and rows."""
+
+    def get_results(self, request):
+        self.result_list, self.result_count, self.full_result_count = [], None, None
+
+
+def _duration(seconds: float | None) -> str:
+    """A short human duration ("2 d 3 h", "4 h 12 min", "35 s"), or "—" for none."""
+    if seconds is None:
+        return "—"
+    whole = int(seconds)
+    days, rest = divmod(whole, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    if minutes:
+        return f"{minutes} min {secs} s"
+    return f"{secs} s"
+
+
 # --- Bulk actions: decide only comments that are still pending ---------------------------
 
 
 def _decide_selected(modeladmin, request, queryset, decide, label, leave=None, left_label=""):
     """Run `decide` on each selected pending comment; report done, skipped and left-alone counts.
 
-    `leave` picks comments to leave undecided (reported as `left_label`).
+    `leave` picks comments to leave undecided (reported as `left_label`). "Select all"
+    across pages is refused beyond CappedCountPaginator.CAP comments: one request deciding
+    tens of thousands of comments is never what a moderator meant.
     """
+    limit = CappedCountPaginator.CAP
+    if request.POST.get("select_across") == "1" and queryset[: limit + 1].count() > limit:
+        modeladmin.message_user(
+            request,
+            f"Nothing was decided: \"select all\" works on at most {limit} comments. Narrow the list with the filters.",
+            messages.ERROR,
+        )
+        return
     comments = list(queryset)
     chosen = [c for c in comments if leave is None or not leave(c)]
     selected = len(set(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)))
@@ -182,19 +263,41 @@ class CommentPageAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return can_moderate(request.user)
 
+    def get_queryset(self, request):
+        # The page shows the article's title and the claim: load them with the comment.
+        return super().get_queryset(request).select_related("article", "claim__moderator").defer("article__body")
+
+    def get_object(self, request, object_id, from_field=None):
+        """The comment, loaded once per request (change_view needs it before Django's view does)."""
+        loaded = request.__dict__.setdefault("_moderation_objects", {})
+        key = (self.model, object_id, from_field)
+        if key not in loaded:
+            loaded[key] = super().get_object(request, object_id, from_field)
+        return loaded[key]
+
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_decide"
         view = self.admin_site.admin_view(self.decide_view)
         return [path("<int:object_id>/decide/", view, name=name)] + super().get_urls()
 
-    def decide_url(self, comment: Comment) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_decide", args=[comment.pk])
+    def with_filters(self, request: HttpRequest, url: str) -> str:
+        """`url` carrying the list filters the moderator came from (admin's _changelist_filters)."""
+        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return add_preserved_filters(context, url)
 
-    def change_url(self, comment: Comment) -> str:
-        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[comment.pk])
+    def decide_url(self, request: HttpRequest, comment: Comment) -> str:
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_decide", args=[comment.pk])
+        return self.with_filters(request, url)
+
+    def change_url(self, request: HttpRequest, comment: Comment) -> str:
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[comment.pk])
+        return self.with_filters(request, url)
+
+    def changelist_url(self, request: HttpRequest) -> str:
+        return self.with_filters(request, reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
     def after_decision_url(self, request: HttpRequest, comment: Comment) -> str:
-        return self.change_url(comment)
+        return self.change_url(request, comment)
 
     def page_context(self, request: HttpRequest, comment: Comment) -> dict:
         """What the change page shows besides the fields: claim and the decision form."""
@@ -204,7 +307,7 @@ class CommentPageAdmin(admin.ModelAdmin):
             "claim_is_mine": bool(claim and claim.moderator_id == request.user.pk),
             "decision_form": DecisionForm(initial={"expected_status": comment.status})
             if can_moderate(request.user) else None,
-            "decide_url": self.decide_url(comment),
+            "decide_url": self.decide_url(request, comment),
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -251,7 +354,7 @@ class CommentPageAdmin(admin.ModelAdmin):
             "original": comment,
             "body": highlighted_body(comment.body, comment.findings.get("findings", [])),
             "decision_form": form,
-            "decide_url": self.decide_url(comment),
+            "decide_url": self.decide_url(request, comment),
             "media": self.media,
         }
         return TemplateResponse(request, "admin/moderation/decision_form.html", context)
@@ -286,11 +389,14 @@ class CommentAdmin(CommentPageAdmin):
     """Every comment in any status; fields read-only, decided with buttons or actions."""
 
     list_display = ["id", "status", "article", "author_name", "submitted_at", "flag_badges", "priority", "excerpt"]
-    list_filter = ["status", FlaggedCategoryFilter, "submitted_at", "article"]
+    list_filter = ["status", FlaggedCategoryFilter, "submitted_at", ArticleFilter]
     list_select_related = ["article"]
     search_fields = ["body", "author_name", "author_email"]
-    date_hierarchy = "submitted_at"
-    ordering = ["-submitted_at", "-id"]
+    ordering = ["-submitted_at", "-id"]  # served by the comment_submitted_time index
+    # No date_hierarchy: its year/month links take a DISTINCT over every comment.
+    # No exact counts: a million comments are not counted on every page load.
+    show_full_result_count = False
+    paginator = CappedCountPaginator
 
     @admin.display(description="Comment")
     def excerpt(self, comment: Comment) -> str:
@@ -310,9 +416,10 @@ class ReviewQueueAdmin(CommentPageAdmin):
     sortable_by = ["priority_score", "submitted_at"]
     show_full_result_count = False
     list_per_page = 50
+    paginator = CappedCountPaginator
 
     def get_queryset(self, request):
-        return review_queue(super().get_queryset(request)).defer("article__body")
+        return review_queue(super().get_queryset(request))
 
     def has_module_permission(self, request):
         return can_moderate(request.user)
@@ -338,6 +445,44 @@ class ReviewQueueAdmin(CommentPageAdmin):
         display = list(super().get_list_display(request))
         return display[:1] + [review] + display[1:]
 
+    change_list_template = "admin/moderation/review_queue_change_list.html"
+    STATS_WINDOWS = (1, 7, 14, 30)
+
+    def get_urls(self):
+        stats = path("stats/", self.admin_site.admin_view(self.stats_view), name="moderation_stats")
+        return [stats] + super().get_urls()
+
+    def stats_view(self, request: HttpRequest):
+        """The moderation figures as tables: queue size and age, decisions, agreement per category."""
+        if not can_moderate(request.user):
+            raise PermissionDenied
+        days = int(request.GET["days"]) if request.GET.get("days") in map(str, self.STATS_WINDOWS) else 14
+        stats, computed_at = cached_moderation_stats(days=days)
+        queue = reverse("admin:moderation_reviewqueueitem_changelist")
+        pending_rows = [
+            {"label": GUIDELINE_LABELS.get(code, "Not flagged"), "count": count,
+             "url": f"{queue}?flag={'__none__' if code == UNFLAGGED else code}"}
+            for code, count in stats["pending_by_category"].items()
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Moderation statistics",
+            "opts": self.opts,
+            "stats": stats,
+            "computed_at": computed_at,
+            "cache_seconds": CACHE_SECONDS,
+            "days": days,
+            "windows": self.STATS_WINDOWS,
+            "pending_rows": pending_rows,
+            "oldest_age": _duration(stats["oldest_pending_age_seconds"]),
+            "median_wait": _duration(stats["median_seconds_to_decision"]),
+            "agreement_rows": [
+                {**row, "label": GUIDELINE_LABELS[row["category"]]} for row in stats["agreement_by_category"]
+            ],
+            "queue_url": queue,
+        }
+        return TemplateResponse(request, "admin/moderation/stats.html", context)
+
     def opened(self, request, comment):
         claim_comment(comment, request.user)
 
@@ -350,20 +495,43 @@ class ReviewQueueAdmin(CommentPageAdmin):
         return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[decided.pk]))
 
     def page_context(self, request, comment):
-        previous = previous_in_queue(comment, request.user)
-        following = next_in_queue(comment, request.user)
+        narrowed = self.filtered_queue(request)
+        previous = previous_in_queue(comment, request.user, queryset=narrowed)
+        following = next_in_queue(comment, request.user, queryset=narrowed)
         return {
             **super().page_context(request, comment),
-            "queue_url": reverse("admin:moderation_reviewqueueitem_changelist"),
-            "previous_url": self.change_url(previous) if previous else None,
-            "next_url": self.change_url(following) if following else None,
+            "queue_url": self.changelist_url(request),
+            "previous_url": self.change_url(request, previous) if previous else None,
+            "next_url": self.change_url(request, following) if following else None,
         }
 
     def after_decision_url(self, request, comment):
-        following = next_in_queue(comment, request.user)
+        following = next_in_queue(comment, request.user, queryset=self.filtered_queue(request))
         if following is None:
-            return reverse("admin:moderation_reviewqueueitem_changelist")
-        return self.change_url(following)
+            return self.changelist_url(request)
+        return self.change_url(request, following)
+
+    def filtered_queue(self, request: HttpRequest) -> QuerySet | None:
+        """The queue narrowed by the filters and search the moderator came from (None: not narrowed).
+
+        Reads admin's preserved `_changelist_filters` and lets the changelist's own
+        machinery apply them, so every list filter and the search behave as on the queue page.
+        """
+        filters = request.GET.get("_changelist_filters")
+        if not filters:
+            return None
+        listing = copy.copy(request)
+        listing.GET = QueryDict(filters)
+        listing.queue_selection_only = True
+        try:
+            return self.get_changelist_instance(listing).queryset
+        except IncorrectLookupParameters:
+            return None  # a stale or hand-made filter: fall back to the whole queue
+
+    def get_changelist(self, request, **kwargs):
+        if getattr(request, "queue_selection_only", False):
+            return QueueSelection
+        return super().get_changelist(request, **kwargs)
 
     @admin.display(description="Priority", ordering="priority")
     def priority_score(self, comment: Comment) -> str:

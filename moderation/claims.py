@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -28,20 +27,34 @@ def claim_comment(
     """Claim (or renew) `comment` for `moderator` unless someone else holds a live claim.
 
     Returns the claim in force afterwards: the moderator's own, or the other
-    moderator's live one. An upsert that takes over only an expired or own claim.
+    moderator's live one. An expired or own claim is taken over with a conditional
+    update; a new one is inserted with ON CONFLICT DO NOTHING, so two moderators
+    opening the comment at once end with one claim (the first) and no error.
+    When the comment was loaded with select_related("claim"), that claim is used to
+    skip the write that cannot succeed.
     """
     now = now or timezone.now()
+    known, loaded = _loaded_claim(comment)
+    if loaded and known is not None and known.moderator_id != moderator.pk and known.expires_at > now:
+        return known  # someone else is on it: nothing to write
     fields = {"moderator": moderator, "claimed_at": now, "expires_at": now + timedelta(minutes=claim_minutes())}
-    takeover = Q(moderator=moderator) | Q(expires_at__lte=now)
-    with transaction.atomic():
+    taken = 0
+    if not loaded or known is not None:
+        takeover = Q(moderator=moderator) | Q(expires_at__lte=now)
         taken = Claim.objects.filter(takeover, comment_id=comment.pk).update(**fields)
-        if not taken and not Claim.objects.filter(comment_id=comment.pk).exists():
-            try:
-                with transaction.atomic():
-                    Claim.objects.create(comment_id=comment.pk, **fields)
-            except IntegrityError:
-                pass  # another moderator claimed it a moment ago; theirs stands
-    return Claim.objects.select_related("moderator").get(comment_id=comment.pk)
+    if not taken:
+        Claim.objects.bulk_create([Claim(comment_id=comment.pk, **fields)], ignore_conflicts=True)
+    claim = Claim.objects.select_related("moderator").get(comment_id=comment.pk)
+    Comment.claim.related.set_cached_value(comment, claim)  # so active_claim() needs no query
+    return claim
+
+
+def _loaded_claim(comment: Comment) -> tuple[Claim | None, bool]:
+    """(the comment's claim as already loaded, whether it was loaded at all)."""
+    related = Comment.claim.related
+    if not related.is_cached(comment):
+        return None, False
+    return related.get_cached_value(comment), True
 
 
 def release_claim(comment: Comment, moderator: AbstractBaseUser) -> None:

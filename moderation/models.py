@@ -51,7 +51,14 @@ class ModerationDecision(models.Model):
 
     class Meta:
         ordering = ["-decided_at", "-id"]
-        indexes = [models.Index(fields=["comment", "-decided_at"], name="decision_comment_time")]
+        indexes = [
+            models.Index(fields=["comment", "-decided_at"], name="decision_comment_time"),
+            # Moderation stats over a time window: covers every column they read.
+            models.Index(
+                fields=["decided_at", "moderator", "verdict", "previous_status", "comment"],
+                name="decision_time_stats",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()} comment {self.comment_id} by {self.decided_by}"

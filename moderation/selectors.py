@@ -12,32 +12,51 @@ QUEUE_ORDER = ("-priority", "submitted_at", "id")
 
 
 def review_queue(queryset: QuerySet | None = None) -> QuerySet:
-    """Pending comments in queue order (the partial index comment_pending_priority serves it)."""
+    """Pending comments in queue order (the partial index comment_pending_queue serves it)."""
     queryset = Comment.objects.all() if queryset is None else queryset
     return queryset.filter(status=Comment.Status.PENDING).order_by(*QUEUE_ORDER)
 
 
-def next_in_queue(after: Comment, moderator: AbstractBaseUser) -> Comment | None:
+def next_in_queue(
+    after: Comment, moderator: AbstractBaseUser, *, queryset: QuerySet | None = None
+) -> Comment | None:
     """The pending comment after `after` in queue order, wrapping round to the start.
 
     Skips comments another moderator has a live claim on. `after` itself need
-    not be pending any more (it usually was just decided).
+    not be pending any more (it usually was just decided). `queryset` narrows
+    the queue (the moderator's filters and search); the order stays QUEUE_ORDER.
     """
-    queue = review_queue().exclude(pk=after.pk).exclude(pk__in=claimed_by_others(moderator))
+    queue = _others(after, moderator, queryset)
     return queue.filter(_behind(after)).first() or queue.first()
 
 
-def previous_in_queue(after: Comment, moderator: AbstractBaseUser) -> Comment | None:
+def previous_in_queue(
+    after: Comment, moderator: AbstractBaseUser, *, queryset: QuerySet | None = None
+) -> Comment | None:
     """The pending comment before `after` in queue order (no wrap-round), skipping others' claims."""
-    queue = review_queue().exclude(pk=after.pk).exclude(pk__in=claimed_by_others(moderator))
-    return queue.exclude(_behind(after)).reverse().first()
+    return _others(after, moderator, queryset).filter(_ahead(after)).reverse().first()
+
+
+def _others(after: Comment, moderator: AbstractBaseUser, queryset: QuerySet | None) -> QuerySet:
+    return review_queue(queryset).exclude(pk=after.pk).exclude(pk__in=claimed_by_others(moderator))
+
+
+# Keyset conditions. The leading `priority <= p` (or `>= p`) is implied by the rest but
+# written out on its own: it lets the database start the index scan at the comment
+# instead of filtering the queue from its head.
 
 
 def _behind(comment: Comment) -> Q:
     """Comments that come after `comment` in QUEUE_ORDER."""
-    same_priority = Q(priority=comment.priority)
-    return (
-        Q(priority__lt=comment.priority)
-        | (same_priority & Q(submitted_at__gt=comment.submitted_at))
-        | (same_priority & Q(submitted_at=comment.submitted_at, id__gt=comment.pk))
+    p, at = comment.priority, comment.submitted_at
+    return Q(priority__lte=p) & (
+        Q(priority__lt=p) | Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=comment.pk)
+    )
+
+
+def _ahead(comment: Comment) -> Q:
+    """Comments that come before `comment` in QUEUE_ORDER."""
+    p, at = comment.priority, comment.submitted_at
+    return Q(priority__gte=p) & (
+        Q(priority__gt=p) | Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=comment.pk)
     )

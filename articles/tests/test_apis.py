@@ -8,7 +8,9 @@ from comments.tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST_FIELDS = {"slug", "title", "source", "published_at", "canonical_url", "accepts_comments"}
+LIST_FIELDS = {
+    "slug", "title", "source", "published_at", "canonical_url", "accepts_comments", "approved_comment_count",
+}
 
 
 def test_list_shows_published_articles_newest_first(client):
@@ -66,7 +68,8 @@ def test_list_is_paginated(client):
 
 
 def test_list_query_count_does_not_grow_with_articles(client, django_assert_max_num_queries):
-    ArticleFactory.create_batch(15)
+    for article in ArticleFactory.create_batch(15):
+        CommentFactory.create_batch(2, article=article, status="approved")
 
     with django_assert_max_num_queries(3):
         assert client.get("/api/articles/").status_code == 200
@@ -120,5 +123,76 @@ def test_article_api_never_exposes_commenter_details(client):
 def test_article_api_is_read_only(client):
     ArticleFactory(slug="read-only")
 
-    assert client.post("/api/articles/", {}, content_type="application/json").status_code == 405
-    assert client.delete("/api/articles/read-only/").status_code == 405
+    for method in ("post", "put", "patch", "delete"):
+        assert getattr(client, method)("/api/articles/", {}, content_type="application/json").status_code == 405
+        response = getattr(client, method)("/api/articles/read-only/", {}, content_type="application/json")
+        assert response.status_code == 405
+        assert response.json()["code"] == "method_not_allowed"
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+def dated(slug, day, title=None):
+    published = timezone.make_aware(timezone.datetime.fromisoformat(day).replace(hour=12))
+    return ArticleFactory(slug=slug, published_at=published, **({"title": title} if title else {}))
+
+
+def slugs(response):
+    assert response.status_code == 200, response.content
+    return [a["slug"] for a in response.json()["results"]]
+
+
+def test_list_filters_by_published_date_range_inclusive(client):
+    dated("jan", "2024-01-10")
+    dated("feb", "2024-02-10")
+    dated("mar", "2024-03-10")
+
+    assert slugs(client.get("/api/articles/", {"published_after": "2024-02-10"})) == ["mar", "feb"]
+    assert slugs(client.get("/api/articles/", {"published_before": "2024-02-10"})) == ["feb", "jan"]
+    both = {"published_after": "2024-01-11", "published_before": "2024-03-09"}
+    assert slugs(client.get("/api/articles/", both)) == ["feb"]
+
+
+def test_list_searches_titles_case_insensitively(client):
+    ArticleFactory(slug="drones", title="Drones target US base in Syria's Hasaka")
+    ArticleFactory(slug="budget", title="Council passes the budget")
+
+    assert slugs(client.get("/api/articles/", {"search": "syria"})) == ["drones"]
+    assert slugs(client.get("/api/articles/", {"search": "BUDGET"})) == ["budget"]
+    assert slugs(client.get("/api/articles/", {"search": "nothing like it"})) == []
+
+
+def test_search_does_not_look_in_bodies(client):
+    ArticleFactory(slug="one", title="Plain title", body="The secret word is marmalade.")
+
+    assert slugs(client.get("/api/articles/", {"search": "marmalade"})) == []
+
+
+def test_filters_never_show_unpublished_articles(client):
+    ArticleFactory(slug="tomorrow", title="Embargoed budget", published_at=timezone.now() + timedelta(days=1))
+
+    assert slugs(client.get("/api/articles/", {"search": "budget", "published_after": "2000-01-01"})) == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"published_after": "last tuesday"}, {"published_before": "2024-13-01"}, {"search": "x" * 201}],
+    ids=["words", "impossible-month", "search-too-long"],
+)
+def test_bad_filter_values_are_400_with_field_messages(client, params):
+    response = client.get("/api/articles/", params)
+
+    assert response.status_code == 400
+    data = response.json()
+    assert data["code"] == "invalid"
+    assert set(data["errors"]) == set(params)
+
+
+def test_out_of_range_page_is_404_in_the_error_format(client):
+    ArticleFactory()
+
+    response = client.get("/api/articles/", {"page": 99})
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

@@ -1,3 +1,4 @@
+import base64
 import json
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -8,7 +9,7 @@ from django.utils import timezone
 from articles.tests.factories import ArticleFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
-from moderation.services import comment_approve
+from moderation.services import comment_approve, comment_reject
 from moderation.tests.factories import ModeratorFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,28 +93,105 @@ def test_get_is_newest_first(client):
     assert ids == [new.pk, mid.pk, old.pk]
 
 
-def test_get_is_paginated(client):
+def test_get_is_cursor_paginated_with_the_approved_count(client):
     article = ArticleFactory()
-    CommentFactory.create_batch(25, article=article, status=Comment.Status.APPROVED)
+    now = timezone.now()
+    approved = [
+        CommentFactory(article=article, status=Comment.Status.APPROVED, submitted_at=now - timedelta(minutes=i))
+        for i in range(25)
+    ]
     CommentFactory.create_batch(3, article=article)
 
     first = client.get(url(article)).json()
-    second = client.get(url(article), {"page": 2}).json()
+    second = client.get(first["next"]).json()
+    back = client.get(second["previous"]).json()
 
-    assert set(first) >= {"count", "next", "previous", "results"}
-    assert first["count"] == 25
-    assert len(first["results"]) == 20
-    assert first["previous"] is None
-    assert "page=2" in first["next"]
-    assert len(second["results"]) == 5
+    assert list(first) == ["count", "next", "previous", "results"]
+    assert (first["count"], second["count"]) == (25, 25)
+    assert [c["id"] for c in first["results"]] == [c.pk for c in approved[:20]]
+    assert [c["id"] for c in second["results"]] == [c.pk for c in approved[20:]]
+    assert first["previous"] is None and second["next"] is None
+    assert "cursor=" in first["next"]
+    assert [c["id"] for c in back["results"]] == [c.pk for c in approved[:20]]
+
+
+def test_get_oldest_first_walks_forward_through_ties(client):
+    article = ArticleFactory()
+    same_time = timezone.now() - timedelta(hours=1)
+    tied = [CommentFactory(article=article, status="approved", submitted_at=same_time) for _ in range(3)]
+    later = CommentFactory(article=article, status="approved", submitted_at=same_time + timedelta(minutes=5))
+
+    first = client.get(url(article), {"order": "oldest", "page_size": 2}).json()
+    second = client.get(first["next"]).json()
+
+    ids = [c["id"] for c in first["results"] + second["results"]]
+    assert ids == [c.pk for c in tied] + [later.pk]
     assert second["next"] is None
-    assert not {c["id"] for c in first["results"]} & {c["id"] for c in second["results"]}
+
+
+def test_get_page_size_is_capped_at_100(client):
+    article = ArticleFactory()
+    CommentFactory.create_batch(101, article=article, status=Comment.Status.APPROVED)
+
+    data = client.get(url(article), {"page_size": 1000}).json()
+
+    assert len(data["results"]) == 100
+    assert data["next"] is not None
+
+
+def test_get_unknown_order_is_400(client):
+    response = client.get(url(ArticleFactory()), {"order": "sideways"})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["order"]
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "not base64 at all!",
+        base64.b64encode(b"o=-5").decode(),
+        base64.b64encode(b"r=maybe").decode(),
+        base64.b64encode(b"p=yesterday").decode(),
+        base64.b64encode(b"p=2024-02-30 10:00:00+00:00").decode(),
+        base64.b64encode(b"p=2024-01-01 10:00:00").decode(),
+        base64.b64encode("p=ü".encode()).decode(),
+        "ü",
+    ],
+    ids=["garbage", "negative-offset", "bad-reverse", "word-position", "impossible-date",
+         "naive-date", "non-ascii-position", "non-ascii-cursor"],
+)
+def test_bad_cursor_is_400_with_a_clear_message(client, cursor):
+    article = ArticleFactory()
+    CommentFactory(article=article, status=Comment.Status.APPROVED)
+
+    response = client.get(url(article), {"cursor": cursor})
+
+    assert response.status_code == 400
+    data = response.json()
+    assert data["code"] == "invalid_cursor"
+    assert "cursor" in data["detail"].lower()
+    assert list(data["errors"]) == ["cursor"]
+
+
+def test_valid_hand_made_cursor_is_honoured(client):
+    article = ArticleFactory()
+    now = timezone.now()
+    old = CommentFactory(article=article, status="approved", submitted_at=now - timedelta(hours=2))
+    CommentFactory(article=article, status="approved", submitted_at=now)
+    position = (now - timedelta(hours=1)).isoformat()
+    cursor = base64.b64encode(urlencode({"p": position}).encode()).decode()
+
+    response = client.get(url(article), {"cursor": cursor})
+
+    assert response.status_code == 200
+    assert [c["id"] for c in response.json()["results"]] == [old.pk]
 
 
 def test_get_empty_article_has_no_results(client):
     data = client.get(url(ArticleFactory())).json()
 
-    assert (data["count"], data["next"], data["results"]) == (0, None, [])
+    assert data == {"count": 0, "next": None, "previous": None, "results": []}
 
 
 def test_get_unknown_article_is_404(client):
@@ -153,7 +231,9 @@ def test_post_stores_pending_comment_and_answers_202(client):
 
     assert response.status_code == 202
     comment = Comment.objects.get()
-    assert response.json() == {"id": comment.pk, "status": "pending"}
+    data = response.json()
+    assert set(data) == {"id", "status", "receipt"}
+    assert (data["id"], data["status"]) == (comment.pk, "pending")
     assert comment.article == article
     assert comment.status == Comment.Status.PENDING
     assert comment.author_email == SECRET_EMAIL
@@ -170,12 +250,14 @@ def test_post_response_never_contains_email_or_ip(client):
     assert SECRET_IP not in text
 
 
-def test_posted_comment_is_hidden_until_approved(client):
+def test_posted_comment_is_hidden_until_approved(client, django_capture_on_commit_callbacks):
     article = ArticleFactory()
     post_json(client, article, payload(body="An API posted remark."), REMOTE_ADDR=SECRET_IP)
     assert client.get(url(article)).json()["count"] == 0
 
-    comment_approve(comment=Comment.objects.get(), moderator=ModeratorFactory())
+    # The public list is cached; the decision's on-commit signal makes it stale.
+    with django_capture_on_commit_callbacks(execute=True):
+        comment_approve(comment=Comment.objects.get(), moderator=ModeratorFactory())
 
     response = client.get(url(article))
     assert [c["body"] for c in response.json()["results"]] == ["An API posted remark."]
@@ -224,7 +306,8 @@ def test_post_with_missing_fields_gives_error_per_field(client):
     response = post_json(client, ArticleFactory(), {})
 
     assert response.status_code == 400
-    assert set(response.json()) == {"author_name", "author_email", "body"}
+    assert response.json()["code"] == "invalid"
+    assert set(response.json()["errors"]) == {"author_name", "author_email", "body"}
     assert Comment.objects.count() == 0
 
 
@@ -245,7 +328,7 @@ def test_post_with_bad_field_gives_400_for_that_field(client, overrides, field):
     response = post_json(client, ArticleFactory(), payload(**overrides))
 
     assert response.status_code == 400
-    errors = response.json()
+    errors = response.json()["errors"]
     assert list(errors) == [field]
     assert isinstance(errors[field], list) and errors[field]
     assert Comment.objects.count() == 0
@@ -255,7 +338,7 @@ def test_post_with_too_long_body_gives_field_message(client):
     response = post_json(client, ArticleFactory(), payload(body="x" * 5001))
 
     assert response.status_code == 400
-    errors = response.json()
+    errors = response.json()["errors"]
     assert list(errors) == ["body"]
     assert "5000" in errors["body"][0]
     assert Comment.objects.count() == 0
@@ -274,7 +357,7 @@ def test_post_respects_configured_smaller_max_length(client, settings):
     response = post_json(client, ArticleFactory(), payload(body="z" * 31))
 
     assert response.status_code == 400
-    assert list(response.json()) == ["body"]
+    assert list(response.json()["errors"]) == ["body"]
     assert Comment.objects.count() == 0
 
 
@@ -287,7 +370,7 @@ def test_post_with_unknown_field_is_refused(client, extra):
     response = post_json(client, ArticleFactory(), {**payload(), **extra})
 
     assert response.status_code == 400
-    assert list(response.json()) == list(extra)
+    assert response.json()["errors"] == {name: ["Unknown field."] for name in extra}
     assert Comment.objects.count() == 0
 
 
@@ -318,8 +401,11 @@ def test_post_to_closed_article_is_403_comments_closed(client, closed):
     response = post_json(client, article, payload())
 
     assert response.status_code == 403
-    assert response.data["detail"].code == "comments_closed"
-    assert response.json()["detail"] == "Comments are closed for this article."
+    assert response.json() == {
+        "detail": "Comments are closed for this article.",
+        "code": "comments_closed",
+        "errors": {},
+    }
     assert Comment.objects.count() == 0
 
 
@@ -327,7 +413,7 @@ def test_invalid_post_to_closed_article_is_still_403(client):
     response = post_json(client, ArticleFactory(comments_open=False), {"body": ""})
 
     assert response.status_code == 403
-    assert response.data["detail"].code == "comments_closed"
+    assert response.json()["code"] == "comments_closed"
 
 
 @pytest.mark.parametrize(
@@ -339,7 +425,9 @@ def test_malformed_json_is_400(client, raw):
     response = post_json(client, ArticleFactory(), raw)
 
     assert response.status_code == 400
-    assert "detail" in response.json()
+    data = response.json()
+    assert data["code"] == "parse_error"
+    assert data["detail"].startswith("JSON parse error")
     assert Comment.objects.count() == 0
 
 
@@ -367,7 +455,7 @@ def test_wrong_json_types_are_400(client, field, value):
     response = post_json(client, ArticleFactory(), payload(**{field: value}))
 
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in response.json()["errors"]
     assert Comment.objects.count() == 0
 
 
@@ -380,3 +468,206 @@ def test_post_errors_never_echo_email_or_ip(client):
     assert response.status_code == 400
     assert "secret.reader" not in text
     assert SECRET_IP not in text
+
+
+# --- Receipt and status ---------------------------------------------------------------------
+
+
+def status_url(comment_id):
+    return f"/api/comments/{comment_id}/status/"
+
+
+def submit(client, article=None, **overrides):
+    response = post_json(client, article or ArticleFactory(), payload(**overrides))
+    assert response.status_code == 202
+    return response.json()
+
+
+def test_each_submission_gets_its_own_receipt(client):
+    first = submit(client)
+    second = submit(client, body="A second, different remark about the budget.")
+
+    assert len(first["receipt"]) == 64
+    assert first["receipt"] != second["receipt"]
+
+
+@pytest.mark.parametrize("how", ["header", "query"])
+def test_status_with_receipt_says_pending(client, how):
+    receipt = submit(client)
+    if how == "header":
+        response = client.get(status_url(receipt["id"]), HTTP_X_COMMENT_RECEIPT=receipt["receipt"])
+    else:
+        response = client.get(status_url(receipt["id"]), {"receipt": receipt["receipt"]})
+
+    assert response.status_code == 200
+    assert response.json() == {"id": receipt["id"], "status": "pending", "reasons": []}
+
+
+def test_status_after_approval_has_no_reasons(client):
+    receipt = submit(client)
+    comment_approve(comment=Comment.objects.get(), moderator=ModeratorFactory())
+
+    response = client.get(status_url(receipt["id"]), HTTP_X_COMMENT_RECEIPT=receipt["receipt"])
+
+    assert response.json() == {"id": receipt["id"], "status": "approved", "reasons": []}
+
+
+def test_status_after_rejection_gives_the_guideline_codes_only(client):
+    receipt = submit(client)
+    comment_reject(
+        comment=Comment.objects.get(),
+        moderator=ModeratorFactory(username="mod-anna"),
+        reasons=["promotion", "off_topic"],
+        note="internal: looks like the same spammer as yesterday",
+    )
+
+    response = client.get(status_url(receipt["id"]), HTTP_X_COMMENT_RECEIPT=receipt["receipt"])
+
+    assert response.json() == {"id": receipt["id"], "status": "rejected", "reasons": ["off_topic", "promotion"]}
+    assert "spammer" not in response.content.decode()
+    assert "mod-anna" not in response.content.decode()
+
+
+def test_status_after_a_reversed_decision_reflects_the_latest_one(client):
+    receipt = submit(client)
+    comment = Comment.objects.get()
+    moderator = ModeratorFactory()
+    comment_reject(comment=comment, moderator=moderator, reasons=["abuse"])
+    comment_approve(comment=comment, moderator=moderator, expected_status="rejected")
+    comment_reject(comment=comment, moderator=moderator, reasons=["threat"], expected_status="approved")
+
+    data = client.get(status_url(receipt["id"]), HTTP_X_COMMENT_RECEIPT=receipt["receipt"]).json()
+
+    assert (data["status"], data["reasons"]) == ("rejected", ["threat"])
+
+
+@pytest.mark.parametrize(
+    "receipt",
+    [None, "", "0" * 64, "not-a-receipt", "other-comment"],
+    ids=["missing", "empty", "zeros", "junk", "other-comments-receipt"],
+)
+def test_status_without_the_right_receipt_is_404_like_an_unknown_id(client, receipt):
+    mine = submit(client)
+    other = submit(client, body="Someone else's remark on the budget vote.")
+    if receipt == "other-comment":
+        receipt = other["receipt"]
+    headers = {} if receipt is None else {"HTTP_X_COMMENT_RECEIPT": receipt}
+
+    response = client.get(status_url(mine["id"]), **headers)
+    unknown = client.get(status_url(mine["id"] + 1000), HTTP_X_COMMENT_RECEIPT=mine["receipt"])
+
+    assert response.status_code == unknown.status_code == 404
+    assert response.json() == unknown.json()
+    assert response.json()["code"] == "not_found"
+    assert "pending" not in response.content.decode()
+
+
+def test_status_of_a_huge_id_is_404_not_an_error(client):
+    response = client.get(status_url("9" * 30), HTTP_X_COMMENT_RECEIPT="x")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_receipt_stops_working_when_the_secret_key_changes(client, settings):
+    receipt = submit(client)
+    settings.SECRET_KEY = "a-completely-different-secret-key-for-this-test"
+
+    response = client.get(status_url(receipt["id"]), HTTP_X_COMMENT_RECEIPT=receipt["receipt"])
+
+    assert response.status_code == 404
+
+
+def test_receipt_minted_under_a_fallback_key_still_works(client, settings):
+    receipt = submit(client)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "the-rotated-secret-key-used-from-now-on"
+
+    response = client.get(status_url(receipt["id"]), HTTP_X_COMMENT_RECEIPT=receipt["receipt"])
+
+    assert response.status_code == 200
+
+
+# --- Methods, sizes, content types ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_comments_cannot_be_changed_or_deleted_through_the_api(client, method):
+    article = ArticleFactory()
+    comment = CommentFactory(article=article, status=Comment.Status.APPROVED, body="As written.")
+
+    response = getattr(client, method)(url(article), json.dumps(payload()), content_type="application/json")
+
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    comment.refresh_from_db()
+    assert comment.body == "As written."
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_status_endpoint_is_read_only(client, method):
+    receipt = submit(client)
+
+    response = getattr(client, method)(status_url(receipt["id"]), {}, content_type="application/json")
+
+    assert response.status_code == 405
+
+
+def test_body_over_the_upload_limit_is_413(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+
+    response = post_json(client, ArticleFactory(), payload(body="x" * 3000))
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert "2000" in response.json()["detail"]
+    assert Comment.objects.count() == 0
+
+
+def test_body_over_the_default_limit_is_413(client):
+    response = post_json(client, ArticleFactory(), payload(body="x" * 3_000_000))
+
+    assert response.status_code == 413
+    assert Comment.objects.count() == 0
+
+
+def test_form_body_over_the_limit_is_413(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+
+    response = client.post(
+        url(ArticleFactory()), urlencode(payload(body="y" * 3000)), content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 413
+    assert Comment.objects.count() == 0
+
+
+def test_unsupported_content_type_is_415(client):
+    response = client.post(url(ArticleFactory()), "<comment/>", content_type="application/xml")
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+
+
+def test_json_with_invalid_utf8_is_400(client):
+    response = client.post(url(ArticleFactory()), b'{"body": "\xff\xfe"}', content_type="application/json")
+
+    assert response.status_code == 400
+    assert Comment.objects.count() == 0
+
+
+# --- Article list and detail carry the approved count ----------------------------------------------
+
+
+def test_article_list_and_detail_count_only_approved_comments(client):
+    article = ArticleFactory(slug="counted")
+    CommentFactory.create_batch(3, article=article, status=Comment.Status.APPROVED)
+    CommentFactory(article=article)
+    CommentFactory(article=article, status=Comment.Status.REJECTED)
+    ArticleFactory(slug="silent")
+
+    listed = {a["slug"]: a["approved_comment_count"] for a in client.get("/api/articles/").json()["results"]}
+    detail = client.get("/api/articles/counted/").json()
+
+    assert listed == {"counted": 3, "silent": 0}
+    assert detail["approved_comment_count"] == 3

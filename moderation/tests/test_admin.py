@@ -1,17 +1,23 @@
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
+from django.core.cache import cache
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.tests.factories import ArticleFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
+from moderation.admin import CappedCountPaginator, QueueArticleFilter, ReviewQueueAdmin
 from moderation.claims import claim_comment
 from moderation.models import Claim, ModerationDecision
 from moderation.services import comment_approve, comment_reject
+from moderation.stats import cache_key as stats_cache_key
 from moderation.tests.factories import ModeratorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -195,6 +201,36 @@ def test_queue_filters_by_category_flagged_article_and_date(client, moderator):
     assert set(listed(client.get(QUEUE + past_7_days))) == {threat.pk, promo.pk}
 
 
+def test_article_filters_list_only_the_newest_articles_plus_the_selected_one(client, moderator, monkeypatch):
+    monkeypatch.setattr(QueueArticleFilter, "LIMIT", 2)
+    now = timezone.now()
+    old, middle, new = (ArticleFactory(published_at=now - timedelta(days=d)) for d in (3, 2, 1))
+    ArticleFactory(published_at=now)  # newest, but nothing waiting: not offered by the queue
+    comments = {article: CommentFactory(article=article) for article in (old, middle, new)}
+
+    def choices(response):
+        spec = next(f for f in response.context["cl"].filter_specs if f.title == "article")
+        return [pk for pk, _ in spec.lookup_choices]
+
+    assert choices(client.get(QUEUE)) == [new.pk, middle.pk]
+    selected = client.get(QUEUE, {"article": old.pk})
+    assert choices(selected) == [new.pk, middle.pk, old.pk]
+    assert listed(selected) == [comments[old].pk]
+
+
+def test_comment_list_counts_up_to_the_cap_and_has_no_date_hierarchy(client, moderator, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 2)
+    CommentFactory.create_batch(3)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(CHANGELIST)
+
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 3" in counts[0]
+    assert '<span class="queue-count">2+</span>' in response.content.decode()
+    assert response.context["cl"].date_hierarchy is None
+
+
 def test_queue_searches_text_author_name_and_email(client, moderator):
     by_text = CommentFactory(body="The tram timetable is wrong")
     by_name = CommentFactory(author_name="Zelda Quist")
@@ -247,6 +283,35 @@ def test_queue_runs_a_constant_number_of_queries(client, moderator, django_asser
     assert sum("COUNT(" in q["sql"].upper() for q in many) == 1  # no extra full-table count
 
 
+def test_change_pages_run_a_constant_number_of_queries(client, moderator, django_assert_max_num_queries):
+    other = ModeratorFactory()
+    comments = [flagged(f"comment {n} is spam", "spam", "promotion", priority=n / 10) for n in range(6)]
+    claim_comment(comments[1], other)
+    decided = CommentFactory()
+    for n in range(4):  # a history of reversals
+        if n % 2:
+            comment_approve(comment=Comment.objects.get(pk=decided.pk), moderator=other)
+        else:
+            comment_reject(comment=Comment.objects.get(pk=decided.pk), moderator=other, reasons=["abuse"])
+
+    def queries(url):
+        with django_assert_max_num_queries(10) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured.captured_queries)
+
+    client.get(queue_change(comments[5]))  # warm-up: Django caches content types per process
+    first_open = queries(queue_change(comments[3]))
+    reopen = queries(queue_change(comments[3]))
+    claimed_by_other = queries(queue_change(comments[1]))
+    filtered = queries(with_filters(queue_change(comments[4]), flag="promotion", q="spam"))
+    history = queries(reverse("admin:comments_comment_change", args=[decided.pk]))
+
+    assert Claim.objects.get(comment=comments[3]).moderator == moderator
+    assert Claim.objects.get(comment=comments[1]).moderator == other
+    assert max(first_open, reopen, claimed_by_other, filtered, history) <= 10
+
+
 def test_change_page_shows_decision_buttons_with_the_status_shown(client, moderator):
     comment = CommentFactory()
 
@@ -270,6 +335,69 @@ def test_approve_button_decides_and_moves_to_the_next_in_queue(client, moderator
     assert (first.status, decision.verdict, decision.moderator, decision.reasons) == (
         "approved", "approved", moderator, []
     )
+
+
+def with_filters(url, **filters):
+    return f"{url}?{urlencode({'_changelist_filters': urlencode(filters)})}"
+
+
+def test_next_after_decision_stays_in_the_filtered_queue_and_keeps_the_filters(client, moderator):
+    first = flagged("I will hurt you", "hurt", "threat", priority=0.9)
+    CommentFactory(priority=0.8)  # next in the whole queue, but not a threat
+    flagged("buy pills here", "pills", "promotion", priority=0.7)
+    second = flagged("I will hurt them too", "hurt", "threat", priority=0.6)
+    opened = client.get(QUEUE, {"flag": "threat"}).content.decode()
+    link = with_filters(queue_change(first), flag="threat")
+    assert link.replace("&", "&amp;") in opened  # Django's row link carries the filters
+
+    page = client.get(link).content.decode()
+    assert f'action="{with_filters(queue_decide(first), flag="threat")}"'.replace("&", "&amp;") in page
+    response = client.post(
+        with_filters(queue_decide(first), flag="threat"), {"decision": "approve", "expected_status": "pending"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == with_filters(queue_change(second), flag="threat")
+
+
+def test_filtered_navigation_applies_search_and_article_and_ends_on_the_filtered_queue(client, moderator):
+    article = ArticleFactory()
+    only = CommentFactory(article=article, body="tram timetable", priority=0.9)
+    CommentFactory(article=article, body="bus timetable", priority=0.5)
+    CommentFactory(body="tram again elsewhere", priority=0.8)
+    filters = {"article": str(article.pk), "q": "tram"}
+
+    page = client.get(with_filters(queue_change(only), **filters))
+    response = client.post(
+        with_filters(queue_decide(only), **filters), {"decision": "approve", "expected_status": "pending"}
+    )
+
+    assert page.context["next_url"] is None and page.context["previous_url"] is None
+    assert page.context["queue_url"] == f"{QUEUE}?{urlencode(filters)}"
+    assert response.url == f"{QUEUE}?{urlencode(filters)}"  # nothing else matches the filters
+
+
+def test_skip_links_on_a_filtered_page_follow_the_filtered_queue(client, moderator):
+    high = flagged("you idiot", "idiot", "personal_attack", priority=0.9)
+    CommentFactory(priority=0.7)
+    low = flagged("you fool", "fool", "personal_attack", priority=0.5)
+
+    page = client.get(with_filters(queue_change(low), flag="personal_attack"))
+
+    assert page.context["previous_url"] == with_filters(queue_change(high), flag="personal_attack")
+    assert page.context["next_url"] == with_filters(queue_change(high), flag="personal_attack")  # wraps
+
+
+def test_unusable_preserved_filters_fall_back_to_the_whole_queue(client, moderator):
+    first = CommentFactory(priority=0.9)
+    second = CommentFactory(priority=0.5)
+
+    response = client.post(
+        with_filters(queue_decide(first), nonsense_field="1"), {"decision": "approve", "expected_status": "pending"}
+    )
+
+    assert response.status_code == 302
+    assert response.url.startswith(queue_change(second))
 
 
 def test_reject_button_records_reasons_and_note(client, moderator):
@@ -382,6 +510,41 @@ def test_bulk_action_never_overrides_a_decision_made_meanwhile(client, moderator
     assert "1 comment(s) skipped" in response.content.decode()
 
 
+def test_queue_count_stops_at_the_cap_and_says_so(client, moderator, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
+    monkeypatch.setattr(ReviewQueueAdmin, "list_per_page", 2)
+    CommentFactory.create_batch(4)
+    CommentFactory.create_batch(2, body="about the tram")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(QUEUE)
+
+    counts = [q["sql"].upper() for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0]
+    assert '<span class="queue-count">3+</span>' in response.content.decode()
+    assert len(listed(response)) == 2
+    exact = client.get(QUEUE, {"q": "tram"}).content.decode()
+    assert '<span class="queue-count">2</span>' in exact and "exact counts" not in exact
+
+
+def test_select_all_beyond_the_cap_decides_nothing(client, moderator, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 3)
+    comments = CommentFactory.create_batch(4)
+
+    response = client.post(
+        QUEUE, {"action": "approve_selected", "select_across": "1", "_selected_action": [comments[0].pk]}, follow=True
+    )
+
+    assert "Nothing was decided" in response.content.decode()
+    assert not ModerationDecision.objects.exists()
+    comment_reject(comment=comments[3], moderator=moderator, reasons=["abuse"])
+    client.post(QUEUE, {"action": "approve_selected", "select_across": "1", "_selected_action": [comments[0].pk]})
+
+    assert set(Comment.objects.filter(pk__in=[c.pk for c in comments[:3]]).values_list("status", flat=True)) == {
+        "approved"
+    }
+
+
 def test_opening_a_pending_comment_claims_it_and_others_see_who(client, moderator, settings):
     settings.MODERATION_CLAIM_MINUTES = 3
     comment = CommentFactory()
@@ -453,9 +616,10 @@ def test_non_moderators_get_403_on_queue_urls_and_nothing_is_written(client, mak
         client.post(queue_decide(comment), {"decision": "approve", "expected_status": "pending"}),
         client.post(comment_decide(comment), {"decision": "approve", "expected_status": "pending"}),
         client.post(QUEUE, {"action": "approve_selected", "_selected_action": [comment.pk]}),
+        client.get(STATS),
     ]
 
-    assert [r.status_code for r in responses] == [403] * 5
+    assert [r.status_code for r in responses] == [403] * 6
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
     assert not Claim.objects.exists()
 
@@ -503,3 +667,95 @@ def test_superuser_may_delete_and_the_deletion_is_logged(client):
     assert not Comment.objects.filter(pk=comment.pk).exists()
     entry = LogEntry.objects.get(object_id=str(comment.pk))
     assert (entry.action_flag, entry.user) == (DELETION, admin_user)
+
+
+# --- Statistics page -----------------------------------------------------------------------
+
+STATS = reverse("admin:moderation_stats")
+
+
+def test_stats_page_shows_the_queue_the_decisions_and_the_agreement(client, moderator):
+    now = timezone.now()
+    flagged("I will hurt you", "hurt", "threat", submitted_at=now - timedelta(hours=2))
+    CommentFactory(submitted_at=now - timedelta(minutes=5))
+    bob = ModeratorFactory(username="bob")
+    threats = [flagged(f"hurt {n}", "hurt", "threat", submitted_at=now - timedelta(minutes=10 + 20 * n))
+               for n in range(3)]
+    comment_reject(comment=threats[0], moderator=moderator, reasons=["threat"])  # waited 10 min
+    comment_reject(comment=threats[1], moderator=bob, reasons=["threat"])  # waited 30 min
+    comment_approve(comment=threats[2], moderator=bob)  # waited 50 min
+
+    response = client.get(STATS)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<td class="num" id="pending-total">2</td>' in html
+    assert "2 h 0 min" in html  # the oldest pending comment's age
+    assert f'<a href="{QUEUE}?flag=threat">Threats</a></td><td class="num">1</td>' in html
+    assert f'<a href="{QUEUE}?flag=__none__">Not flagged</a></td><td class="num">1</td>' in html
+    # 30 minutes plus the moments the test itself took between submitting and deciding.
+    assert 1800 <= response.context["stats"]["median_seconds_to_decision"] < 1810
+    assert '<td class="num" id="median-wait">30 min ' in html
+    assert ('<tr data-category="threat"><td>Threats</td><td class="num">3</td><td class="num">2</td>\n'
+            '          <td class="num">67%</td></tr>') in html
+    today = timezone.localdate().isoformat()
+    assert (f"<tr><td>{today}</td><td>alice</td><td class=\"num\">0</td><td class=\"num\">1</td></tr>") in html
+    assert (f"<tr><td>{today}</td><td>bob</td><td class=\"num\">1</td><td class=\"num\">1</td></tr>") in html
+
+
+def test_stats_page_window_comes_from_the_days_links_and_ignores_bad_values(client, moderator):
+    assert client.get(STATS, {"days": "7"}).context["days"] == 7
+    assert client.get(STATS, {"days": "10000"}).context["days"] == 14
+    assert client.get(STATS, {"days": "x"}).context["days"] == 14
+
+
+def test_stats_page_is_linked_from_the_queue_and_the_admin_index(client, moderator):
+    assert f'href="{STATS}"' in client.get(QUEUE).content.decode()
+    assert f'href="{STATS}"' in client.get(reverse("admin:index")).content.decode()
+
+
+def test_admin_index_hides_the_stats_link_from_other_staff(client):
+    client.force_login(_staff_with_comment_view())
+
+    assert f'href="{STATS}"' not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_login_from_the_stats_page(client):
+    response = client.get(STATS)
+
+    assert response.status_code == 302 and reverse("admin:login") in response.url
+
+
+def test_stats_page_runs_a_constant_number_of_queries(client, moderator, django_assert_max_num_queries):
+    def make(count):
+        for n in range(count):
+            comment = flagged(f"comment {n} is spam", "spam", "promotion")
+            CommentFactory(flags="|abuse|")
+            comment_reject(comment=comment, moderator=ModeratorFactory(), reasons=["promotion"])
+
+    def queries():
+        with django_assert_max_num_queries(10) as captured:
+            assert client.get(STATS).status_code == 200
+        return len(captured.captured_queries)
+
+    make(2)
+    few = queries()
+    make(20)
+    cache.delete(stats_cache_key(14))
+
+    assert queries() == few
+
+
+def test_stats_page_reuses_figures_computed_within_the_minute(client, moderator):
+    CommentFactory()
+    first = client.get(STATS)
+    CommentFactory()
+
+    cached = client.get(STATS)
+    cache.delete(stats_cache_key(14))
+    fresh = client.get(STATS)
+
+    assert '<td class="num" id="pending-total">1</td>' in cached.content.decode()
+    assert cached.context["computed_at"] == first.context["computed_at"]
+    assert '<td class="num" id="pending-total">2</td>' in fresh.content.decode()
+    assert "Figures as of" in fresh.content.decode()

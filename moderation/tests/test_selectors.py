@@ -77,3 +77,24 @@ def test_next_is_none_when_nothing_else_is_pending():
     only = CommentFactory()
 
     assert next_in_queue(only, ModeratorFactory()) is None
+
+
+def test_previous_breaks_ties_by_id_like_next():
+    at = timezone.now()
+    first, second, third = (CommentFactory(priority=0.5, submitted_at=at) for _ in range(3))
+    moderator = ModeratorFactory()
+
+    assert previous_in_queue(third, moderator) == second
+    assert previous_in_queue(second, moderator) == first
+    assert previous_in_queue(first, moderator) is None
+
+
+def test_next_and_previous_stay_within_a_narrowed_queue():
+    high_old, high_new, mid, low = make_queue()
+    moderator = ModeratorFactory()
+    narrowed = Comment.objects.filter(pk__in=[high_old.pk, mid.pk, low.pk])
+
+    assert next_in_queue(high_old, moderator, queryset=narrowed) == mid
+    assert previous_in_queue(low, moderator, queryset=narrowed) == mid
+    assert next_in_queue(low, moderator, queryset=narrowed) == high_old  # wraps within it
+    assert next_in_queue(high_new, moderator, queryset=narrowed) == mid  # from outside it

@@ -1,0 +1,218 @@
+"""Moderator API shapes: comments with everything a moderator sees, decisions and their inputs."""
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from articles.models import Article
+from comments.models import Comment
+from comments.serializers import RejectUnknownFieldsMixin, StrictTextField
+from config.api import ErrorSerializer
+from moderation.filters import MAX_ID
+from moderation.guidelines import Guideline
+from moderation.models import ModerationDecision
+
+NOTE_MAX_LENGTH = 2000
+BULK_MAX_IDS = 200
+
+
+class ArticleRefSerializer(serializers.ModelSerializer):
+    """The article a comment belongs to."""
+
+    class Meta:
+        model = Article
+        fields = ["id", "slug", "title"]
+
+
+class FindingSerializer(serializers.Serializer):
+    """One thing an automated check found: category, rule, where (character offsets) and score."""
+
+    category = serializers.CharField()
+    rule = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    evidence = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """One logged decision (append-only)."""
+
+    decided_by = serializers.CharField(read_only=True, help_text="Moderator username, or `system`.")
+    reasons = serializers.ListField(child=serializers.ChoiceField(choices=Guideline.choices))
+
+    class Meta:
+        model = ModerationDecision
+        fields = ["id", "comment", "decided_by", "verdict", "reasons", "note", "previous_status", "decided_at"]
+        read_only_fields = fields
+
+
+class ModerationCommentSerializer(serializers.ModelSerializer):
+    """A comment as moderators see it, including the author's email and IP address."""
+
+    article = ArticleRefSerializer(read_only=True)
+    flags = serializers.ListField(
+        source="flag_list", child=serializers.CharField(), read_only=True,
+        help_text="Guideline categories the automated checks flagged.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id", "article", "author_name", "author_email", "ip_address", "body", "status",
+            "submitted_at", "decided_at", "flags", "priority",
+        ]
+        read_only_fields = fields
+
+
+class ModerationCommentDetailSerializer(ModerationCommentSerializer):
+    """One comment with what the checks found and its decision history (newest first)."""
+
+    findings = serializers.SerializerMethodField()
+    decisions = DecisionSerializer(many=True, read_only=True)
+
+    class Meta(ModerationCommentSerializer.Meta):
+        fields = ModerationCommentSerializer.Meta.fields + ["user_agent", "findings", "decisions"]
+        read_only_fields = fields
+
+    @extend_schema_field(FindingSerializer(many=True))
+    def get_findings(self, comment: Comment) -> list[dict]:
+        return FindingSerializer((comment.findings or {}).get("findings", []), many=True).data
+
+
+class _DecisionInput(RejectUnknownFieldsMixin, serializers.Serializer):
+    note = StrictTextField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False, default="")
+    expected_status = serializers.ChoiceField(
+        choices=Comment.Status.choices,
+        required=False,
+        default=Comment.Status.PENDING,
+        help_text="The status you saw; the decision is refused (409) if the comment is no longer in it. "
+        "Default `pending`; pass `approved` or `rejected` to reverse a decision.",
+    )
+
+
+class ApproveSerializer(_DecisionInput):
+    """Approve a comment as written."""
+
+
+class RejectSerializer(_DecisionInput):
+    """Reject a comment for one or more guideline codes (`other` needs a note)."""
+
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=Guideline.choices), allow_empty=False, max_length=len(Guideline)
+    )
+
+
+class DecisionResultSerializer(serializers.Serializer):
+    """The comment's new status and the logged decision."""
+
+    id = serializers.IntegerField(help_text="Comment id.")
+    status = serializers.ChoiceField(choices=Comment.Status.choices)
+    decision = DecisionSerializer()
+
+
+class AlreadyDecidedErrorSerializer(ErrorSerializer):
+    """409: someone decided first; nothing was written."""
+
+    decided_by = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=Comment.Status.choices)
+
+
+class BulkDecisionSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """Approve or reject several pending comments with the same reasons."""
+
+    APPROVE, REJECT = "approve", "reject"
+
+    action = serializers.ChoiceField(choices=[APPROVE, REJECT])
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, max_length=BULK_MAX_IDS
+    )
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=Guideline.choices), required=False, default=list,
+        max_length=len(Guideline), help_text="Required to reject; not allowed to approve.",
+    )
+    note = StrictTextField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False, default="")
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        if attrs["action"] == self.REJECT and not attrs["reasons"]:
+            raise serializers.ValidationError({"reasons": ["Choose at least one guideline the comments break."]})
+        if attrs["action"] == self.APPROVE and attrs["reasons"]:
+            raise serializers.ValidationError({"reasons": ["Reasons are given only when rejecting."]})
+        return attrs
+
+
+class BulkItemResultSerializer(serializers.Serializer):
+    """What happened to one id of a bulk request."""
+
+    id = serializers.IntegerField()
+    result = serializers.ChoiceField(choices=["decided", "already_decided", "not_found"])
+    status = serializers.ChoiceField(choices=Comment.Status.choices, allow_null=True)
+    decided_by = serializers.CharField(allow_null=True, help_text="Who made the decision now in force.")
+
+
+class BulkCountsSerializer(serializers.Serializer):
+    """How many ids ended each way."""
+
+    decided = serializers.IntegerField()
+    already_decided = serializers.IntegerField()
+    not_found = serializers.IntegerField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    """Per-id results of a bulk decision, in the order the ids were given (duplicates dropped)."""
+
+    results = BulkItemResultSerializer(many=True)
+    counts = BulkCountsSerializer()
+
+
+class GuidelineSerializer(serializers.Serializer):
+    """A guideline category: its code (used in flags and rejection reasons), name and explanation."""
+
+    code = serializers.ChoiceField(choices=Guideline.choices)
+    label = serializers.CharField()
+    text = serializers.CharField()
+
+
+class ModeratorDaySerializer(serializers.Serializer):
+    """One moderator's decisions on one day (`moderator` is `system` for automatic ones)."""
+
+    day = serializers.DateField()
+    moderator = serializers.CharField()
+    approved = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+
+
+class CategoryAgreementSerializer(serializers.Serializer):
+    """How often moderators rejected comments the checks flagged with this category."""
+
+    category = serializers.CharField()
+    decided = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    rejection_rate = serializers.FloatField(allow_null=True)
+
+
+class ModerationStatsSerializer(serializers.Serializer):
+    """Queue size and age, and how moderators decided over the window (see moderation.stats)."""
+
+    pending_total = serializers.IntegerField()
+    pending_by_category = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Per check category, plus `unflagged`."
+    )
+    oldest_pending_submitted_at = serializers.DateTimeField(allow_null=True)
+    oldest_pending_age_seconds = serializers.FloatField(allow_null=True)
+    decisions_per_moderator_per_day = ModeratorDaySerializer(many=True)
+    median_seconds_to_decision = serializers.FloatField(allow_null=True)
+    agreement_by_category = CategoryAgreementSerializer(many=True)
+
+
+class StatsQuerySerializer(serializers.Serializer):
+    """The stats window."""
+
+    days = serializers.IntegerField(min_value=1, max_value=366, default=14, help_text="Window length in days.")
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    """The user's API token (the same one on every call until an admin deletes it)."""
+
+    token = serializers.CharField()
