@@ -21,6 +21,8 @@ from config.celery import app as celery_app
 
 def _test_overrides() -> None:
     """No collected static files, Celery tasks inline unless a test says otherwise, own cache keys."""
+    # The production hasher costs a large fraction of a second per user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

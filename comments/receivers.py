@@ -1,4 +1,4 @@
-"""Keep the public comment cache in step with what is public: decisions and article changes."""
+"""Keep the public comment cache in step with article changes (decisions: moderation.receivers)."""
 import logging
 
 from django.db import transaction
@@ -7,31 +7,16 @@ from django.dispatch import receiver
 
 from articles.models import Article
 from comments.cache import bump_article_version
-from comments.models import Comment
-from moderation.signals import comment_decided
 
 logger = logging.getLogger(__name__)
 
 
-def _bump(slug: str) -> None:
+def invalidate_public_comments(slug: str) -> None:
+    """Retire the cached public lists of one article; a cache error is logged, never raised."""
     try:
         bump_article_version(slug)
     except Exception:  # the change is committed; a cache error must not surface as its failure
         logger.exception("could not invalidate the public comments of article %s", slug)
-
-
-@receiver(comment_decided, dispatch_uid="comments.invalidate_on_decision")
-def invalidate_on_decision(sender, comment, decision, **kwargs) -> None:
-    """Sent after the decision committed: an approval, or un-approving, changes the public list."""
-    approved = Comment.Status.APPROVED
-    if decision.verdict != approved and decision.previous_status != approved:
-        return  # pending -> rejected: nothing public changed
-    if Comment.article.is_cached(comment):
-        slug = comment.article.slug
-    else:
-        slug = Article.objects.filter(pk=comment.article_id).values_list("slug", flat=True).first()
-    if slug:
-        _bump(slug)
 
 
 @receiver(pre_save, sender=Article, dispatch_uid="comments.remember_article_slug")
@@ -50,6 +35,6 @@ def invalidate_on_article_change(sender, instance, **kwargs) -> None:
 
     def bump() -> None:
         for slug in slugs:
-            _bump(slug)
+            invalidate_public_comments(slug)
 
     transaction.on_commit(bump)

@@ -5,3 +5,6 @@ class ModerationConfig(AppConfig):
     """Guideline checks, moderator decisions and the review tools."""
 
     name = "moderation"
+
+    def ready(self) -> None:
+        from moderation import receivers  # noqa: F401  (connects the public-cache invalidation on decisions)

@@ -168,7 +168,6 @@ def test_cors_is_only_for_the_api(client, frontend):
 def test_readme_walkthrough_submit_status_approve_public(client, settings, django_capture_on_commit_callbacks):
     from moderation.tests.factories import ModeratorFactory
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     ModeratorFactory(username="moderator", password="demo-moderator-2023")
     article = ArticleFactory(slug="drones-target-us-base-in-syrias-hasaka")
     base = f"/api/articles/{article.slug}"

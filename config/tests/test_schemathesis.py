@@ -60,7 +60,6 @@ def keep_test_connection():
 @pytest.fixture
 def fuzz_world(settings, keep_test_connection):
     """Real rows for generated requests to land on some of the time, and a moderator's token."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.COMMENT_RATE_PER_IP = "100000/minute"
     settings.COMMENT_RATE_PER_EMAIL = "100000/minute"
     settings.AUTH_TOKEN_RATE = "100000/minute"

@@ -522,6 +522,7 @@ def test_queue_count_stops_at_the_cap_and_says_so(client, moderator, monkeypatch
     counts = [q["sql"].upper() for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(counts) == 1 and "LIMIT 4" in counts[0]
     assert '<span class="queue-count">3+</span>' in response.content.decode()
+    assert "exact counts" in response.content.decode()
     assert len(listed(response)) == 2
     exact = client.get(QUEUE, {"q": "tram"}).content.decode()
     assert '<span class="queue-count">2</span>' in exact and "exact counts" not in exact
@@ -759,3 +760,13 @@ def test_stats_page_reuses_figures_computed_within_the_minute(client, moderator)
     assert cached.context["computed_at"] == first.context["computed_at"]
     assert '<td class="num" id="pending-total">2</td>' in fresh.content.decode()
     assert "Figures as of" in fresh.content.decode()
+
+
+def test_all_comments_list_count_stops_at_the_cap_too(client, moderator, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "CAP", 2)
+    CommentFactory.create_batch(3)
+
+    page = client.get(CHANGELIST).content.decode()
+
+    assert '<span class="queue-count">2+</span>' in page
+    assert "narrow the list with the filters" in page

@@ -35,11 +35,6 @@ def reject_url(comment):
     return f"{QUEUE}{comment.pk}/reject/"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def moderator():
     return ModeratorFactory(username="mod-anna")

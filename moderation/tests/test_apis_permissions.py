@@ -29,11 +29,6 @@ SECRETS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world():
     article = ArticleFactory(slug="the-article")
