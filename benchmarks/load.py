@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/load.py                 # both parts, SQLite and PostgreSQL+Redis
     .venv/bin/python benchmarks/load.py --part submit --backends postgres
+    .venv/bin/python benchmarks/load.py --part cost     # per-request cost in one process
     make load
 
 Bounded and loopback only: it starts its own gunicorn servers on free
@@ -18,6 +19,9 @@ that inserts one row. Each body carries a unique marker; afterwards every
 accepted (202) comment must be stored exactly once and nothing else stored.
 Reads: GET of a popular article's approved comments, cached vs uncached
 (PUBLIC_COMMENTS_CACHE_SECONDS=0), alternating rounds on two servers.
+Cost (`--part cost`, not part of `all`): the same submissions and ceiling posts
+through Django's test client in one process, no server and no concurrency,
+alternating rounds: the wall time one request costs the application itself.
 """
 from __future__ import annotations
 
@@ -408,6 +412,43 @@ def read_part(backend: Backend, args, log_dir: Path) -> dict:
     return {"backend": backend.name, "cached": hot, "uncached": cold}
 
 
+COST_SCRIPT = """
+import json, statistics, time
+from django.test import Client
+client, times = Client(), {{"api": [], "ceiling": []}}
+with open({jobs_path!r}) as jobs_file:
+    jobs = json.load(jobs_file)
+for r in range({rounds}):
+    for name in (("api", "ceiling") if r % 2 else ("ceiling", "api")):
+        path = {api_path!r} if name == "api" else "/bench/ceiling/"
+        for body in jobs[r::{rounds}]:
+            started = time.perf_counter()
+            response = client.post(path, body, content_type="application/json")
+            times[name].append(time.perf_counter() - started)
+            assert response.status_code == 202, response.content[:300]
+print("COST", json.dumps({{k: [statistics.median(v), len(v)] for k, v in times.items()}}))
+"""
+
+
+def cost_part(backend: Backend, args, work: Path) -> dict:
+    """Per-request wall time inside one process (test client), API vs ceiling, alternating rounds."""
+    backend.reset()
+    backend.manage("migrate", "--noinput")
+    backend.manage("shell", "-c", SETUP_SCRIPT.format(submit=SUBMIT_SLUG, popular=POPULAR_SLUG, approved=0))
+    count = min(args.comments, 3000)
+    bodies = [body.decode() for (_, _, body, _) in comment_jobs("cost" + uuid.uuid4().hex[:8], count, "")]
+    jobs_path = work / "cost-bodies.json"
+    jobs_path.write_text(json.dumps(bodies))
+    script = COST_SCRIPT.format(jobs_path=str(jobs_path), rounds=args.rounds, api_path=f"/api/articles/{SUBMIT_SLUG}/comments/")
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
+        env=backend.env(ALLOWED_HOSTS="testserver"),
+    )
+    if "COST" not in result.stdout:
+        raise SystemExit(f"cost run failed:\n{result.stdout}\n{result.stderr}")
+    return {"backend": backend.name, **json.loads(result.stdout.split("COST", 1)[1])}
+
+
 # --- report -----------------------------------------------------------------------------------
 
 
@@ -444,9 +485,16 @@ def report_read(result: dict) -> None:
     print(f"\ncached / uncached throughput: {hot.rate / cold.rate:.1f}x")
 
 
+def report_cost(result: dict) -> None:
+    (api, n), (ceiling, _) = result["api"], result["ceiling"]
+    print(f"\n### Cost per request in one process on {result['backend']} ({n} posts each, test client)\n")
+    print(f"submit API median {api * 1000:.2f} ms; ceiling median {ceiling * 1000:.2f} ms; "
+          f"ceiling / API: {ceiling / api:.0%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=["submit", "read", "all"], default="all")
+    parser.add_argument("--part", choices=["submit", "read", "cost", "all"], default="all")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--comments", type=int, default=5000)
     parser.add_argument("--reads", type=int, default=20000)
@@ -480,6 +528,8 @@ def main() -> None:
                 report_submit(submit_part(backend, args, work))
             if args.part in ("read", "all"):
                 report_read(read_part(backend, args, work))
+            if args.part == "cost":
+                report_cost(cost_part(backend, args, work))
     finally:
         if not os.environ.get("LOAD_KEEP_LOGS"):
             shutil.rmtree(work, ignore_errors=True)

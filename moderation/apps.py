@@ -7,4 +7,4 @@ class ModerationConfig(AppConfig):
     name = "moderation"
 
     def ready(self) -> None:
-        from moderation import receivers  # noqa: F401  (connects the public-cache invalidation on decisions)
+        from moderation import receivers  # noqa: F401  (connects cache invalidation on decisions and term-list changes)

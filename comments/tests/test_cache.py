@@ -1,13 +1,17 @@
 """The public comment list is cached, and a decision makes the change public at once."""
+import json
 import logging
 from datetime import timedelta
+from unittest import mock
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles.models import Article
 from articles.tests.factories import ArticleFactory
-from comments.cache import article_version, cached_public_list
+from comments.cache import article_version, cache_is_shared, cached_public_list
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
 from moderation.services import comment_approve, comment_reject
@@ -167,3 +171,116 @@ def test_real_redis_holds_the_list_and_a_decision_replaces_it(
 
     assert article_version(article.slug) != version
     assert bodies(client, article) == ["Approved with Redis.", "First approved."]
+
+
+# --- the article a submission reads: a copy in the shared cache, retired by the version ----
+
+
+def post(client, slug, n=0):
+    data = {"author_name": "Dana Reader", "author_email": "dana@example.org",
+            "body": f"The library deserves a bigger share of the budget ({n})."}
+    return client.post(f"/api/articles/{slug}/comments/", json.dumps(data), content_type="application/json")
+
+
+def article_queries(queries):
+    return [q["sql"] for q in queries.captured_queries if "articles_article" in q["sql"]]
+
+
+def test_closing_comments_takes_effect_on_the_next_post(client, article, django_capture_on_commit_callbacks):
+    assert post(client, article.slug, 1).status_code == 202
+    article.comments_open = False
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert post(client, article.slug, 2).status_code == 403
+
+    article.comments_open = True
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert post(client, article.slug, 3).status_code == 202
+
+
+def test_with_a_per_process_cache_every_post_reads_the_article(client, article, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "copy"}}
+    assert not cache_is_shared()
+    assert post(client, article.slug, 1).status_code == 202
+    # Closed by another process: its LocMem cache is not ours, so no version change reaches us.
+    Article.objects.filter(pk=article.pk).update(comments_open=False)
+    assert post(client, article.slug, 2).status_code == 403
+
+
+@pytest.mark.redis
+def test_a_warm_post_reads_the_article_from_redis(client, article, redis_cache):
+    assert cache_is_shared()
+    assert post(client, article.slug, 1).status_code == 202
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, article.slug, 2).status_code == 202
+    assert article_queries(queries) == []
+    assert redis_cache.keys("article-copy:*")
+
+
+@pytest.mark.redis
+def test_with_redis_closing_or_unpublishing_takes_effect_on_the_next_post(
+    client, article, redis_cache, django_capture_on_commit_callbacks
+):
+    assert post(client, article.slug, 1).status_code == 202
+    article.comments_open = False
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert post(client, article.slug, 2).status_code == 403
+
+    article.comments_open = True
+    article.published_at = timezone.now() + timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert post(client, article.slug, 3).status_code == 404
+
+
+@pytest.mark.redis
+def test_with_redis_a_close_date_passing_needs_no_invalidation(client, redis_cache):
+    closes = timezone.now() + timedelta(minutes=5)
+    article = ArticleFactory(comments_close_at=closes)
+    assert post(client, article.slug, 1).status_code == 202  # the copy is now cached
+    later = closes + timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert post(client, article.slug, 2).status_code == 403
+
+
+@pytest.mark.redis
+def test_with_redis_a_renamed_article_takes_no_posts_under_its_old_slug(
+    client, article, redis_cache, django_capture_on_commit_callbacks
+):
+    old_slug = article.slug
+    assert post(client, old_slug, 1).status_code == 202
+    article.slug = "renamed-for-posts"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert post(client, old_slug, 2).status_code == 404
+    assert post(client, "renamed-for-posts", 3).status_code == 202
+
+
+def test_posts_to_unknown_or_unpublished_articles_are_404(client):
+    assert post(client, "no-such-article").status_code == 404
+    future = ArticleFactory(published_at=timezone.now() + timedelta(hours=1))
+    assert post(client, future.slug).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_version_tokens_of_any_slug_expire(settings):
+    """A client asking for endless made-up slugs must not fill the cache with tokens that never expire."""
+    import time
+
+    from django.core.cache import cache
+
+    from comments.cache import VERSION_SECONDS, bump_article_version
+
+    article_version("no-such-article")
+    bump_article_version("another-made-up-slug")
+
+    for slug in ("no-such-article", "another-made-up-slug"):
+        key = f"public-comments:version:{slug}"
+        if hasattr(cache, "ttl"):  # django-redis: seconds left, None for "never expires"
+            seconds_left = cache.ttl(key)
+        else:  # the in-process cache keeps an expiry time per key
+            seconds_left = cache._expire_info[cache.make_and_validate_key(key)] - time.time()
+        assert seconds_left is not None
+        assert 0 < seconds_left <= VERSION_SECONDS + 1
