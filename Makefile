@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test bench migrate demo bench-admin prod load
+.PHONY: install run test bench migrate demo bench-admin prod load train check-model
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,14 @@ test: install
 
 bench: install
 	$(PY) benchmarks/bench_checks.py
+
+# The learned checks' shipped model: retrain moderation/checks/model/weights.npz and MODEL_CARD.md
+# from ../shared (about a minute); check-model only verifies the committed file rebuilds byte for byte.
+train: install
+	$(PY) manage.py train_checks $(TRAIN_ARGS)
+
+check-model: install
+	$(PY) manage.py train_checks --check
 
 # Moderator pages at scale (see BENCHMARKS.md): loads 1M comments / 100k pending into each
 # database the first time (several minutes), then times the admin pages on both.

@@ -4,13 +4,15 @@ Run from the repository root:
 
     .venv/bin/python benchmarks/bench_checks.py
 
-Prints a Markdown table (``--model``: the cost of the optional learned model
-instead, see ``model_section``).  Targets: ``check()`` at least 1,000x faster than
-``better_profanity.profanity.contains_profanity`` on 5,000 characters, p99
-under 1 ms at 5,000 characters, a 100,000-character adversarial input under
-50 ms, and the loaded engine under 50 MB (tracemalloc).  Takes about a
-minute; the slow part is ``contains_profanity`` (~1 s per 5,000 characters),
-which therefore gets only a few repetitions.
+Prints a Markdown table: the rules alone and the whole check (rules and the
+shipped learned model, as on the submit path) side by side on the same texts,
+with better-profanity's ``contains_profanity`` for scale.  Targets (issue
+#10): whole check CPU p99 <= 2 ms on an ordinary 5,000-character comment and
+<= 5 ms on one dense with violations; 100,000 adversarial characters under
+50 ms; engine load (imports, model, first check) <= 1.5 s and <= 150 MB.
+Takes about a minute; the slow part is ``contains_profanity`` (~1 s per
+5,000 characters), which therefore gets only a few repetitions.
+(``--model``: the old measurement of alt-profanity-check, see ``model_section``.)
 """
 
 from __future__ import annotations
@@ -50,6 +52,34 @@ def make_text(n_chars: int, seed: int) -> str:
     size = 0
     while size < n_chars:
         s = rnd.choice(SENTENCES)
+        parts.append(s)
+        size += len(s) + 1
+    return " ".join(parts)[:n_chars]
+
+
+# Sentences written for this benchmark, every one a violation: swearing,
+# insults (plain, obfuscated, compound), group abuse and links, so every
+# rule finds something in almost every sentence.
+DENSE = (
+    "You are a fucking idiot and a lying piece of shit, shut up.",
+    "What a moron, go fuck yourself you stupid dumbass loser.",
+    "Check out bit.ly/xyz and www.example.com for cheap pills!!!",
+    "These politicians are all corrupt idiots and cowards, damn them.",
+    "You i d i o t, your brain-dead takes are pathetic bullshit.",
+    "Shithead, nobody asked you, you clueless fucktard.",
+    "Immigrants are vermin and all of them are criminals.",
+    "Fuck off, asshole, you are a disgrace and a total clown.",
+    "@someone you dumb bitch, what a pathetic joke you are.",
+    "Typical journalists, lying scum, every single one of them.",
+)
+
+
+def dense(n_chars: int, seed: int = 3) -> str:
+    rnd = random.Random(seed)
+    parts: list[str] = []
+    size = 0
+    while size < n_chars:
+        s = rnd.choice(DENSE)
         parts.append(s)
         size += len(s) + 1
     return " ".join(parts)[:n_chars]
@@ -101,56 +131,99 @@ def fmt(seconds: float) -> str:
     return f"{seconds * 1e6:.0f} µs"
 
 
+LOAD_SCRIPT = """
+import os, sys, time
+def rss():
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+sys.path.insert(0, sys.argv[1])
+before = rss()
+t0 = time.perf_counter()
+from moderation.checks import CheckContext, check
+from moderation.checks.model import shipped_model
+check("warm up: fuck f.u.c.k you idiot bit.ly/x", CheckContext(article_title="t", article_body="b", model=shipped_model()))
+print(time.perf_counter() - t0, rss() - before)
+"""
+
+
+def cold_load() -> tuple[float, float]:
+    """Seconds and MB of resident memory to import the engine, load the model and check once, in a new process."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(Path(__file__).resolve().parent.parent)],
+                         capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
 def main() -> None:
+    loads = [cold_load() for _ in range(5)]
+    load_seconds = statistics.median(x[0] for x in loads)
+    engine_rss = statistics.median(x[1] for x in loads)
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
     from moderation.checks import CheckContext, check  # noqa: E402 (measured import)
+    from moderation.checks.model import shipped_model  # noqa: E402 (measured import)
 
-    check("warm up: fuck f.u.c.k you idiot bit.ly/x", CheckContext(article_title="t", article_body="b"))
+    model = shipped_model()
+    with_model = CheckContext(model=model)
+    check("warm up: fuck f.u.c.k you idiot bit.ly/x", CheckContext(article_title="t", article_body="b", model=model))
     engine_bytes = tracemalloc.get_traced_memory()[0] - before
     tracemalloc.stop()
+
+    def whole(text):  # the submit path: rules and the learned layer
+        return check(text, with_model)
 
     from better_profanity import profanity
 
     profanity.load_censor_words()
 
-    rows = []
-    for size, seed, bp_reps, our_reps in ((500, 1, 15, 3000), (5000, 2, 3, 1000)):
-        text = make_text(size, seed)
-        bp_times = timeit(profanity.contains_profanity, text, bp_reps)
-        our_times = timeit(check, text, our_reps)
-        rows.append((size, bp_times, our_times, cpu_times(check, text, our_reps)))
-
+    print(f"Model {model.version}; rules alone (`check(text)`) and the whole check with the learned layer "
+          "(`check(text, CheckContext(model=...))`) timed side by side on the same texts.")
+    print()
+    print("| input | contains_profanity median | rules median | whole check median | whole check p99 | "
+          "speed-up vs better-profanity (whole, median) | rules CPU p99 | whole check CPU median | whole check CPU p99 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    cases = [
+        ("500 chars comment", make_text(500, 1), 15, 3000),
+        ("5,000 chars comment", make_text(5000, 2), 3, 1000),
+        ("5,000 chars dense violations", dense(5_000), 0, 1000),
+        ("5,000 chars adversarial", adversarial(5_000), 0, 300),
+    ]
+    results = {}
+    for name, text, bp_reps, reps in cases:
+        bp = timeit(profanity.contains_profanity, text, bp_reps) if bp_reps else []
+        rules_wall = timeit(check, text, reps)
+        rules_cpu = cpu_times(check, text, reps)
+        wall = timeit(whole, text, reps)
+        cpu = cpu_times(whole, text, reps)
+        results[name] = cpu
+        bp_median = fmt(statistics.median(bp)) if bp else "–"
+        ratio = f"{statistics.median(bp) / statistics.median(wall):,.0f}x" if bp else "–"
+        print(f"| {name} | {bp_median} | {fmt(statistics.median(rules_wall))} | {fmt(statistics.median(wall))} | "
+              f"{fmt(p99(wall))} | {ratio} | {fmt(p99(rules_cpu))} | {fmt(statistics.median(cpu))} | {fmt(p99(cpu))} |")
     adv = adversarial(100_000)
-    adv_times = timeit(check, adv, 9)
-    adv_cpu = cpu_times(check, adv, 9)
-    adv_bp = adversarial(5_000)
-    adv_small_times = timeit(check, adv_bp, 200)
-    adv_small_cpu = cpu_times(check, adv_bp, 200)
-
-    print("| input | contains_profanity median | contains_profanity p99 | check() median | check() p99 | speed-up (median) | check() CPU median | check() CPU p99 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for size, bp_times, our_times, our_cpu in rows:
-        bm, om = statistics.median(bp_times), statistics.median(our_times)
-        print(f"| {size:,} chars comment | {fmt(bm)} | {fmt(p99(bp_times))} | {fmt(om)} | {fmt(p99(our_times))} | {bm / om:,.0f}x "
-              f"| {fmt(statistics.median(our_cpu))} | {fmt(p99(our_cpu))} |")
-    print(f"| 5,000 chars adversarial | – | – | {fmt(statistics.median(adv_small_times))} | {fmt(p99(adv_small_times))} | – "
-          f"| {fmt(statistics.median(adv_small_cpu))} | {fmt(p99(adv_small_cpu))} |")
-    print(f"| 100,000 chars adversarial | – | – | {fmt(statistics.median(adv_times))} | {fmt(max(adv_times))} (max) | – "
-          f"| {fmt(statistics.median(adv_cpu))} | {fmt(max(adv_cpu))} (max) |")
+    adv_rules = timeit(check, adv, 9)
+    adv_wall = timeit(whole, adv, 9)
+    adv_cpu = cpu_times(whole, adv, 9)
+    print(f"| 100,000 chars adversarial | – | {fmt(statistics.median(adv_rules))} | {fmt(statistics.median(adv_wall))} | "
+          f"{fmt(max(adv_wall))} (max) | – | – | {fmt(statistics.median(adv_cpu))} | {fmt(max(adv_cpu))} (max) |")
     print()
     print(f"Load average during the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores)")
     print()
-    print(f"Loaded engine (import + first check, tracemalloc): {engine_bytes / 2**20:.1f} MB")
-    ok5k = rows[1][1] and statistics.median(rows[1][1]) / statistics.median(rows[1][2]) >= 1000
+    print(f"Engine load in a new process (import rules and numpy, load the model, first check; median of 5): "
+          f"{load_seconds:.2f} s, {engine_rss:.1f} MB resident; {engine_bytes / 2**20:.1f} MB traced by tracemalloc")
     print()
     print("| target | result |")
     print("| --- | --- |")
-    print(f"| ≥1,000x faster at 5,000 chars | {'met' if ok5k else 'NOT met'} |")
-    print(f"| p99 < 1 ms at 5,000 chars (wall / CPU) | {'met' if p99(rows[1][2]) < 1e-3 else 'NOT met'} / {'met' if p99(rows[1][3]) < 1e-3 else 'NOT met'} |")
-    print(f"| 100,000-char adversarial < 50 ms (wall max / CPU max) | {'met' if max(adv_times) < 0.05 else 'NOT met'} / {'met' if max(adv_cpu) < 0.05 else 'NOT met'} |")
-    print(f"| engine < 50 MB | {'met' if engine_bytes < 50 * 2**20 else 'NOT met'} |")
+    ordinary = p99(results["5,000 chars comment"])
+    dense_p99 = p99(results["5,000 chars dense violations"])
+    print(f"| whole check, 5,000 chars ordinary: CPU p99 <= 2 ms | {'met' if ordinary <= 2e-3 else 'NOT met'} ({fmt(ordinary)}) |")
+    print(f"| whole check, 5,000 chars dense: CPU p99 <= 5 ms | {'met' if dense_p99 <= 5e-3 else 'NOT met'} ({fmt(dense_p99)}) |")
+    print(f"| 100,000-char adversarial < 50 ms (wall max / CPU max) | {'met' if max(adv_wall) < 0.05 else 'NOT met'} / "
+          f"{'met' if max(adv_cpu) < 0.05 else 'NOT met'} |")
+    print(f"| engine load <= 1.5 s | {'met' if load_seconds <= 1.5 else 'NOT met'} ({load_seconds:.2f} s) |")
+    print(f"| engine <= 150 MB | {'met' if max(engine_bytes / 2**20, engine_rss) <= 150 else 'NOT met'} |")
 
 
 def model_section() -> None:

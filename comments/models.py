@@ -85,6 +85,9 @@ class Comment(models.Model):
     # sha256 of the normalised body: finds the same text posted again (see the
     # comment_fingerprint_time index).
     fingerprint = models.CharField(max_length=64, blank=True)
+    # The learned-model version that scored it ("" when none did: the learned layer
+    # was off or did not exist yet). A check result like findings: rechecks rewrite it.
+    checks_model_version = models.CharField(max_length=40, blank=True, default="")
 
     objects = CommentQuerySet.as_manager()
 
@@ -115,10 +118,10 @@ class Comment(models.Model):
                 name="comment_pending_flags",
                 condition=Q(status="pending"),
             ),
-            # Moderation stats join a time window's decisions to their comments' flags:
-            # decided comments by decision time, with all the join reads (index-only).
+            # Moderation stats join a time window's decisions to their comments' flags and
+            # model version: decided comments by decision time, with all the join reads (index-only).
             models.Index(
-                fields=["decided_at", "flags", "id"],
+                fields=["decided_at", "flags", "checks_model_version", "id"],
                 name="comment_decided_flags",
                 condition=Q(decided_at__isnull=False),
             ),

@@ -71,6 +71,7 @@ def comment_submit(
             flags=flags_value(outcome.report.categories),
             priority=outcome.report.priority,
             fingerprint=fingerprint,
+            checks_model_version=outcome.report.model_version,
         )
         screening.apply_screening(comment=comment, outcome=outcome)
     return comment

@@ -5,6 +5,7 @@ defaults give a working local set-up on an embedded SQLite file. README.md
 lists the variables. Production: DEBUG=false, a real SECRET_KEY, real
 ALLOWED_HOSTS and HTTPS=true make `manage.py check --deploy` pass.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -139,6 +140,20 @@ MODERATION_AUTO_REJECT_BANNED = env.bool("MODERATION_AUTO_REJECT_BANNED", defaul
 # How long opening a pending comment in the review queue claims it for you.
 MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=5)
 
+# --- Learned layer of the guideline checks (moderation/checkmodels.py) -------------
+# False: the checks run on the rules alone (no model scores, no model findings).
+CHECKS_MODEL_ENABLED = env.bool("CHECKS_MODEL_ENABLED", default=True)
+# Training from moderators' decisions: refused below this many usable decisions;
+# at most the most recently decided CHECKS_RETRAIN_MAX_DECISIONS comments are used.
+CHECKS_RETRAIN_MIN_DECISIONS = env.int("CHECKS_RETRAIN_MIN_DECISIONS", default=200)
+CHECKS_RETRAIN_MAX_DECISIONS = env.int("CHECKS_RETRAIN_MAX_DECISIONS", default=50_000)
+# L-BFGS iterations of a fine-tune (the default takes seconds on a few thousand decisions).
+CHECKS_RETRAIN_MAXITER = env.int("CHECKS_RETRAIN_MAXITER", default=100)
+# Hours between periodic retrainings by Celery beat (empty: never); whether the new
+# version is activated at once or waits for an admin to activate it.
+CHECKS_RETRAIN_HOURS = float(env.str("CHECKS_RETRAIN_HOURS", default="") or 0) or None
+CHECKS_RETRAIN_ACTIVATE = env.bool("CHECKS_RETRAIN_ACTIVATE", default=False)
+
 # --- REST framework, API schema, CORS, submission limits ------------------------
 REST_FRAMEWORK = {
     # Token first: an anonymous call to a moderator endpoint gets 401 + WWW-Authenticate.
@@ -266,6 +281,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Periodic work (run `celery -A config beat` beside the workers): retraining the
+# learned checks from moderators' decisions, only when CHECKS_RETRAIN_HOURS is set.
+CELERY_BEAT_SCHEDULE = {}
+if CHECKS_RETRAIN_HOURS:
+    CELERY_BEAT_SCHEDULE["retrain-check-model"] = {
+        "task": "moderation.retrain_check_model",
+        "schedule": timedelta(hours=CHECKS_RETRAIN_HOURS),
+    }
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     # An unreachable server fails the request (503) after seconds, not minutes.

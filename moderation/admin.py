@@ -1,19 +1,21 @@
 """Django admin for moderators: the review queue, comments (read-only, decided by buttons and
-actions), the decision log and term lists. Thin: decisions go through moderation.services,
-claims through moderation.claims, the queue order through moderation.selectors."""
+actions), the decision log, term lists and the learned checks' model versions. Thin: decisions
+and activations go through moderation.services, claims through moderation.claims, the queue
+order and the active model version through moderation.selectors."""
 from __future__ import annotations
 
 import copy
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.functional import cached_property
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
@@ -29,9 +31,29 @@ from moderation.claims import active_claim, claim_comment, release_claim
 from moderation.forms import DecisionForm
 from moderation.guidelines import CHECK_CATEGORIES, Guideline
 from moderation.highlight import highlighted_body
-from moderation.models import GuidelineTerm, ModerationDecision, ReviewQueueItem
-from moderation.selectors import QUEUE_ORDER, next_in_queue, previous_in_queue, review_queue
-from moderation.services import AlreadyDecided, can_moderate, comment_approve, comment_reject
+from moderation.checkmodels import shipped_or_none
+from moderation.models import (
+    CheckModelActivation,
+    CheckModelVersion,
+    GuidelineTerm,
+    ModerationDecision,
+    ReviewQueueItem,
+)
+from moderation.selectors import (
+    QUEUE_ORDER,
+    latest_check_model_activation,
+    next_in_queue,
+    previous_in_queue,
+    review_queue,
+)
+from moderation.services import (
+    AlreadyDecided,
+    can_manage_check_models,
+    can_moderate,
+    check_model_activate,
+    comment_approve,
+    comment_reject,
+)
 from moderation.stats import CACHE_SECONDS, UNFLAGGED, cached_moderation_stats
 
 GUIDELINE_LABELS = dict(Guideline.choices)
@@ -246,7 +268,7 @@ class CommentPageAdmin(admin.ModelAdmin):
     inlines = [DecisionInline]
     fields = [
         "article", "status", "author_name", "author_email", "evidence", "submitted_at", "decided_at",
-        "flag_badges", "priority", "findings_table", "ip_address", "user_agent", "user",
+        "flag_badges", "priority", "checks_model_version", "findings_table", "ip_address", "user_agent", "user",
     ]
     readonly_fields = fields
 
@@ -566,3 +588,152 @@ class GuidelineTermAdmin(admin.ModelAdmin):
     list_filter = ["category", "kind", "active"]
     list_editable = ["kind", "active"]
     search_fields = ["term", "note"]
+
+
+# --- The learned checks: stored model versions and the activation log --------------------------------
+
+
+class _ModeratorsMayView:
+    """Read-only for moderators; activating needs moderation.manage_check_models (moderation.services)."""
+
+    def has_module_permission(self, request):
+        return self._may_view(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_view(request) or super().has_view_permission(request, obj)
+
+    def _may_view(self, request) -> bool:
+        return can_moderate(request.user) or can_manage_check_models(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CheckModelVersion)
+class CheckModelVersionAdmin(_ModeratorsMayView, admin.ModelAdmin):
+    """Stored model versions, the active one marked; "Activate this version" (also the rollback) calls the service."""
+
+    list_display = ["version", "active_marker", "origin", "created_at", "created_by_name", "decisions_used",
+                    "parent_version"]
+    list_filter = ["origin"]
+    search_fields = ["version", "note"]
+    fields = ["version", "active_marker", "origin", "parent_version", "decisions_used", "created_at",
+              "created_by_name", "note", "metrics", "meta", "activation_history"]
+    readonly_fields = fields
+    actions = ["activate_selected"]
+    change_list_template = "admin/moderation/checkmodelversion/change_list.html"
+    change_form_template = "admin/moderation/checkmodelversion/change_form.html"
+
+    def get_queryset(self, request):
+        latest = CheckModelActivation.objects.order_by("-id").values("version_id")[:1]
+        is_active = Case(When(pk=Subquery(latest), then=Value(True)), default=Value(False),
+                         output_field=BooleanField())
+        return super().get_queryset(request).defer("data").select_related("created_by").annotate(is_active=is_active)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("<int:object_id>/activate/", self.admin_site.admin_view(self.activate_view),
+                 name="%s_%s_activate" % info),
+            path("activate-shipped/", self.admin_site.admin_view(self.activate_shipped_view),
+                 name="%s_%s_activate_shipped" % info),
+        ] + super().get_urls()
+
+    def has_manage_check_models_permission(self, request) -> bool:
+        return can_manage_check_models(request.user)
+
+    @admin.display(description="Active", boolean=True)
+    def active_marker(self, version: CheckModelVersion) -> bool:
+        return bool(getattr(version, "is_active", False))
+
+    @admin.display(description="Created by")
+    def created_by_name(self, version: CheckModelVersion) -> str:
+        return version.created_by.get_username() if version.created_by_id else "system"
+
+    @admin.display(description="Activations")
+    def activation_history(self, version: CheckModelVersion):
+        rows = version.activations.select_related("activated_by").order_by("-id")[:20]
+        return format_html_join(
+            "", "<div>{} by {}{}</div>",
+            ((timezone.localtime(a.activated_at).strftime("%Y-%m-%d %H:%M"), a.activated_by_name,
+              f" — {a.note}" if a.note else "") for a in rows),
+        ) or "never activated"
+
+    @admin.action(description="Activate the selected version (exactly one)", permissions=["manage_check_models"])
+    def activate_selected(self, request, queryset):
+        chosen = list(queryset.values_list("version", flat=True)[:2])
+        if len(chosen) != 1:
+            self.message_user(request, "Select exactly one version to activate.", messages.WARNING)
+            return None
+        self._activate(request, chosen[0])
+        return None
+
+    def activate_view(self, request: HttpRequest, object_id: int):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        version = get_object_or_404(CheckModelVersion.objects.defer("data"), pk=object_id)
+        self._activate(request, version.version)
+        return HttpResponseRedirect(reverse("admin:moderation_checkmodelversion_changelist"))
+
+    def activate_shipped_view(self, request: HttpRequest):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        shipped = shipped_or_none()
+        if shipped is None:
+            self.message_user(request, "The shipped model could not be loaded.", messages.ERROR)
+        else:
+            self._activate(request, shipped.version)
+        return HttpResponseRedirect(reverse("admin:moderation_checkmodelversion_changelist"))
+
+    def _activate(self, request: HttpRequest, version: str) -> None:
+        """PermissionDenied (403) without moderation.manage_check_models, from the service."""
+        try:
+            check_model_activate(version=version, actor=request.user, note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        self.message_user(request, f"Activated {version}: every process uses it from its next comment.",
+                          messages.SUCCESS)
+
+    def _active_context(self, request: HttpRequest) -> dict:
+        latest = latest_check_model_activation()
+        shipped = shipped_or_none()
+        return {
+            "active_activation": latest,
+            "shipped_version": shipped.version if shipped else "",
+            "active_version": latest.version.version if latest else (shipped.version if shipped else ""),
+            "can_manage": can_manage_check_models(request.user),
+            "model_enabled": settings.CHECKS_MODEL_ENABLED,
+        }
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {**self._active_context(request), **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {**self._active_context(request), **(extra_context or {})}
+        if object_id.isdigit():
+            context["activate_url"] = reverse("admin:moderation_checkmodelversion_activate", args=[object_id])
+        return super().change_view(request, object_id, form_url, context)
+
+
+@admin.register(CheckModelActivation)
+class CheckModelActivationAdmin(_ModeratorsMayView, admin.ModelAdmin):
+    """The activation log: which version was made active, by whom and when (append-only)."""
+
+    list_display = ["activated_at", "version", "activated_by_name", "note"]
+    list_select_related = ["version", "activated_by"]
+    fields = ["activated_at", "version", "activated_by_name", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("version__data")
+
+    @admin.display(description="Activated by")
+    def activated_by_name(self, activation: CheckModelActivation) -> str:
+        return activation.activated_by_name

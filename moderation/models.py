@@ -1,4 +1,5 @@
-"""Moderation records: the append-only decision log and moderator term lists."""
+"""Moderation records: the append-only decision log, moderator term lists, and the learned
+check models (stored versions and their append-only activation log)."""
 from __future__ import annotations
 
 from typing import Any
@@ -127,3 +128,103 @@ class Claim(models.Model):
 
     def is_active(self, now: Any = None) -> bool:
         return self.expires_at > (now or timezone.now())
+
+
+class CheckModelLogIsAppendOnly(Exception):
+    """Raised when code tries to rewrite or delete a stored model version or an activation."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows written once and never changed or removed (model versions and their activations)."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise CheckModelLogIsAppendOnly("check model versions and activations are never rewritten")
+
+    def delete(self) -> Any:
+        raise CheckModelLogIsAppendOnly("check model versions and activations are never deleted")
+
+
+class _AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise CheckModelLogIsAppendOnly("check model versions and activations are never rewritten")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise CheckModelLogIsAppendOnly("check model versions and activations are never deleted")
+
+
+class CheckModelVersion(_AppendOnlyModel):
+    """One learned-layer model the checks can use: its weights (the .npz bytes) and where it came from.
+
+    Written by moderation.services (training from decisions, or registering the
+    shipped model when it is activated or fine-tuned); never edited.
+    """
+
+    class Origin(models.TextChoices):
+        SHIPPED = "shipped", "Shipped with the code"
+        DECISIONS = "decisions", "Fine-tuned on moderators' decisions"
+
+    version = models.CharField(max_length=40, unique=True)
+    data = models.BinaryField()
+    origin = models.CharField(max_length=20, choices=Origin.choices)
+    # The version it was fine-tuned from ("" for a shipped model).
+    parent_version = models.CharField(max_length=40, blank=True, default="")
+    decisions_used = models.PositiveIntegerField(default=0)
+    meta = models.JSONField(default=dict, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    # Null means the system (the shipped model, the periodic retraining, a command).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="check_model_versions",
+    )
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "check model version"
+        permissions = [("manage_check_models", "Can train and activate guideline-check models")]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.get_origin_display()})"
+
+
+class CheckModelActivation(_AppendOnlyModel):
+    """An append-only log: the latest row names the model version the checks use (none: the shipped file).
+
+    Rolling back is activating an older version again, i.e. one more row.
+    """
+
+    version = models.ForeignKey(CheckModelVersion, on_delete=models.PROTECT, related_name="activations")
+    # Null means the system (the periodic retraining with CHECKS_RETRAIN_ACTIVATE, a command).
+    activated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="check_model_activations",
+    )
+    activated_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "check model activation"
+
+    def __str__(self) -> str:
+        return f"{self.version.version} activated by {self.activated_by_name} at {self.activated_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def activated_by_name(self) -> str:
+        return self.activated_by.get_username() if self.activated_by_id else "system"

@@ -1,6 +1,7 @@
 """Re-run the guideline checks on stored comments (after a term-list or engine change).
 
-Only the check results (findings, flags, priority) are rewritten; content and
+Only the check results (findings, flags, priority and the learned model's
+version) are rewritten, with the active term lists and model; content and
 status are never touched, so a recheck can run while moderators decide.
 """
 from __future__ import annotations
@@ -16,14 +17,16 @@ from django.db.models import QuerySet
 from comments.models import Comment
 from comments.services import flags_value
 from moderation.checks import check
+from moderation.checkmodels import current_check_model
 from moderation.screening import active_terms, check_context
 
-RESULT_FIELDS = ["findings", "flags", "priority"]
+RESULT_FIELDS = ["findings", "flags", "priority", "checks_model_version"]
 
 
 def recheck_comments(queryset: QuerySet[Comment], *, batch_size: int = 500) -> Iterator[int]:
     """Recheck every comment of `queryset` in primary-key batches; yields the size of each batch done."""
     terms = active_terms()
+    model = current_check_model()
     last_pk = 0
     base = queryset.select_related("article").order_by("pk").defer(
         "user_agent", "ip_address", "decided_at"
@@ -40,11 +43,13 @@ def recheck_comments(queryset: QuerySet[Comment], *, batch_size: int = 500) -> I
                 author_email=comment.author_email,
                 terms=terms,
                 duplicate_count=earlier[comment.pk],
+                model=model,
             )
             report = check(comment.body, context)
             comment.findings = report.to_dict()
             comment.flags = flags_value(report.categories)
             comment.priority = report.priority
+            comment.checks_model_version = report.model_version
         Comment.objects.bulk_update(batch, RESULT_FIELDS)
         last_pk = batch[-1].pk
         yield len(batch)

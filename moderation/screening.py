@@ -14,6 +14,9 @@ The copy is also re-validated against the table (one cheap stamp query) at
 least every TERMS_RECHECK_SECONDS, which bounds how long a per-process
 (LocMem) cache or a bump lost to a Redis outage can leave a process behind;
 with the cache unreachable every comment checks the stamp, as before.
+
+The learned layer's active model version comes the same way, from
+`moderation.checkmodels.active_check_model()` (its own version token).
 """
 from __future__ import annotations
 
@@ -32,7 +35,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
+from moderation.checkmodels import active_check_model
 from moderation.checks import CheckContext, Report, TermList, check
+from moderation.checks.model import LinearModel
 from moderation.models import GuidelineTerm
 from moderation.services import comment_reject
 
@@ -64,15 +69,22 @@ def screen_comment(
         author_email=author_email,
         terms=screening_terms(),
         duplicate_count=recent_duplicate_count(fingerprint),
+        model=active_check_model(),
     )
     report = check(body, context)
     return ScreeningOutcome(report=report, auto_reject_reasons=auto_reject_reasons(report))
 
 
 def check_context(
-    *, article: Article, author_name: str, author_email: str, terms: TermList, duplicate_count: int
+    *,
+    article: Article,
+    author_name: str,
+    author_email: str,
+    terms: TermList,
+    duplicate_count: int,
+    model: LinearModel | None = None,
 ) -> CheckContext:
-    """Everything the checks read besides the text, for a new or a stored comment."""
+    """Everything the checks read besides the text, for a new or a stored comment (model None: rules only)."""
     return CheckContext(
         article_title=article.title,
         article_body=article.body,
@@ -80,6 +92,7 @@ def check_context(
         author_email=author_email,
         terms=terms,
         duplicate_count=duplicate_count,
+        model=model,
     )
 
 

@@ -192,6 +192,19 @@ class CategoryAgreementSerializer(serializers.Serializer):
     rejection_rate = serializers.FloatField(allow_null=True)
 
 
+class ModelVersionAgreementSerializer(serializers.Serializer):
+    """How moderators decided comments scored with one learned-model version ("" = rules only)."""
+
+    model_version = serializers.CharField(allow_blank=True)
+    decided = serializers.IntegerField(help_text="Moderator decisions in the window on comments it scored.")
+    flagged = serializers.IntegerField(help_text="Of those, on comments the checks flagged (any category).")
+    flagged_rejected = serializers.IntegerField(help_text="Flagged and rejected.")
+    rejected = serializers.IntegerField()
+    rejected_flagged = serializers.IntegerField(help_text="Rejected and flagged (the same count as flagged_rejected).")
+    precision = serializers.FloatField(allow_null=True, help_text="flagged_rejected / flagged.")
+    recall = serializers.FloatField(allow_null=True, help_text="rejected_flagged / rejected.")
+
+
 class ModerationStatsSerializer(serializers.Serializer):
     """Queue size and age, and how moderators decided over the window (see moderation.stats)."""
 
@@ -204,6 +217,7 @@ class ModerationStatsSerializer(serializers.Serializer):
     decisions_per_moderator_per_day = ModeratorDaySerializer(many=True)
     median_seconds_to_decision = serializers.FloatField(allow_null=True)
     agreement_by_category = CategoryAgreementSerializer(many=True)
+    agreement_by_model_version = ModelVersionAgreementSerializer(many=True)
 
 
 class StatsQuerySerializer(serializers.Serializer):

@@ -55,6 +55,18 @@ def moderation_stats(*, now: datetime | None = None, days: int = 14) -> dict[str
       comments the checks flagged with that category, how many of them
       rejected, and rejected / decided (None when nothing was decided).
       A reversed decision counts as a second decision.
+    - "agreement_by_model_version": [{"model_version": str, "decided": int,
+      "flagged": int, "flagged_rejected": int, "rejected": int,
+      "rejected_flagged": int, "precision": float | None, "recall":
+      float | None}], one row per learned-model version that scored the
+      decided comments (Comment.checks_model_version; "" = rules only, or
+      scored before the learned layer existed), most decided first: the same
+      moderator decisions as agreement_by_category, "flagged" when the checks
+      run with that version flagged the comment at all (any category, rules or
+      model: what put it forward in the queue), precision = flagged_rejected /
+      flagged (how often a flag was right) and recall = rejected_flagged /
+      rejected (how many rejections the checks had flagged); None when the
+      divisor is 0. flagged_rejected and rejected_flagged are the same count.
 
     The window is the `days` days up to `now` (decided_at > now - days).
     Datetimes are timezone-aware; "day" is the date in the current time zone.
@@ -62,12 +74,13 @@ def moderation_stats(*, now: datetime | None = None, days: int = 14) -> dict[str
     now = now or timezone.now()
     since = now - timedelta(days=days)
     in_window = ModerationDecision.objects.filter(decided_at__gt=since, decided_at__lte=now)
-    per_day, agreement = _window_figures(in_window, since=since, now=now)
+    per_day, agreement, by_version = _window_figures(in_window, since=since, now=now)
     return {
         **_pending_figures(now),
         "decisions_per_moderator_per_day": per_day,
         "median_seconds_to_decision": _median_seconds_to_decision(in_window),
         "agreement_by_category": agreement,
+        "agreement_by_model_version": by_version,
     }
 
 
@@ -119,12 +132,12 @@ def _pending_figures(now: datetime) -> dict[str, Any]:
     }
 
 
-def _window_figures(decisions, *, since: datetime, now: datetime) -> tuple[list, list]:
-    """Decisions per moderator per day, and agreement per category, from one grouped query.
+def _window_figures(decisions, *, since: datetime, now: datetime) -> tuple[list, list, list]:
+    """Decisions per moderator per day, agreement per category and per model version, from one grouped query.
 
-    The window's decisions are grouped by (day, moderator, verdict, the comment's flags):
-    a few thousand rows at most, however many decisions there were. Every column comes
-    from an index (decision_time_stats, comment_decided_flags).
+    The window's decisions are grouped by (day, moderator, verdict, the comment's flags,
+    the comment's model version): a few thousand rows at most, however many decisions
+    there were. Every column comes from an index (decision_time_stats, comment_decided_flags).
     """
     zone = timezone.get_current_timezone()
     first, last = timezone.localtime(since, zone).date(), timezone.localtime(now, zone).date()
@@ -145,7 +158,7 @@ def _window_figures(decisions, *, since: datetime, now: datetime) -> tuple[list,
         decisions.filter(comment__decided_at__gt=since)
         .order_by()
         .annotate(bucket=bucket)
-        .values("bucket", "moderator_id", "verdict", "comment__flags")
+        .values("bucket", "moderator_id", "verdict", "comment__flags", "comment__checks_model_version")
         .annotate(n=Count("*"))
     )
     ids = {group["moderator_id"] for group in groups} - {None}
@@ -154,6 +167,7 @@ def _window_figures(decisions, *, since: datetime, now: datetime) -> tuple[list,
     per_day: dict[tuple, dict[str, Any]] = {}
     decided = dict.fromkeys(CHECK_CATEGORIES, 0)
     rejected = dict.fromkeys(CHECK_CATEGORIES, 0)
+    versions: dict[str, dict[str, int]] = {}
     for group in groups:
         moderator = names.get(group["moderator_id"], SYSTEM) if group["moderator_id"] else SYSTEM
         row = per_day.setdefault(
@@ -163,6 +177,15 @@ def _window_figures(decisions, *, since: datetime, now: datetime) -> tuple[list,
         row[group["verdict"]] += group["n"]
         if group["moderator_id"] is None:
             continue  # agreement is about moderators, not the automatic rejections
+        is_rejected = group["verdict"] == ModerationDecision.Verdict.REJECTED
+        is_flagged = bool(group["comment__flags"])
+        counts = versions.setdefault(
+            group["comment__checks_model_version"], {"decided": 0, "flagged": 0, "rejected": 0, "both": 0}
+        )
+        counts["decided"] += group["n"]
+        counts["flagged"] += group["n"] if is_flagged else 0
+        counts["rejected"] += group["n"] if is_rejected else 0
+        counts["both"] += group["n"] if is_flagged and is_rejected else 0
         for code in group["comment__flags"].split("|"):
             if code in decided:
                 decided[code] += group["n"]
@@ -180,7 +203,20 @@ def _window_figures(decisions, *, since: datetime, now: datetime) -> tuple[list,
         }
         for code in CHECK_CATEGORIES
     ]
-    return result, agreement
+    by_version = [
+        {
+            "model_version": version,
+            "decided": c["decided"],
+            "flagged": c["flagged"],
+            "flagged_rejected": c["both"],
+            "rejected": c["rejected"],
+            "rejected_flagged": c["both"],
+            "precision": c["both"] / c["flagged"] if c["flagged"] else None,
+            "recall": c["both"] / c["rejected"] if c["rejected"] else None,
+        }
+        for version, c in sorted(versions.items(), key=lambda item: (-item[1]["decided"], item[0]))
+    ]
+    return result, agreement, by_version
 
 
 def _median_seconds_to_decision(decisions) -> float | None:

@@ -2,8 +2,12 @@
 
 `dispatch()` queues a task; when the broker cannot take it (Redis down, network
 error) the work runs at once in the calling process and the event is logged.
-Tasks are idempotent (a recheck rewrites check results from the stored text),
-so a message delivered twice after a worker crash does no harm.
+Tasks are idempotent (a recheck rewrites check results from the stored text;
+a retraining on the same decisions stores the same version once), so a message
+delivered twice after a worker crash does no harm.
+
+`retrain_check_model` is run by Celery beat every CHECKS_RETRAIN_HOURS hours
+when that setting is set (config/settings.py, CELERY_BEAT_SCHEDULE).
 """
 from __future__ import annotations
 
@@ -14,8 +18,11 @@ from typing import Any, Literal
 from celery import Task, shared_task
 from kombu.exceptions import OperationalError as BrokerError
 
+from django.conf import settings
+
 from comments.models import Comment
 from moderation.rechecks import recheck_comments
+from moderation.services import NotEnoughDecisions, check_model_train_from_decisions
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +41,25 @@ def recheck_comment_range(*, status: str, first_pk: int, last_pk: int, batch_siz
     """Recheck the comments with `status` whose id lies in [first_pk, last_pk]; returns how many."""
     queryset = recheck_queryset(status).filter(pk__gte=first_pk, pk__lte=last_pk)
     return sum(recheck_comments(queryset, batch_size=batch_size))
+
+
+@shared_task(name="moderation.retrain_check_model")
+def retrain_check_model() -> str | None:
+    """Fine-tune the active check model on moderators' decisions (as the system); the new version, or None.
+
+    Activates it at once only with CHECKS_RETRAIN_ACTIVATE; otherwise an admin
+    reviews and activates it. Too few decisions is not an error: logged, nothing stored.
+    """
+    try:
+        stored = check_model_train_from_decisions(
+            actor=None,
+            activate=settings.CHECKS_RETRAIN_ACTIVATE,
+            note="Periodic retraining (CHECKS_RETRAIN_HOURS).",
+        )
+    except NotEnoughDecisions as exc:
+        logger.info("check model not retrained: %s", exc)
+        return None
+    return stored.version
 
 
 def dispatch(task: Task, **kwargs: Any) -> Ran:

@@ -4,9 +4,19 @@ Priority is a noisy-OR over categories of (best finding score x category
 weight): several independent problems rank higher than one, threats and
 identity abuse rank above promotion, and off-topic alone stays low.  A
 moderator ``terms.banned`` hit always yields priority 1.0.
+
+With a learned model in the context (``CheckContext.model``), its findings
+join the rules' (rule ``model``) and its calibrated probability counts for
+every category it scores: in full where that category was flagged (by a rule
+or by the model), at half weight where nothing flagged it.  So the queue is
+ordered by how likely a comment breaks a guideline, not only by whether a
+rule fired, and flagged comments still come before unflagged ones of equal
+probability.
 """
 
 from __future__ import annotations
+
+from typing import Mapping
 
 from .normalize import Normalized
 from .rules import abuse, off_topic, personal_attack, profanity, promotion, terms, threat
@@ -33,13 +43,22 @@ CATEGORY_WEIGHTS = {
 }
 
 
-def priority(findings: tuple[Finding, ...] | list[Finding]) -> float:
+# Share of an unflagged category's model probability that counts towards priority.
+UNFLAGGED_MODEL_WEIGHT = 0.5
+
+
+def priority(findings: tuple[Finding, ...] | list[Finding], model_scores: Mapping[str, float] | None = None) -> float:
     best: dict[str, float] = {}
     for f in findings:
         if f.rule == "terms.banned":
             return 1.0
         if f.score > best.get(f.category, 0.0):
             best[f.category] = f.score
+    for category, score in (model_scores or {}).items():
+        if category in best:
+            best[category] = max(best[category], score)
+        else:
+            best[category] = UNFLAGGED_MODEL_WEIGHT * score
     remaining = 1.0
     for category, score in best.items():
         remaining *= 1.0 - score * CATEGORY_WEIGHTS.get(category, 0.7)
@@ -59,5 +78,12 @@ def check(text: str, context: CheckContext | None = None) -> Report:
             old = merged.get(key)
             if old is None or f.score > old.score:
                 merged[key] = f
+    model = context.model
+    if model is not None:
+        assessment = model.assess(normalized)
+        for f in assessment.findings:
+            merged.setdefault((f.category, f.rule, f.start, f.end), f)
     findings = tuple(sorted(merged.values(), key=lambda f: (f.start, f.end, f.category, f.rule)))
-    return Report(findings, priority(findings))
+    if model is None:
+        return Report(findings, priority(findings))
+    return Report(findings, priority(findings, assessment.scores), model.version, assessment.scores)

@@ -3,7 +3,7 @@
 A handful of listed words have a common harmless sense that the words next
 to them give away: "honky tonk" music, "doo wop", a "pussy cat", a garden
 "hoe" (and Dutch "hoe", *how*), a car's "tranny fluid", "gobbledygook", a
-"coon hound", the former name of a football team ("the Redskins game").
+"coon hound", a Christmas "cracker", the former name of a football team ("the Redskins game").
 ``innocent(text, key, start, end)`` says whether a word-list match at
 ``norm[start:end]`` is one of those readings; the profanity and slur rules
 skip such matches.  A word cut off by a trailing ellipsis ("last nig…",
@@ -24,12 +24,17 @@ from .normalize import Normalized
 _COLLOCATIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "pussy": (frozenset(), frozenset("cat cats willow willows footing".split())),
     "honky": (frozenset(), frozenset("tonk tonks".split())),
+    "honkey": (frozenset(), frozenset("tonk tonks".split())),
     "wop": (frozenset("doo do".split()), frozenset()),
     "gook": (frozenset("de dy dee di gobble gobbledy gobbledey".split()), frozenset()),
     "coon": (frozenset(), frozenset("hound hounds dog dogs hunting hunter hunters tracks skin cat".split())),
     "coons": (frozenset(), frozenset("hound hounds dog dogs".split())),
     "hoe": (frozenset("garden rotary dutch stirrup draw push wheel".split()), frozenset("down downs".split())),
     "tranny": (frozenset("new auto automatic manual".split()), frozenset("fluid oil swap rebuild cooler".split())),
+    "cracker": (
+        frozenset("fire christmas nut graham rice cream water animal safe saltine soda wheat code password egg cheese".split()),
+        frozenset("jack jacks barrel barrels crumbs crumb box boxes packet packets and with or recipe".split()),
+    ),
     "redskins": (
         frozenset("go washington".split()),
         frozenset("game games fan fans season win won lose lost play played qb coach defense offense vs".split()),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 CATEGORIES = (
     "profanity",
@@ -56,6 +56,10 @@ class Finding:
 class Report:
     findings: tuple[Finding, ...]
     priority: float
+    # Which learned model scored the comment ("" when none did), and its
+    # calibrated probability per category, flagged or not.
+    model_version: str = ""
+    model_scores: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -66,11 +70,15 @@ class Report:
         return bool(self.findings)
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "findings": [f.to_dict() for f in self.findings],
             "priority": round(float(self.priority), 4),
             "categories": list(self.categories),
         }
+        if self.model_version:
+            out["model_version"] = self.model_version
+            out["model_scores"] = dict(self.model_scores)
+        return out
 
 
 class _FrozenTerms(Mapping):
@@ -144,3 +152,6 @@ class CheckContext:
     terms: TermList = field(default_factory=TermList)
     # How many recent comments with the same normalised text already exist.
     duplicate_count: int = 0
+    # The learned layer (a ``model.LinearModel``), or None for the rules alone.
+    # Compared by identity: one loaded model object per version.
+    model: Any = field(default=None, compare=False)

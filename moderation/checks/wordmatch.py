@@ -77,6 +77,37 @@ _SEPARATORS = re.compile(r"[ ._\-,~/\\:;'\"]+")
 _PIECE = re.compile(r"[^ ._\-,~/\\:;'\"]")
 _EDGE_JUNK = "'\"!|+#%"
 _LETTER = re.compile(r"[^\W\d_]")
+# Words mixing letters and leet digits ("1d10t", "l0ser"): found from the
+# digits (``str.find``, C speed; most text has few), each token grown by
+# hand without re-scanning a character (linear).
+_LEET_DIGITS = "013457"
+_ALNUM_RUN = re.compile(r"[^\W_]*")
+
+
+def _leet_words(norm: str) -> list[tuple[int, int]]:
+    positions: list[int] = []
+    for d in _LEET_DIGITS:
+        pos = norm.find(d)
+        while pos != -1:
+            positions.append(pos)
+            pos = norm.find(d, pos + 1)
+    if not positions:
+        return []
+    positions.sort()
+    out: list[tuple[int, int]] = []
+    last_end = 0
+    for pos in positions:
+        if pos < last_end:
+            continue
+        start = pos
+        while start > last_end and norm[start - 1].isalnum():
+            start -= 1
+        end = _ALNUM_RUN.match(norm, pos).end()
+        last_end = end
+        token = norm[start:end]
+        if end - start <= _MAX_TOKEN and not token.isdigit() and not token.isalpha():
+            out.append((start, end))
+    return out
 
 _TRIPLE = re.compile(r"(.)\1\1")
 _MEMO_SIZE = 8192
@@ -225,6 +256,32 @@ class WordMatcher(Generic[P]):
         for start, end in slow_tokens(text):
             self._check_token(norm, start, end, found)
         for start, end in spelled_runs(text):
+            self._check_spelled(norm[start:end], start, found)
+        return sorted(found.values(), key=lambda x: (x.start, x.end))
+
+    def may_obfuscate(self, text: Normalized) -> bool:
+        """Whether ``find_obfuscated`` could find anything (cheap: the slow
+        tokens and spelled runs are computed once per text and shared)."""
+        return bool(slow_tokens(text) or spelled_runs(text) or _leet_words(text.norm))
+
+    def find_obfuscated(self, text: Normalized, limit: int | None = None) -> list[Match[P]]:
+        """Only the matches that plain word lookup misses: leet digits and
+        symbols, masking, stretched letters and spelled-out runs.
+
+        For rules that already look words up in ``Normalized.wordset`` and
+        want the obfuscated spellings on top (without the per-key scans of
+        ``find``).  ``limit`` bounds the number of tokens read.
+        """
+        found: dict[tuple[int, int], Match[P]] = {}
+        norm = text.norm
+        tokens = _leet_words(norm) + slow_tokens(text)
+        spelled = spelled_runs(text)
+        if limit is not None:
+            tokens = tokens[:limit]
+            spelled = spelled[:max(0, limit - len(tokens))]
+        for start, end in tokens:
+            self._check_token(norm, start, end, found)
+        for start, end in spelled:
             self._check_spelled(norm[start:end], start, found)
         return sorted(found.values(), key=lambda x: (x.start, x.end))
 

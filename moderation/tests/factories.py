@@ -1,6 +1,12 @@
+from functools import lru_cache
+
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+
+from moderation.checks.model import LinearModel
+from moderation.models import CheckModelVersion
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -29,3 +35,52 @@ class ModeratorFactory(UserFactory):
     def moderators_group(obj, create, extracted, **kwargs):
         if create:
             obj.groups.add(Group.objects.get(name="Moderators"))
+
+
+class CheckModelManagerFactory(ModeratorFactory):
+    """A moderator also granted moderation.manage_check_models (train and activate check models)."""
+
+    @factory.post_generation
+    def manage_check_models(obj, create, extracted, **kwargs):
+        if create:
+            obj.user_permissions.add(Permission.objects.get(codename="manage_check_models"))
+
+
+# --- Learned check models --------------------------------------------------------------------------
+
+_CLEAN = [
+    "The council should publish the budget before the vote on {}.",
+    "Thanks for the clear reporting on the {} plans.",
+    "I disagree with the mayor about the {} but the article is fair.",
+    "Where can I read the full report on {}?",
+    "The {} figures in the third paragraph look wrong to me.",
+]
+_TOPICS = ["library", "bus routes", "school meals", "housing", "parks", "water rates", "bridge", "harbour"]
+
+
+@lru_cache(maxsize=None)
+def tiny_model(trigger: str = "zorblax", category: str = "threat") -> LinearModel:
+    """A small trained model (2^12 buckets, well under a second) that flags `trigger` as `category`."""
+    from moderation.checks.model import training
+
+    clean = [template.format(topic) for template in _CLEAN for topic in _TOPICS]
+    positive = [f"{trigger} {topic}, {trigger} them all" for topic in _TOPICS] * 4
+    rows = [training.Row(text, frozenset(), "tests") for text in clean]
+    rows += [training.Row(f"{text} {n}", frozenset({category}), "tests") for n, text in enumerate(positive)]
+    return training.train(rows, bits=12, maxiter=50, meta={"trigger": trigger})
+
+
+class CheckModelVersionFactory(factory.django.DjangoModelFactory):
+    """A stored model version; pass model=LinearModel (default: tiny_model()) or data=b"..." to break it."""
+
+    class Meta:
+        model = CheckModelVersion
+
+    class Params:
+        model = factory.LazyFunction(tiny_model)
+
+    version = factory.LazyAttribute(lambda o: o.model.version)
+    data = factory.LazyAttribute(lambda o: o.model.to_bytes())
+    origin = CheckModelVersion.Origin.DECISIONS
+    meta = factory.LazyAttribute(lambda o: o.model.meta)
+    created_at = factory.LazyFunction(timezone.now)

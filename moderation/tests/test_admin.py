@@ -18,7 +18,16 @@ from moderation.claims import claim_comment
 from moderation.models import Claim, ModerationDecision
 from moderation.services import comment_approve, comment_reject
 from moderation.stats import cache_key as stats_cache_key
-from moderation.tests.factories import ModeratorFactory, UserFactory
+from moderation import checkmodels
+from moderation.checks.model import shipped_model
+from moderation.models import CheckModelActivation
+from moderation.tests.factories import (
+    CheckModelManagerFactory,
+    CheckModelVersionFactory,
+    ModeratorFactory,
+    UserFactory,
+    tiny_model,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -770,3 +779,129 @@ def test_all_comments_list_count_stops_at_the_cap_too(client, moderator, monkeyp
 
     assert '<span class="queue-count">2+</span>' in page
     assert "narrow the list with the filters" in page
+
+
+# --- Learned check models: versions, the active one, activating and rolling back ---------------------
+
+VERSIONS = reverse("admin:moderation_checkmodelversion_changelist")
+ACTIVATE_SHIPPED = reverse("admin:moderation_checkmodelversion_activate_shipped")
+
+
+def version_page(stored):
+    return reverse("admin:moderation_checkmodelversion_change", args=[stored.pk])
+
+
+def activate_url(stored):
+    return reverse("admin:moderation_checkmodelversion_activate", args=[stored.pk])
+
+
+@pytest.fixture
+def manager(client):
+    checkmodels.clear_loaded_models()
+    user = CheckModelManagerFactory(username="carol")
+    client.force_login(user)
+    yield user
+    checkmodels.clear_loaded_models()
+
+
+def test_moderators_see_versions_read_only_and_cannot_activate(client, moderator):
+    stored = CheckModelVersionFactory()
+
+    listing = client.get(VERSIONS)
+    page = client.get(version_page(stored))
+    refused = client.post(activate_url(stored), {"note": "try"})
+
+    assert listing.status_code == 200 and stored.version in listing.content.decode()
+    assert f"Active check model: <strong><code id=\"active-version\">{shipped_model().version}</code>" in (
+        listing.content.decode()
+    )
+    assert "Activate the shipped model" not in listing.content.decode()
+    assert page.status_code == 200 and "Activate this version" not in page.content.decode()
+    assert "activate_selected" not in listing.content.decode()
+    assert refused.status_code == 403
+    assert not CheckModelActivation.objects.exists()
+
+
+def test_staff_without_moderation_rights_cannot_see_the_versions(client):
+    client.force_login(_staff_with_comment_view())
+    assert client.get(VERSIONS).status_code == 403
+
+
+def test_manager_activates_a_version_from_its_page_and_rolls_back(client, manager):
+    first = CheckModelVersionFactory()
+    second = CheckModelVersionFactory(model=tiny_model("quuxle", "promotion"))
+
+    page = client.get(version_page(first))
+    assert "Activate this version" in page.content.decode()
+    response = client.post(activate_url(first), {"note": "tuned on March"}, follow=True)
+    client.post(activate_url(second))
+    rolled_back = client.post(activate_url(first), {"note": "rollback"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == VERSIONS
+    assert f"Activated {first.version}: every process uses it" in rolled_back.content.decode()
+    assert list(CheckModelActivation.objects.order_by("id").values_list("version", "activated_by", "note")) == [
+        (first.pk, manager.pk, "tuned on March"), (second.pk, manager.pk, ""), (first.pk, manager.pk, "rollback")
+    ]
+    listing = client.get(VERSIONS).content.decode()
+    assert f'<code id="active-version">{first.version}</code>' in listing and "activated by carol" in listing
+    assert listing.count('alt="True"') == 1  # the one active marker
+    assert "This is the active check model." in client.get(version_page(first)).content.decode()
+    assert checkmodels.current_check_model().version == first.version
+
+
+def test_activating_the_active_version_again_is_refused_with_a_message(client, manager):
+    stored = CheckModelVersionFactory()
+    client.post(activate_url(stored))
+
+    response = client.post(activate_url(stored), follow=True)
+
+    assert "is already the active check model" in response.content.decode()
+    assert CheckModelActivation.objects.count() == 1
+
+
+def test_manager_activates_the_selected_version_with_the_action(client, manager):
+    stored = CheckModelVersionFactory()
+
+    client.post(VERSIONS, {"action": "activate_selected", "_selected_action": [stored.pk]}, follow=True)
+
+    assert CheckModelActivation.objects.get().version == stored
+
+
+def test_manager_goes_back_to_the_shipped_model(client, manager):
+    client.post(activate_url(CheckModelVersionFactory()))
+    assert "Activate the shipped model" in client.get(VERSIONS).content.decode()
+
+    client.post(ACTIVATE_SHIPPED, {"note": "back to the file"})
+
+    latest = CheckModelActivation.objects.order_by("-id").first()
+    assert (latest.version.version, latest.version.origin, latest.note) == (
+        shipped_model().version, "shipped", "back to the file"
+    )
+    assert "Activate the shipped model" not in client.get(VERSIONS).content.decode()
+
+
+def test_activation_urls_accept_only_post(client, manager):
+    stored = CheckModelVersionFactory()
+    assert client.get(activate_url(stored)).status_code == 405
+    assert client.get(ACTIVATE_SHIPPED).status_code == 405
+    assert not CheckModelActivation.objects.exists()
+
+
+def test_activation_log_is_listed_read_only(client, manager):
+    client.post(activate_url(CheckModelVersionFactory()), {"note": "first"})
+
+    response = client.get(reverse("admin:moderation_checkmodelactivation_changelist"))
+
+    assert response.status_code == 200 and "first" in response.content.decode()
+    assert "Add check model activation" not in response.content.decode()
+
+
+def test_stats_page_shows_agreement_per_model_version(client, moderator):
+    comment_reject(comment=CommentFactory(flags="|threat|", checks_model_version="m-0123456789ab"),
+                   moderator=moderator, reasons=["threat"])
+    comment_approve(comment=CommentFactory(checks_model_version="m-0123456789ab"), moderator=moderator)
+
+    html = client.get(STATS).content.decode()
+
+    assert ('<tr data-model-version="m-0123456789ab"><td><code>m-0123456789ab</code></td><td class="num">2</td>'
+            '<td class="num">1</td><td class="num">1</td><td class="num">1</td>') in html

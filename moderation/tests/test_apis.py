@@ -514,7 +514,8 @@ def test_decision_log_is_read_only(api, log):
 def test_stats_returns_the_moderation_figures(api, moderator):
     CommentFactory(flags="|threat|", submitted_at=timezone.now() - timedelta(hours=2))
     CommentFactory()
-    comment_reject(comment=CommentFactory(flags="|abuse|"), moderator=moderator, reasons=["abuse"])
+    comment_reject(comment=CommentFactory(flags="|abuse|", checks_model_version="m-0123456789ab"),
+                   moderator=moderator, reasons=["abuse"])
 
     response = api.get(STATS)
 
@@ -528,6 +529,10 @@ def test_stats_returns_the_moderation_figures(api, moderator):
     assert (day["moderator"], day["approved"], day["rejected"]) == ("mod-anna", 0, 1)
     abuse = next(row for row in data["agreement_by_category"] if row["category"] == "abuse")
     assert (abuse["decided"], abuse["rejected"], abuse["rejection_rate"]) == (1, 1, 1.0)
+    assert data["agreement_by_model_version"] == [
+        {"model_version": "m-0123456789ab", "decided": 1, "flagged": 1, "flagged_rejected": 1, "rejected": 1,
+         "rejected_flagged": 1, "precision": 1.0, "recall": 1.0}
+    ]
 
 
 def test_stats_window_is_a_parameter(api, moderator):

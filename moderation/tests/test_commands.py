@@ -1,8 +1,19 @@
 import csv
+import hashlib
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
+
+from comments.tests.factories import CommentFactory
+from moderation import checkmodels
+from moderation.models import CheckModelActivation, CheckModelVersion
+from moderation.services import check_model_activate, comment_approve, comment_reject
+from moderation.tasks import retrain_check_model
+from moderation.tests.factories import CheckModelVersionFactory, ModeratorFactory, tiny_model
+
+# The commands run with the active learned model (--model active), which the activation log names.
+pytestmark = pytest.mark.django_db
 
 
 def write_csv(path, header, rows):
@@ -34,8 +45,20 @@ def test_classify_comments_writes_categories_and_scores(tmp_path):
         'multi\nline, "quoted"',
     ]
     assert "personal_attack" in rows[0]["categories"].split(";")
-    assert float(rows[0]["score"]) > 0
-    assert rows[1]["categories"] == "" and float(rows[1]["score"]) == 0
+    # The score is the review priority: the learned layer ranks even an unflagged
+    # comment by its probability, so the clean one is low, not zero.
+    assert rows[1]["categories"] == ""
+    assert 0 <= float(rows[1]["score"]) < 0.25 < float(rows[0]["score"])
+
+
+def test_classify_comments_can_run_on_the_rules_alone(tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(source, ["text"], [["Thanks for the clear report on the budget."]])
+
+    call_command("classify_comments", "--input", str(source), "--output", str(target), "--model", "none")
+
+    (row,) = read_csv(target)
+    assert row["categories"] == "" and float(row["score"]) == 0
 
 
 def test_classify_comments_uses_article_columns_for_off_topic(tmp_path):
@@ -99,3 +122,131 @@ def test_evaluate_checks_needs_text_and_label_columns(tmp_path):
     write_csv(source, ["text"], [["hello"]])
     with pytest.raises(CommandError, match="'label'"):
         call_command("evaluate_checks", str(source))
+
+
+# --- train_checks -------------------------------------------------------------------------------------
+
+
+def tiny_shared(root):
+    """A shared folder with a handful of rows in the real layout (train/train.csv, eval/dev.csv)."""
+    codes = ["profanity", "personal_attack", "threat", "abuse", "promotion"]
+    train_rows = []
+    for n in range(30):
+        train_rows.append([f"The council report on item {n} was clear.", 0, 0, 0, 0, 0, "tiny"])
+        train_rows.append([f"you absolute idiot number {n}", 0, 1, 0, 0, 0, "tiny"])
+        train_rows.append([f"buy cheap watches at shop {n} now", 0, 0, 0, 0, 1, "tiny"])
+    (root / "train").mkdir(parents=True)
+    (root / "eval").mkdir()
+    write_csv(root / "train" / "train.csv", ["text", *codes, "corpus"], train_rows)
+    write_csv(root / "eval" / "dev.csv", ["text", "label", "source"],
+              [[f"what a moron, reader {n}", "insult", "devsrc"] for n in range(10)]
+              + [[f"Thanks for the update on road {n}.", "clean", "devsrc"] for n in range(10)])
+    return root
+
+
+def test_train_checks_writes_weights_and_card_and_rebuilds_byte_for_byte(tmp_path, capsys):
+    shared = tiny_shared(tmp_path / "shared")
+    first, second = tmp_path / "a" / "weights.npz", tmp_path / "b" / "weights.npz"
+
+    call_command("train_checks", "--shared", str(shared), "--output", str(first), "--bits", "10")
+    out = capsys.readouterr().out
+    call_command("train_checks", "--shared", str(shared), "--output", str(second), "--bits", "10")
+
+    assert first.read_bytes() == second.read_bytes()
+    from moderation.checks.model import LinearModel
+
+    model = LinearModel.from_bytes(first.read_bytes())
+    assert f"version {model.version}" in out
+    assert f"sha256 {hashlib.sha256(first.read_bytes()).hexdigest()}" in out
+    assert model.version in (first.parent / "MODEL_CARD.md").read_text(encoding="utf-8")
+
+    call_command("train_checks", "--shared", str(shared), "--output", str(first), "--bits", "10", "--check")
+    assert "rebuilds byte for byte" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="differs"):  # another seed is another model
+        call_command("train_checks", "--shared", str(shared), "--output", str(first), "--bits", "10",
+                     "--seed", "14", "--check")
+
+
+def test_train_checks_check_fails_on_a_changed_file_and_writes_nothing(tmp_path):
+    shared = tiny_shared(tmp_path / "shared")
+    reference = tmp_path / "weights.npz"
+    reference.write_bytes(b"an older model")
+
+    with pytest.raises(CommandError, match="differs"):
+        call_command("train_checks", "--shared", str(shared), "--output", str(reference), "--bits", "10", "--check")
+
+    assert reference.read_bytes() == b"an older model"
+    assert not (tmp_path / "MODEL_CARD.md").exists()
+
+
+def test_train_checks_reports_missing_training_data(tmp_path):
+    with pytest.raises(CommandError, match="cannot read the training data"):
+        call_command("train_checks", "--shared", str(tmp_path), "--output", str(tmp_path / "w.npz"))
+
+
+@pytest.fixture
+def small_training(settings, monkeypatch):
+    settings.CHECKS_RETRAIN_MIN_DECISIONS = 20
+    settings.CHECKS_RETRAIN_MAXITER = 5
+    # Retraining starts from the shipped model; a small one (not the active one) keeps the test fast.
+    shipped = tiny_model("glimmix", "promotion")
+    monkeypatch.setattr(checkmodels, "shipped_or_none", lambda: shipped)
+    checkmodels.clear_loaded_models()
+    yield shipped
+    checkmodels.clear_loaded_models()
+
+
+def decisions(clean=16, threat=8):
+    moderator = ModeratorFactory()
+    for n in range(clean):
+        comment_approve(comment=CommentFactory(body=f"The ferry timetable item {n} is useful."), moderator=moderator)
+    for n in range(threat):
+        comment_reject(comment=CommentFactory(body=f"I will zorblax the editor number {n}."), moderator=moderator,
+                       reasons=["threat"])
+
+
+def test_train_checks_with_decisions_stores_and_can_activate_a_version(small_training, capsys):
+    base = CheckModelVersionFactory()
+    check_model_activate(version=base.version, actor=None)
+    decisions()
+
+    call_command("train_checks", "--with-decisions", "--activate")
+
+    stored = CheckModelVersion.objects.get(origin="decisions", parent_version=small_training.version)
+    out = capsys.readouterr().out
+    assert f"version {stored.version}" in out and "decisions used 24" in out
+    assert CheckModelActivation.objects.order_by("-id").first().version == stored
+
+
+def test_train_checks_with_too_few_decisions_fails_and_writes_nothing(small_training, tmp_path):
+    decisions(clean=3, threat=2)
+
+    with pytest.raises(CommandError, match="Only 5 usable moderator decision"):
+        call_command("train_checks", "--with-decisions", "--output", str(tmp_path / "w.npz"))
+
+    assert not CheckModelVersion.objects.exists()
+    assert not (tmp_path / "w.npz").exists()
+
+
+def test_retrain_task_stores_a_version_and_activates_it_only_when_configured(small_training, settings):
+    assert retrain_check_model.delay().get() is None  # too few decisions: logged, nothing stored
+    base = CheckModelVersionFactory()
+    check_model_activate(version=base.version, actor=None)
+    decisions()
+
+    settings.CHECKS_RETRAIN_ACTIVATE = False
+    version = retrain_check_model.delay().get()
+    assert CheckModelVersion.objects.get(version=version).decisions_used == 24
+    assert CheckModelActivation.objects.order_by("-id").first().version == base
+
+    settings.CHECKS_RETRAIN_ACTIVATE = True
+    activated = retrain_check_model.delay().get()
+    assert activated == version  # same active model, same decisions: the same version, now active
+    assert CheckModelActivation.objects.order_by("-id").first().version.version == version
+
+
+def test_retraining_is_scheduled_only_when_hours_are_set():
+    from config import settings as project_settings
+
+    assert project_settings.CHECKS_RETRAIN_HOURS is None
+    assert "retrain-check-model" not in project_settings.CELERY_BEAT_SCHEDULE

@@ -30,11 +30,12 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     decided_at = NOW
 
 
-def decided(*, moderator, verdict, decided_at, submitted_at=None, flags="", previous=Comment.Status.PENDING):
+def decided(*, moderator, verdict, decided_at, submitted_at=None, flags="", previous=Comment.Status.PENDING,
+            model_version=""):
     # As the services leave it: the comment's decided_at is its latest decision's time.
     comment = CommentFactory(
         status=verdict, flags=flags, submitted_at=submitted_at or decided_at - timedelta(hours=1),
-        decided_at=decided_at,
+        decided_at=decided_at, checks_model_version=model_version,
     )
     return DecisionFactory(
         comment=comment, moderator=moderator, verdict=verdict, decided_at=decided_at, previous_status=previous
@@ -54,6 +55,7 @@ def test_empty_database_gives_zeroes_and_nones():
         "agreement_by_category": [
             {"category": code, "decided": 0, "rejected": 0, "rejection_rate": None} for code in CHECK_CATEGORIES
         ],
+        "agreement_by_model_version": [],
     }
 
 
@@ -144,11 +146,36 @@ def test_agreement_is_the_moderators_rejection_rate_per_flagged_category():
     assert rows["abuse"] == {"category": "abuse", "decided": 0, "rejected": 0, "rejection_rate": None}
 
 
+def test_agreement_per_model_version_counts_flags_that_moderators_confirmed():
+    alice = ModeratorFactory()
+    at = NOW - timedelta(hours=2)
+    for verdict, flags in [("rejected", "|threat|"), ("rejected", "|threat|"), ("approved", "|abuse|"),
+                           ("rejected", ""), ("approved", ""), ("approved", "")]:
+        decided(moderator=alice, verdict=verdict, decided_at=at, flags=flags, model_version="m-aaaaaaaaaaaa")
+    decided(moderator=alice, verdict="rejected", decided_at=at, flags="|promotion|", model_version="m-bbbbbbbbbbbb")
+    decided(moderator=alice, verdict="approved", decided_at=at, flags="")  # rules only
+    # Left out: system decisions and decisions outside the window.
+    decided(moderator=None, verdict="rejected", decided_at=at, flags="|threat|", model_version="m-bbbbbbbbbbbb")
+    decided(moderator=alice, verdict="rejected", decided_at=NOW - timedelta(days=20), model_version="m-cccccccccccc")
+
+    rows = moderation_stats(now=NOW)["agreement_by_model_version"]
+
+    assert rows == [
+        {"model_version": "m-aaaaaaaaaaaa", "decided": 6, "flagged": 3, "flagged_rejected": 2, "rejected": 3,
+         "rejected_flagged": 2, "precision": 2 / 3, "recall": 2 / 3},
+        {"model_version": "", "decided": 1, "flagged": 0, "flagged_rejected": 0, "rejected": 0,
+         "rejected_flagged": 0, "precision": None, "recall": None},
+        {"model_version": "m-bbbbbbbbbbbb", "decided": 1, "flagged": 1, "flagged_rejected": 1, "rejected": 1,
+         "rejected_flagged": 1, "precision": 1.0, "recall": 1.0},
+    ]
+
+
 def test_stats_take_a_fixed_number_of_queries(django_assert_max_num_queries):
     alice = ModeratorFactory()
     for n in range(12):
         CommentFactory(flags="|abuse|" if n % 2 else "")
-        decided(moderator=alice, verdict="approved", decided_at=NOW - timedelta(hours=n), flags="|abuse|")
+        decided(moderator=alice, verdict="approved", decided_at=NOW - timedelta(hours=n), flags="|abuse|",
+                model_version=f"m-{n:012d}")
 
     with django_assert_max_num_queries(5):
         stats = moderation_stats(now=NOW)

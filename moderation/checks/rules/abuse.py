@@ -30,11 +30,13 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import islice
 
+from .. import groups
 from ..normalize import Normalized, register_triggers
 from ..senses import innocent
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher
-from . import MAX_PER_RULE, finding, match_phrase, phrase_index
+from . import MAX_PER_RULE, WordSpanFindings, finding, match_phrase, phrase_index
+from .personal_attack import ADJECTIVES as _INSULT_ADJ, MILD_ADJECTIVES as _MILD_ADJ, NOUNS as _INSULT_NOUNS, STRONG_NOUNS as _STRONG_INSULTS
 
 _SLURS = {
     0.9: """
@@ -48,17 +50,29 @@ _SLURS = {
         muzzies mongoloid spastic gyppo pikey dago dagos wop wops polack
         nig nigs nicca niccas chinky jigga-boo porchmonkey jigaboos
         jiggaboos nigglet nigglets niggress darkie darkies darky
+        sheboon sheboons dindu dindus groid groids shitskin shitskins
+        mudshark mudsharks muzrat muzrats muslime muslimes mudslime
+        mudslimes mooslim mooslims goatfucker goatfuckers currymuncher
+        currymunchers pajeet pajeets dothead dotheads chingchong
+        heeb heebs kikey troon troons trannie fudgepacker fudgepackers
+        peckerwood peckerwoods halfbreeds honkey honkeys boong boongs
+        mongrels
     """,
     # Multi-word slurs (matched across word boundaries, obfuscation-aware).
     0.85: """
         white_trash trailer_trash spear_chucker spear_chuckers border_hopper
         border_hoppers porch_monkey porch_monkeys anchor_baby anchor_babies
         sand_nigger jungle_bunny jungle_bunnies race_traitor race_traitors
-        rag_head towel_head
+        rag_head towel_head half_breed half_breeds ching_chong curry_muncher curry_munchers street_shitter
+        street_shitters poo_in_loo oven_dodger oven_dodgers mud_people
+        pillow_biter pillow_biters rug_muncher rug_munchers fudge_packer
+        fudge_packers jungle_monkey jungle_monkeys dune_coon dune_coons
+        slant_eye slant_eyes slant_eyed
     """,
     0.6: """
         negro negroes jap japs honky honkies whitey kraut krauts retard
-        retards spaz homo homos lezzie lezbo queers cunt cunts
+        retards spaz homo homos lezzie lezbo queers cunt cunts femoid
+        femoids roastie roasties shemales
     """,
     0.5: """
         bitch bitches whore whores slut sluts hoe hoes thot thots skank skanks
@@ -66,43 +80,10 @@ _SLURS = {
     """,
 }
 
-GROUPS = frozenset(
-    """
-    blacks whites asians hispanics latinos latinas mexicans africans arabs
-    jews jew chinese indians gypsies roma immigrants migrants
-    refugees foreigners illegals muslims moslems islamists
-    christians catholics hindus sikhs atheists buddhists women females
-    girls feminists gays lesbians homosexuals transgenders
-    trannies trans queers americans russians iranians kurds turks
-    iraqis syrians israelis palestinians pakistanis europeans brits
-    ukrainians islam blackpeople negroes niggers niggas faggots fags dykes
-    lgbt lgbtq lgbtq+ homosexual homosexuals autists natives aussies
-    germans poles italians irish somalis nigerians afghans koreans
-    japanese filipinos jamaicans haitians mexican muslim jewish gypsy
-    christianity judaism hinduism homosexuality transgenderism
-    bisexuals transsexuals transgender immigrant migrant refugee
-    pakistanis bangladeshis indonesians chinamen gypsys travellers
-    muzzies moslem hispanic arab negros mexicanos jigaboos
-    """.split()
-)
-# "white people", "gay men": identity adjective + people noun = a group.
-IDENTITY_ADJ = frozenset(
-    """
-    white black gay muslim jewish asian arab mexican african indian chinese
-    trans transgender lesbian immigrant hispanic latino foreign christian
-    catholic hindu disabled deaf autistic native colored coloured brown
-    islamic muslim gay homosexual bisexual
-    """.split()
-)
-PEOPLE = frozenset(
-    """
-    people men women guys folks folk dudes persons kids boys girls race races
-    community immigrants migrants refugees population families females males
-    """.split()
-)
-# Colour words name a group only with a people noun ("black people"), never
-# before an animal noun ("brown rats"), unless written "non-white".
-_COLOURS = frozenset("white black brown colored coloured".split())
+GROUPS = groups.GROUP_NOUNS
+IDENTITY_ADJ = groups.IDENTITY_ADJ
+PEOPLE = groups.PEOPLE
+_COLOURS = groups.COLOURS
 HATE = frozenset(
     "hate hates despise despises loathe loathes detest detests fuck deport ban expel".split()
 )
@@ -169,7 +150,15 @@ _LINKS = frozenset(
     """.split()
 )
 # Words that end the predicate: negation, comparison, a new clause.
-_STOP_PREDICATE = frozenset("not no never than who that which because but and or if when victims of".split())
+_STOP_PREDICATE = frozenset(
+    """
+    not no never than who that which because but and or if when victims of
+    with in on to for by from about at as he she it they i you we he's
+    she's it's they're i'm you're we're left
+    """.split()
+)
+# Hedges: "some Hispanics commit crimes", "not all Muslims ...".
+_HEDGES = frozenset("some sometimes few certain".split())
 _EXPULSION = tuple(
     tuple(p.split())
     for p in (
@@ -195,8 +184,87 @@ _EXPULSION_INDEX = phrase_index(_EXPULSION)
 _EXPULSION_FIRST = frozenset(_EXPULSION_INDEX)
 
 
-_WORD_TRIGGERS = register_triggers(GROUPS | IDENTITY_ADJ | _EXPULSION_FIRST)
-_GROUP_WORDS = GROUPS | IDENTITY_ADJ
+# Degrading predicates also include the insult vocabulary: said of a whole
+# protected group ("Muslims are idiots") an insult is identity abuse.
+DEGRADING = (
+    DEGRADING_NOUNS
+    | (_STRONG_INSULTS & _INSULT_NOUNS)
+    | frozenset(w for w in _INSULT_NOUNS if w.endswith("s") and len(w) > 4)
+    | (_INSULT_ADJ - _MILD_ADJ)
+) - frozenset("mental sick insane crazy nuts".split()) | frozenset("sick".split())
+# Collective dehumanising nouns: "an infestation of migrants", "hordes of
+# Muslims", "the Jewish plague".  ("Flood"/"influx" are news vocabulary.)
+_COLLECTIVE = frozenset(
+    "infestation infestations plague plagues swarm swarms horde hordes invasion cancer scourge vermin pack packs herd herds".split()
+)
+_INFESTED = frozenset("infested overrun overran swarming swarmed crawling".split())
+# Verbs that name someone with a word: "he called them vermin" reports the
+# insult, it does not make it.
+_NAMING = frozenset(
+    """
+    call called calling calls label labelled labeled labelling labeling
+    brand branded branding describe described describing describes
+    compare compared comparing compares refer referred referring refers
+    dub dubbed accused accuse convicted charged condemned quoted slur slurs
+    termed
+    """.split()
+)
+# Stereotyped habitual verbs: "immigrants steal", "Gypsies always cheat".
+_STEREO_VERBS = frozenset(
+    """
+    steal steals stealing rape rapes raping loot looting mooch mooching
+    leech leeching sponge sponging scrounge scrounging stink stinks cheat
+    cheats cheating smell reek reeks
+    """.split()
+)
+_ADVERBS = frozenset("all always just only mostly usually constantly generally typically basically simply really literally".split())
+_CRIMES = frozenset("crime crimes rape rapes terror terrorism murders murder violence".split())
+_NEGATORS = frozenset("not never no don't dont doesn't doesnt isn't isnt aren't arent".split())
+_TRUST = frozenset("can't cant cannot shouldn't shouldnt never".split())
+_TYPICAL_BEFORE = frozenset("so how just that's thats its it's such".split())
+# "They are like cockroaches" after a group was named: strong metaphors only.
+_PRONOUNS = frozenset("they they're theyre".split())
+_STRONG_METAPHORS = frozenset(
+    """
+    vermin cockroaches roaches rats parasites leeches lice maggots insects
+    subhuman subhumans animals savages apes monkeys cancer plague disease
+    infestation invaders mongrels
+    """.split()
+)
+# Gender-identity tropes.
+_LGBT = frozenset(
+    """
+    trans transgender transgendered transsexual transsexuals transgenders
+    transwomen transmen transwoman transman tranny trannies gay gays
+    homosexual homosexuals homosexuality transgenderism lgbt lgbtq lesbian
+    lesbians bisexual bisexuals queer queers
+    """.split()
+)
+_GENDER_CONTEXT = frozenset(
+    "woman women female females lady ladies gender genders pronoun pronouns bathroom bathrooms identifies identify".split()
+)
+_ILLNESS = frozenset("illness illnesses disorder disorders disease sickness perversion abomination".split())
+_TROPE_PHRASES = tuple(
+    tuple(p.split())
+    for p in """
+    man in a dress|men in dresses|man in a wig|men in wigs|dude in a dress|
+    guy in a dress|guys in dresses|man in a skirt|men in skirts|
+    men in drag pretending|mentally ill|mental illness|mental disorder|
+    mental illnesses|a disease|a sickness|a perversion|an abomination|
+    breed like|breeding like
+    """.replace("\n", " ").split("|")
+)
+_TROPE_INDEX = phrase_index(p for p in _TROPE_PHRASES)
+_TROPE_FIRST = frozenset(_TROPE_INDEX)
+# "These people breed like rabbits": a pseudo-group for the breeding trope.
+_DEMONSTRATIVE_PEOPLE = frozenset("these those".split())
+
+_GROUP_WORDS = GROUPS | IDENTITY_ADJ | groups.SINGULAR_NOUNS | groups.TRANS_FEM | groups.TRANS_MASC
+_WORD_TRIGGERS = register_triggers(_GROUP_WORDS | _EXPULSION_FIRST | _TROPE_FIRST | _PRONOUNS)
+# Identity words that make "X vermin" group dehumanisation; nationality
+# adjectives do not ("Russian invaders" are an army).
+_CORE = groups.CORE_IDENTITY
+_DEHUMANISING_NEXT = DEHUMANISING | _COLLECTIVE - frozenset(("pack", "packs", "herd", "herds"))
 
 
 @lru_cache(maxsize=1)
@@ -208,52 +276,111 @@ def slur_matcher() -> WordMatcher:
     return WordMatcher(entries)
 
 
+def _reported(words: list[str], i: int) -> bool:
+    """A naming verb just before word ``i``: "he was jailed for calling
+    Muslims vermin" reports the slur."""
+    return any(w in _NAMING for w in words[max(0, i - 4):i])
+
+
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     slurs = (m for m in slur_matcher().find(text) if not innocent(text, m.key, m.start, m.end))
     for m in islice(slurs, MAX_PER_RULE):
         out.append(finding(text, "abuse", "abuse.slur", m.start, m.end, m.payload))
     wordset = text.wordset
-    has_group = bool(wordset & _GROUP_WORDS)
+    group_hits = wordset & _GROUP_WORDS
     expulsion_firsts = _EXPULSION_INDEX.firsts(text)
-    if not has_group and not expulsion_firsts:
+    trope_firsts = _TROPE_INDEX.firsts(text)
+    pronouns = wordset & _PRONOUNS if group_hits and wordset & _STRONG_METAPHORS else frozenset()
+    if not group_hits and not expulsion_firsts and not trope_firsts and not pronouns:
         return out
     words = text.words
     n = len(words)
-    for i in text.indices((wordset & _GROUP_WORDS) | expulsion_firsts):
+    spans = WordSpanFindings(text, "abuse")
+    add = spans.add
+    lgbt_context = bool(wordset & _LGBT)
+    for i in text.indices(group_hits | expulsion_firsts | trope_firsts | pronouns):
         w = words[i]
         if w in expulsion_firsts:
             phrase = match_phrase(words, i, _EXPULSION_INDEX)
             if phrase:
-                s, e = text.word_span(i, i + len(phrase) - 1)
-                out.append(finding(text, "abuse", "abuse.xenophobia", s, e, 0.7))
-        # "muslim vermin", "non-white parasites": identity word + a noun
-        # that dehumanises (a colour only when written "non-white").
-        if (
-            w in IDENTITY_ADJ and i + 1 < n and words[i + 1] in DEHUMANISING
-            and (w not in _COLOURS or (i > 0 and words[i - 1] == "non"))
-        ):
-            s, e = text.word_span(i - 1 if w in _COLOURS else i, i + 1)
-            out.append(finding(text, "abuse", "abuse.dehumanising", s, e, 0.75))
+                add(i, i + len(phrase) - 1, 0.7, "abuse.xenophobia")
+        if w in trope_firsts:
+            phrase = match_phrase(words, i, _TROPE_INDEX)
+            if phrase:
+                _trope(words, i, phrase, lgbt_context, lgbt_context or bool(wordset & _GENDER_CONTEXT), add)
+        if w in pronouns:
+            # "too many migrants here, they are like cockroaches".
+            j = i + 1
+            while j < n and j - i <= 4 and words[j] in _LINKS:
+                j += 1
+            if j < n and j > i + 1 and words[j] in _STRONG_METAPHORS and not _reported(words, i):
+                add(i, j, 0.65, "abuse.dehumanising")
             continue
-        if w in IDENTITY_ADJ and i + 1 < n and words[i + 1] in PEOPLE:
-            group_end = i + 1
-        elif w in GROUPS:
+        if w not in group_hits:
+            continue
+        if _reported(words, i):
+            continue
+        nxt = words[i + 1] if i + 1 < n else ""
+        prev = words[i - 1] if i > 0 else ""
+        # "muslim vermin", "migrant infestation", "non-white parasites":
+        # identity word + a noun that dehumanises (a colour only when
+        # written "non-white").
+        if nxt in _DEHUMANISING_NEXT and w in _CORE and (w not in _COLOURS or prev == "non"):
+            add(i - 1 if w in _COLOURS else i, i + 1, 0.75, "abuse.dehumanising")
+            continue
+        # "typical Muslim", "so typical of Mexicans".
+        if prev == "typical" and (i < 2 or words[i - 2] in _TYPICAL_BEFORE or _clause_start(text, i - 1)):
+            add(i - 1, i, 0.6, "abuse.generalisation")
+            continue
+        if prev == "of" and i >= 2 and words[i - 2] == "typical":
+            add(i - 2, i, 0.6, "abuse.generalisation")
+            continue
+        # "never trust a Jew".
+        if prev in ("a", "an", "any") and i >= 3 and words[i - 2] == "trust" and words[i - 3] in _TRUST | {"don't", "dont"}:
+            add(i - 3, i, 0.7, "abuse.generalisation")
+            continue
+        group_end = groups.group_end(words, i)
+        if group_end < 0 and w in groups.TRANS_FEM | groups.TRANS_MASC:
             group_end = i
-        else:
+        if group_end < 0:
+            continue
+        # "an infestation of migrants", "hordes of Muslims", "overrun by
+        # refugees".
+        h = i - 1
+        while h >= 0 and i - h <= 2 and words[h] in ("the", "these", "those", "all", "filthy", "dirty"):
+            h -= 1
+        if h >= 1 and words[h] in ("of", "by", "with") and (
+            words[h - 1] in _COLLECTIVE or (words[h] != "of" and words[h - 1] in _INFESTED)
+        ) and not _reported(words, h - 1):
+            add(h - 1, group_end, 0.7, "abuse.dehumanising")
+            continue
+        if not groups.generic(words, i):
             continue
         # "I hate muslims", "hate gay people".
         h = i - 1
         while h >= 0 and i - h <= 3 and (words[h] in _HATE_LINKS or words[h] in _GROUP_WORDS or words[h] in ("and", "or")):
             h -= 1
         if h >= 0 and i - h <= 4 and words[h] in HATE:
-            s, e = text.word_span(h, group_end)
-            out.append(finding(text, "abuse", "abuse.hatred", s, e, 0.75))
+            add(h, group_end, 0.75, "abuse.hatred")
             continue
         # "filthy jews", "stupid women".
-        if i > 0 and words[i - 1] in DEGRADING_ADJ and words[i - 1] not in ("damn", "bloody"):
-            s, e = text.word_span(i - 1, i)
-            out.append(finding(text, "abuse", "abuse.generalisation", s, e, 0.7))
+        if prev in DEGRADING_ADJ and prev not in ("damn", "bloody"):
+            add(i - 1, group_end, 0.7, "abuse.generalisation")
+            continue
+        if any(x in _HEDGES for x in words[max(0, i - 3):i]) or (i >= 2 and words[i - 2] == "not" and prev == "all"):
+            continue
+        # "trans women are men", "a trans woman is not a woman".
+        gender = _trans_gender(words, i, group_end)
+        if gender:
+            shape = _gender_denial(words, group_end + 1, n, gender)
+            if shape is not None:
+                add(i, shape, 0.7, "abuse.trope")
+                continue
+        shape = _predicate_shape(words, group_end + 1, n)
+        if shape is not None:
+            rule, last, score = shape
+            add(i, last, score, rule)
             continue
         # "immigrants are vermin", "muslims are all terrorists".
         j = group_end + 1
@@ -261,24 +388,99 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         while j < n and j - i <= 5 and words[j] in _LINKS:
             linked = linked or words[j] in ("are", "is", "r", "were", "like")
             j += 1
-        shape = _predicate_shape(words, group_end + 1, n)
-        if shape is not None:
-            rule, last, score = shape
-            s, e = text.word_span(i, last)
-            out.append(finding(text, "abuse", rule, s, e, score))
-            continue
         if linked:
             # Up to two modifiers may precede the degrading word: "are lower
             # class pigs", "are a fucking joke", "are mentally ill".
             k = j
-            while k < n and k - j < 3 and words[k] not in DEGRADING_NOUNS and words[k] not in _STOP_PREDICATE:
+            while k < n and k - j < 3 and words[k] not in DEGRADING and words[k] not in _STOP_PREDICATE:
                 k += 1
-            if k < n and words[k] in DEGRADING_NOUNS and not any(words[x] in _STOP_PREDICATE for x in range(j, k)):
-                s, e = text.word_span(i, k)
-                out.append(finding(text, "abuse", "abuse.generalisation", s, e, 0.75))
-    return out
+            if k < n and words[k] in DEGRADING and not any(words[x] in _STOP_PREDICATE for x in range(j, k)):
+                if not (words[k] in _ILLNESS_ADJ and k + 1 < n and words[k + 1] in _MEDICAL_NEXT):
+                    add(i, k, 0.75, "abuse.generalisation")
+    return out + spans.findings
 
 
+# "are sick and tired", "are mentally ill": not a degrading predicate when
+# followed by these words.
+_ILLNESS_ADJ = frozenset("sick ill dangerous".split())
+_MEDICAL_NEXT = frozenset("of and with from in after".split())
+
+
+def _clause_start(text: Normalized, i: int) -> bool:
+    return i == 0 or any(c in ".!?;\n" for c in text.gap(i))
+
+
+def _trans_gender(words: list[str], i: int, end: int) -> str | None:
+    """'F' for "trans women"/"transwomen", 'M' for "trans men"; else None."""
+    w = words[i]
+    if w in groups.TRANS_FEM:
+        return "F"
+    if w in groups.TRANS_MASC:
+        return "M"
+    if w in groups.TRANS and end == i + 1:
+        if words[end] in groups.FEMININE:
+            return "F"
+        if words[end] in groups.MASCULINE:
+            return "M"
+    return None
+
+
+def _gender_denial(words: list[str], start: int, n: int, gender: str) -> int | None:
+    """After "trans women": "are (just/still/really) men" or "are not (real)
+    women".  Returns the index of the gender word, or None."""
+    window = words[start:min(n, start + 7)]
+    if not window or window[0] not in ("are", "is", "r", "aren't", "isn't", "arent", "isnt", "will"):
+        return None
+    same = groups.FEMININE if gender == "F" else groups.MASCULINE
+    other = groups.MASCULINE if gender == "F" else groups.FEMININE
+    negated = window[0] in ("aren't", "isn't", "arent", "isnt")
+    for k, x in enumerate(window[1:], 1):
+        if x in ("not", "never", "no"):
+            negated = True
+            continue
+        if x in other and not negated:
+            return start + k
+        if x in same and negated:
+            return start + k
+        if x in ("than", "who", "that", "and", "but", "because", "like", "as") or x in _STOP_PREDICATE - {"not", "no", "never"}:
+            return None
+    return None
+
+
+def _trope(words: list[str], i: int, phrase: tuple[str, ...], lgbt: bool, gender_context: bool, add) -> None:
+    """Gender-identity and breeding tropes found by phrase."""
+    last = i + len(phrase) - 1
+    head = phrase[0]
+    if head in ("breed", "breeding"):
+        # "these people breed like rabbits" (a group before it is handled
+        # by the predicate shape; here only the demonstrative).
+        if i >= 2 and words[i - 1] == "people" and words[i - 2] in _DEMONSTRATIVE_PEOPLE and last + 1 < len(words):
+            add(i - 2, last + 1, 0.7, "abuse.dehumanising")
+        return
+    if _reported(words, i):
+        return
+    if phrase[-1] in ("dress", "dresses", "wig", "wigs", "skirt", "skirts", "pretending"):
+        # "a man in a dress" said in a comment about trans people or
+        # about who counts as a woman.
+        if gender_context:
+            add(i, last, 0.6, "abuse.trope")
+        return
+    if not lgbt:
+        return
+    # "(being trans) is a mental illness", "it's a disease".
+    k = i - 1
+    while k >= 0 and i - k <= 3 and words[k] in ("a", "an", "just", "simply", "clearly", "obviously", "really", "serious", "severe", "form", "of", "kind", "type", "sort", "all", "basically"):
+        k -= 1
+    if k < 0:
+        return
+    head_word = words[k]
+    if head_word in _NEGATORS or any(x in _NEGATORS for x in words[max(0, k - 2):k]):
+        return
+    if head_word in ("is", "are", "it's", "its", "that's", "thats", "they're", "theyre", "r") or head_word.endswith("'s"):
+        copula = head_word in ("is", "are", "r")
+        subject = words[k - 1] if k > 0 and copula else head_word
+        if subject in ("it", "that", "this", "it's", "its", "that's", "thats", "they", "they're", "theyre") or subject in _LGBT or subject.endswith("ism"):
+            add(k - 1 if copula else k, last, 0.65, "abuse.trope")
 def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, float] | None:
     """Exclusion, dehumanisation or invasion said of the group just before
     ``start``.
@@ -290,6 +492,20 @@ def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, fl
     window = words[start:min(n, start + 7)]
     if not window:
         return None
+    # "can't be trusted", "should never be trusted", "are not to be trusted".
+    if "trusted" in window[:5]:
+        k = window.index("trusted")
+        if window[k - 1:k] == ["be"] and any(x in _TRUST or x == "not" for x in window[:k - 1]):
+            return "abuse.generalisation", start + k, 0.7
+    # "immigrants steal", "they all cheat", "commit most of the crimes".
+    k = 0
+    while k < len(window) - 1 and k < 2 and window[k] in _ADVERBS:
+        k += 1
+    if window[k] in _STEREO_VERBS:
+        return "abuse.generalisation", start + k, 0.65
+    if window[k] in ("commit", "commits", "committing") and any(x in _CRIMES for x in window[k + 1:k + 5]):
+        last = next(m for m in range(k + 1, min(len(window), k + 5)) if window[m] in _CRIMES)
+        return "abuse.generalisation", start + last, 0.65
     # "should (all) be deported", "need to be removed", "must be kicked out".
     if window[0] in _MODALS:
         for k, x in enumerate(window[1:6], 1):

@@ -26,9 +26,14 @@ Self-deprecation ("I'm an idiot", "we were fools") is not an attack.
 
 from __future__ import annotations
 
+from functools import lru_cache
+import re
+
+from .. import groups
 from ..normalize import Normalized, register_triggers
+from ..wordmatch import WordMatcher
 from ..values import CheckContext, Finding
-from . import WordSpanFindings, match_phrase, phrase_index
+from . import MAX_PER_RULE, WordSpanFindings, match_phrase, phrase_index
 
 _NOUNS = """
     idiot moron imbecile fool loser retard dumbass jackass asshole arsehole
@@ -51,6 +56,7 @@ _NOUNS = """
     fag faggot homo tramp harlot perv pedo pedophile coward deadbeat
     leech bum bimbo dimwit dingbat nutjob freeloader grifter
     conman charlatan menace disgrace scoundrel villain sucker suckers
+    flake punk dotard halfwit knucklehead meathead airhead dumbo
 """
 NOUNS = frozenset(_NOUNS.split()) | frozenset(w + "s" for w in _NOUNS.split()) | frozenset(
     "sheeple scum trash garbage filth vermin swine dummies bitches asses wusses pussies".split()
@@ -115,6 +121,28 @@ PERSON_NOUNS = frozenset(
     liberals conservatives democrats republicans leftists rightwingers
     lefties righties libs dems trumpers voters supporters fans followers men
     women guys folks kids everyone everybody anyone idiot moron he she they
+    """.split()
+) | frozenset(
+    # Groups that are not protected identities: insults aimed at them are
+    # personal attacks ("cops are idiots", "journalists are scum").
+    """
+    police cops cop officers officer pigs politicians journalists reporters
+    editors writers authors columnists pundits commentators
+    commenters posters trolls users readers voters electors supporters
+    fans followers members liberals conservatives democrats republicans
+    leftists socialists communists commies marxists libertarians
+    progressives lefties righties libs dems repubs tories labourites
+    trumpers trumpsters trumpettes maga boomers millennials zoomers
+    teenagers lawyers bankers judges doctors teachers professors
+    academics scientists experts economists officials bureaucrats
+    ministers senators congressmen mps councillors mayors governors
+    administrators moderators mods admins managers bosses ceos
+    executives billionaires landlords tenants protesters protestors
+    activists environmentalists greenies vegans hippies hipsters gamers
+    drivers cyclists referees refs players coaches owners neighbours
+    neighbors kids children parents fathers mothers husbands wives
+    councillor lawmakers legislators senator congressman
+    everyone
     """.split()
 )
 
@@ -182,8 +210,6 @@ INSULT_PHRASES = tuple(
     brain dead|pea brain|bird brain|bottom feeder|bottom feeders
     """.replace("\n", " ").split("|")
 )
-_INSULT_PHRASE_INDEX = phrase_index(INSULT_PHRASES)
-_INSULT_PHRASE_FIRST = frozenset(_INSULT_PHRASE_INDEX)
 
 # Compound insults: a profane or "dumb" stem plus a body/person part
 # ("fuckface", "shitstain", "asshat") or a political stem plus "-tard"
@@ -221,6 +247,17 @@ PROFANE = frozenset(
 _ADDRESS = frozenset("you u ya ye yall y'all youre you're yourself".split())
 
 NOUNS = NOUNS | COMPOUNDS
+# The same compounds written as two words or hyphenated ("shit-head", "fuck
+# face"); "butt heads" is an idiom (to butt heads), "dumb" + noun a phrase.
+_TWO_WORD_COMPOUNDS = tuple(
+    (a, b) for a in _STEMS for b in _ENDS
+    if a not in ("dumb", "butt") and not (a in ("scum", "douche") and b in ("bag", "bags"))
+)
+INSULT_PHRASES = INSULT_PHRASES + _TWO_WORD_COMPOUNDS + tuple(
+    (a, b) for a in _POLITICAL for b in ("tard", "tards")
+)
+_INSULT_PHRASE_INDEX = phrase_index(INSULT_PHRASES)
+_INSULT_PHRASE_FIRST = frozenset(_INSULT_PHRASE_INDEX)
 _WORD_TRIGGERS = NOUNS | ADJECTIVES | PROFANE
 register_triggers(_WORD_TRIGGERS | _DISMISSIVE_FIRST | _INSULT_PHRASE_FIRST)
 # Words that may stand between an article and an insult noun without
@@ -243,11 +280,11 @@ def _is_name(text: Normalized, j: int) -> bool:
     return j > 0 and not any(c in gap for c in ".!?\n")
 
 
-def _subject_kind(text: Normalized, j: int) -> str | None:
+def _subject_kind(text: Normalized, words: list[str], j: int) -> str | None:
     """Classify the subject word at index ``j``: second/third/person/thing/self."""
     if j < 0:
         return None
-    w = text.words[j]
+    w = words[j]
     if w in SECOND:
         return "second"
     if w in SELF:
@@ -308,46 +345,193 @@ def _is_modifier(word: str) -> bool:
     )
 
 
-def _clause(text: Normalized, first: int, last: int, before: int, after: int) -> tuple[int, int]:
+def _clause(breaks: frozenset[int], n: int, first: int, last: int, before: int, after: int) -> tuple[int, int]:
     """Word range ``[lo, hi)`` around ``first..last``, clipped at sentence breaks."""
     lo = first
-    while lo > 0 and first - lo < before and not any(c in _CLAUSE_BREAK for c in text.gap(lo)):
+    while lo > 0 and first - lo < before and lo not in breaks:
         lo -= 1
     hi = last + 1
-    n = len(text.words)
-    while hi < n and hi - last <= after and not any(c in _CLAUSE_BREAK for c in text.gap(hi)):
+    while hi < n and hi - last <= after and hi not in breaks:
         hi += 1
     return lo, hi
+
+
+# -- obfuscated and compound insults -------------------------------------
+# Spelling variants of insult words are enumerated once, so that finding
+# them is a set intersection: dropped vowels ("stpd", "idt"), z for s
+# ("loozer"), a doubled or an undoubled letter ("idiott", "moronn").  Variants
+# that are English words or common abbreviations are left out.
+_VOWELS = "aeiouy"
+_NOT_VARIANTS = frozenset(
+    """
+    dnc dms snl looser cks wrd ars pts whinny sht dmb lsrs cln crp
+    """.split()
+)
+_SHORT_SKELETONS = {"idt": "idiot", "idts": "idiots", "mrn": "moron", "mrns": "morons", "lsr": "loser", "stpd": "stupid"}
+
+
+def _skeleton(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", word[0] + "".join(c for c in word[1:] if c not in _VOWELS))
+
+
+def _variants(word: str) -> set[str]:
+    out = set()
+    skeleton = _skeleton(word)
+    if len(skeleton) >= 4:
+        out.add(skeleton)
+    if "s" in word[1:]:
+        out.add(word[0] + word[1:].replace("s", "z"))
+    if "o" in word:
+        out.add(re.sub("o+", "oo", word))
+        out.add(word[0] + re.sub("o+", "oo", word[1:]).replace("s", "z"))
+    single = re.sub(r"(.)\1+", r"\1", word)
+    if single != word and len(single) >= 5:
+        out.add(single)
+    for k in range(1, len(word)):
+        if word[k] != word[k - 1] and (k + 1 == len(word) or word[k] != word[k + 1]):
+            out.add(word[:k] + word[k] + word[k:])
+    out.discard(word)
+    return out
+
+
+def _build_variants() -> dict[str, str]:
+    base = [w for w in sorted(NOUNS | ADJECTIVES) if len(w) >= 5 and w.isalpha()]
+    known = NOUNS | ADJECTIVES | PROFANE | INTENSIFIERS | COPULAS | PERSON_NOUNS
+    out: dict[str, str] = {}
+    for word in base:
+        for v in _variants(word):
+            if v not in known and v not in _NOT_VARIANTS:
+                out.setdefault(v, word)
+    for v, word in _SHORT_SKELETONS.items():
+        out.setdefault(v, word)
+    return out
+
+
+VARIANTS = _build_variants()
+_VARIANT_WORDS = frozenset(VARIANTS)
+# "-tard" compounds beyond the enumerated ones ("snowtard"); words that
+# merely end that way are excluded.
+_TARD_WORDS = frozenset("mustard mustards custard custards bustard bustards dastard petard leotard leotards standard".split())
+# "pea-brained", "lizard-brained" (hyphens split words): X + "brained"
+# insults a person's mind; "shit-for-brains" likewise.
+_BRAINED_NOT = frozenset("left right big large whole split multi".split())
+_BRAIN_WORDS = frozenset("brained brains".split())
+# Degree words before an adjective ("he is that stupid", "too dumb to").
+_ADJ_INTENSIFIERS = frozenset("that too extremely incredibly super pretty quite soo mad hella af".split())
+_NOT_FOR_BRAINS = frozenset("the and but need needs food fuel good bad".split())
+# Insult nouns that are also names ("Dick Cheney", "Michael Savage").
+_NAME_LIKE = frozenset("dick dicks savage crook hack coward tramp fool bush cock prick swine bully ass".split())
+# Naming verbs: "he called her an idiot" reports an insult.
+_NAMING = frozenset(
+    """
+    call called calling calls label labelled labeled labeling labelling
+    brand branded branding dub dubbed named
+    """.split()
+)
+
+
+@lru_cache(maxsize=1)
+def insult_matcher() -> WordMatcher:
+    """Leet, symbols, masking and spelled-out runs of insult words."""
+    entries = {w: w for w in NOUNS | ADJECTIVES if len(w) >= 4 and w.isalpha() and w not in _WEAK_NOUNS}
+    return WordMatcher(entries)
+
+
+def _aliases(text: Normalized, words: list[str]) -> dict[int, tuple[str, int]]:
+    """Word index -> (insult word it stands for, last word index) for
+    obfuscated spellings and free compounds; usually empty."""
+    out: dict[int, tuple[str, int]] = {}
+    wordset = text.wordset
+    variants = wordset & _VARIANT_WORDS
+    if variants:
+        for i in text.indices(variants):
+            out[i] = (VARIANTS[words[i]], i)
+    for m in insult_matcher().find_obfuscated(text, limit=_MAX_OBFUSCATED):
+        first, last = text.word_range(m.start, m.end)
+        if first <= last and first not in out and words[first] not in _WORD_TRIGGERS:
+            out[first] = (m.payload, last)
+    if "tard" in text.norm:
+        for w in wordset:
+            if w.endswith(("tard", "tards")) and len(w) > 5 and w not in _TARD_WORDS and w not in NOUNS and (
+                w[-5] if w.endswith("tard") else w[-6]
+            ) != "s":
+                for i in text.indices(frozenset((w,))):
+                    out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
+    if wordset & _BRAIN_WORDS:
+        for i in text.indices(_BRAIN_WORDS & wordset):
+            if words[i] == "brained" and i > 0 and words[i - 1] not in _BRAINED_NOT and words[i - 1] not in ("a", "the"):
+                out.setdefault(i - 1, ("brainless", i))
+            elif words[i] == "brains" and i > 1 and words[i - 1] == "for" and len(words[i - 2]) > 2 and words[i - 2] not in _NOT_FOR_BRAINS:
+                out.setdefault(i - 2, ("idiot", i))
+    return out
+
+
+def _is_name_word(text: Normalized, i: int, n: int) -> bool:
+    """Capitalised word next to another capitalised word: a personal name."""
+    original = text.original
+    s, e = text.span(*text.word_span(i, i))
+    if not original[s:e].istitle():
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < n:
+            a, b = text.span(*text.word_span(j, j))
+            word = original[a:b]
+            if word[:1].isupper() and word[1:2].islower():
+                return True
+    return False
 
 
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     dismissive_firsts = _DISMISSIVE_INDEX.firsts(text)
     insult_firsts = _INSULT_PHRASE_INDEX.firsts(text)
     hits = (text.wordset & _WORD_TRIGGERS) | dismissive_firsts | insult_firsts
-    if not hits:
-        return []
     words = text.words
+    aliases = _aliases(text, words) if _may_alias(text) else {}
+    if not hits and not aliases:
+        return []
     n = len(words)
+    indices = text.indices(hits) if hits else []
+    if aliases:
+        words = list(words)
+        for i, (canonical, last) in aliases.items():
+            words[i] = canonical
+            for k in range(i + 1, last + 1):
+                words[k] = ""
+        indices = sorted(set(indices) | aliases.keys())
+    breaks = text.clause_breaks
     spans = WordSpanFindings(text, "personal_attack")
     add = spans.add
+    counts = spans._per_rule
 
-    for i in text.indices(hits):
+    findings = spans.findings
+    seen, top = 0, 0.0
+    for i in indices:
+        if len(findings) != seen:
+            # Enough examples and the category's best score is reached:
+            # later words cannot change the verdict or the priority.
+            top = max(top, max(f.score for f in findings[seen:]))
+            seen = len(findings)
+            if seen >= MAX_PER_RULE and top >= _TOP_SCORE:
+                break
         w = words[i]
-        nxt = words[i + 1] if i + 1 < n and not any(c in _CLAUSE_BREAK for c in text.gap(i + 1)) else ""
+        last = aliases[i][1] if i in aliases else i
+        nxt = words[last + 1] if last + 1 < n and last + 1 not in breaks else ""
         if w in dismissive_firsts:
             phrase = match_phrase(words, i, _DISMISSIVE_INDEX)
             if phrase:
                 add(i, i + len(phrase) - 1, _DISMISSIVE_SCORE.get(phrase, 0.7), "personal_attack.dismissive")
-        last = i
         strong = w in STRONG_NOUNS
         is_noun = w in NOUNS
         if w in insult_firsts:
             phrase = match_phrase(words, i, _INSULT_PHRASE_INDEX)
             if phrase:
                 last, strong, is_noun = i + len(phrase) - 1, True, True
-        if w in PROFANE and last == i:
+                nxt = words[last + 1] if last + 1 < n and last + 1 not in breaks else ""
+        if w in PROFANE and last == i and counts.get("personal_attack.profane_address", 0) < MAX_PER_RULE and not (
+            w in _NAME_LIKE and _is_name_word(text, i, n)
+        ):
             # Profanity addressed to someone: "you fucking ...", "your ass".
-            lo, hi = _clause(text, i, i, 4, 4)
+            lo, hi = _clause(breaks, n, i, i, 4, 4)
             near = words[lo:hi]
             if any(x in _ADDRESS or x in _POSSESSIVE for x in near) and not any(x in SELF for x in words[max(lo, i - 2):i]):
                 add(i, i, 0.55, "personal_attack.profane_address")
@@ -355,6 +539,9 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             continue
         if last == i and (nxt in _NOT_AN_INSULT.get(w, ()) or (w in _ATTRIBUTIVE and nxt in _MODIFIED)):
             # "a sucker for chocolate", "trash talk", "a redneck convoy".
+            continue
+        if w in _NAME_LIKE and _is_name_word(text, i, n):
+            # "Dick Cheney", "Michael Savage".
             continue
         mild = w in MILD_ADJECTIVES
         if mild and nxt in ("at", "with"):
@@ -368,8 +555,10 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             if is_noun:
                 ok = _is_modifier(x)
             else:
-                ok = x in INTENSIFIERS or (x.endswith("ly") and len(x) > 4)
-            if not ok or any(c in _CLAUSE_BREAK for c in text.gap(j + 1)):
+                ok = x in INTENSIFIERS or (x.endswith("ly") and len(x) > 4) or (
+                    x in _ADJ_INTENSIFIERS and (x != "that" or (j > 0 and words[j - 1] in COPULAS))
+                )
+            if not ok or j + 1 in breaks:
                 break
             walked.append(x)
             j -= 1
@@ -377,12 +566,17 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             # "is treating idiots": modifiers guessed from suffixes need an
             # article to be trusted as part of the noun phrase.
             j, walked = i - 1, []
-        head = words[j] if j >= 0 else ""
+        head = words[j] if j >= 0 and j + 1 not in breaks else ""
         negated = "not" in walked or head == "not" or head.endswith("n't")
+        # "he called her an idiot": a reported insult (but "I call you an
+        # idiot" is said to the reader).
+        naming = next((x for x in range(max(0, j - 1), i) if words[x] in _NAMING), -1)
+        if naming >= 0 and not (naming + 1 < n and words[naming + 1] in SECOND):
+            continue
         # "you idiot", "you stupid moron", "you're a clown", "you're pathetic".
         if head in SECOND and head != "yourself" and not negated:
             if is_noun or head in _SECOND_SUBJECT - {"you", "u", "ya", "ye"} or (
-                i + 1 < n and j == i - 1 and words[i + 1] not in COPULAS
+                i + 1 < n and j == i - 1 and words[last + 1 if last + 1 < n else last] not in COPULAS
             ):
                 add(j, last, 0.5 if mild else 0.8, "personal_attack.direct")
                 continue
@@ -411,7 +605,11 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                         continue
                 while k >= 0 and words[k] in ("so", "really", "just", "all", "both", "always", "truly", "clearly", "obviously", "not"):
                     k -= 1
-                subject = _subject_kind(text, k)
+                if k >= 0 and groups.names_group(words, k):
+                    # "women are stupid", "Muslims are idiots": a protected
+                    # group is the target -- the abuse rule's finding.
+                    continue
+                subject = _subject_kind(text, words, k)
             if subject in (None, "self", "thing"):
                 continue
             if negated or "not" in words[max(0, j - 2):i]:
@@ -429,25 +627,45 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         # "Stupid woman.", "that pathetic senator": an insulting adjective
         # on a person noun, said as an exclamation or with a demonstrative.
         if not is_noun and not mild and nxt in _EPITHET_PEOPLE and (
-            head in ("this", "that", "these", "those", "what") or _clause_start(text, i)
+            head in ("this", "that", "these", "those", "what") or i == 0 or i in breaks
         ) and not any(x in SELF for x in words[max(0, i - 2):i]):
-            add(max(j, 0) if head in ("this", "that", "these", "those", "what") else i, i + 1, 0.55, "personal_attack.epithet")
+            if groups.names_group(words, last + 1) and head not in ("this", "that", "these", "those"):
+                continue  # "Stupid women." generalises about a group: abuse
+            add(max(j, 0) if head in ("this", "that", "these", "those", "what") else i, last + 1, 0.55, "personal_attack.epithet")
+            continue
+        if mild or w in _WEAK_NOUNS:
             continue
         # "are you stupid?", "bludgers like you", "you must be blind and stupid".
-        lo, hi = _clause(text, i, last, 6, 4)
-        window = words[lo:hi]
-        if (
-            not mild
-            and any(x in _ADDRESS for x in window)
-            and not any(x in SELF for x in window)
-            and "not" not in window
-            and w not in _WEAK_NOUNS
-        ):
-            add(i, last, 0.55, "personal_attack.near_address")
-            continue
+        if counts.get("personal_attack.near_address", 0) < MAX_PER_RULE:
+            lo, hi = _clause(breaks, n, i, last, 6, 4)
+            window = words[lo:hi]
+            if (
+                any(x in _ADDRESS for x in window)
+                and not any(x in SELF for x in window)
+                and "not" not in window
+            ):
+                add(i, last, 0.55, "personal_attack.near_address")
+                continue
         if strong and not any(x in SELF for x in words[max(0, i - 3):i]):
             add(i, last, 0.5, "personal_attack.insult_word")
     return spans.findings
+
+
+# Bounded work on hostile text: at most this many obfuscated-looking tokens
+# are read for insults (a real comment has a handful; the profanity rule
+# still reads them all).
+_MAX_OBFUSCATED = 400
+# The highest score this rule gives (direct address, second-person predicate).
+_TOP_SCORE = 0.8
+
+
+def _may_alias(text: Normalized) -> bool:
+    """Cheap test: could the text hold an obfuscated or free compound insult?"""
+    wordset = text.wordset
+    return bool(
+        wordset & _VARIANT_WORDS or wordset & _BRAIN_WORDS or "tard" in text.norm
+        or insult_matcher().may_obfuscate(text)
+    )
 
 
 def _clause_start(text: Normalized, i: int) -> bool:

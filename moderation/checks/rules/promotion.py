@@ -20,7 +20,12 @@ flags a comment while a link, a phone number or a typical pitch does:
   capitalised keyword after text/txt/reply ("reply YES", "txt GIRL") and
   prices per message ("150p/msg") (1.0; per-message prices 0.7);
 * repeated text (``context.duplicate_count``) and promotional author
-  metadata.
+  metadata;
+* self-promotion from comment sections ("check out my channel", "sub for
+  sub", "like and share", "site dot com"): see ``promotion_shapes``.
+
+Phone-shaped digit runs that are references (IP addresses in talk-page
+signatures, lists of years, ISBNs) are not phone numbers.
 
 Metadata convention: findings about the author's name or e-mail use the
 rules ``promotion.author_name`` / ``promotion.author_email`` with
@@ -39,7 +44,7 @@ from itertools import islice
 
 from ..normalize import Normalized, fold, register_triggers
 from ..values import CheckContext, Finding
-from . import MAX_PER_RULE, finding, match_phrase, phrase_index
+from . import MAX_PER_RULE, finding, match_phrase, phrase_index, promotion_shapes
 
 _TLDS = (
     "com|net|org|info|biz|io|co|me|ly|gl|gd|tk|ml|ga|cf|gq|xyz|top|online|site|"
@@ -239,6 +244,8 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
                 continue  # inside a word, or an HTML entity "&#128514;"
             if _DECIMAL.fullmatch(m.group()):
                 continue  # "0.000000001" is a number, not a phone
+            if _not_a_phone(norm, m):
+                continue
             count = sum(map(str.isdigit, m.group()))
             if 9 <= count <= 15:
                 sig.append((m.start(), m.end(), 1.0, "promotion.phone"))
@@ -289,7 +296,24 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
                 seen_words.add(w)
                 s, e = text.word_span(i, i)
                 sig.append((s, e, 0.3, "promotion.pitch"))
+    sig.extend(promotion_shapes.signals(text))
     return sig
+
+
+# Digit runs that look like phone numbers but are references: IP addresses
+# (talk-page signatures "81.2.3.4 (talk)"), lists of years ("2004 2005
+# 2006"), ISBNs and other identifiers named just before the number.
+_IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_YEARS = re.compile(r"(?:(?:1[89]|20)\d\d[\s\-\u2013,/]{1,3}){1,10}(?:1[89]|20)\d\d")
+_ID_LABELS = ("isbn", "issn", "doi", "pmid", "oclc", "arxiv", "ref")
+
+
+def _not_a_phone(norm: str, m: re.Match) -> bool:
+    number = m.group().strip(" -().")
+    if _IP.fullmatch(number) or _YEARS.fullmatch(number):
+        return True
+    before = norm[max(0, m.start() - 12):m.start()].rstrip(" :#.-").split()
+    return bool(before) and before[-1].strip("(:#.") in _ID_LABELS
 
 
 def _to_norm(text: Normalized, start: int, end: int) -> tuple[int, int]:

@@ -23,14 +23,20 @@ Reported speech is skipped ("threatened to kill", "vowed to destroy"), and
 the verb must be a base form (past tense is narrative), except in passive
 wishes ("should be shot").  Ambiguous verbs ("beat", "hit", "destroy",
 "crush") only count with a violent complement ("beat you to death",
-"beat the shit out of").
+"beat the shit out of").  Passive incitement tolerates adverbs ("should all
+be publicly hanged") but not thing subjects ("the proposal should be shot
+down", "this bill should be killed").
+
+Incitement built from ordinary verbs with a violent particle or complement
+("run them over", "wipe them off the earth", "convert or die", "put a
+bullet in") lives in ``threat_shapes``.
 """
 
 from __future__ import annotations
 
 from ..normalize import Normalized, register_triggers
 from ..values import CheckContext, Finding
-from . import WordSpanFindings, match_phrase, phrase_index
+from . import WordSpanFindings, match_phrase, phrase_index, threat_shapes
 from .abuse import GROUPS, IDENTITY_ADJ
 
 _PEOPLE_NOUNS = frozenset(
@@ -57,9 +63,28 @@ PASSIVE = frozenset(
     slaughtered butchered executed exterminated strangled tortured raped
     burned burnt nuked gassed bombed drowned poisoned castrated assassinated
     eradicated annihilated beaten abused exterminated euthanized
-    euthanised lynched whipped flogged stoned
+    euthanised lynched whipped flogged stoned crucified incinerated
+    impaled dismembered electrocuted guillotined firebombed skinned flayed
+    sterilized sterilised
     """.split()
 )
+# Between "be" and the participle: "should all be publicly hanged".
+_PASSIVE_FILLER = frozenset(
+    "all just simply also really both summarily immediately publicly then and out taken dragged rounded up".split()
+)
+# Subjects that are things, not people: "the proposal should be shot down",
+# "this bill should be killed" are hyperbole about things.
+_THINGS = frozenset(
+    """
+    it this that bill bills law laws idea ideas proposal proposals plan plans
+    project program programme deal measure motion legislation policy policies
+    tax taxes pipeline amendment story thread article show series game movie
+    question dream rumor rumour meme joke topic project engine app phone
+    theory argument practice tradition myth
+    """.split()
+)
+# "kill them with kindness": not violence.
+_KINDLY = frozenset("kindness love compliments laughter".split())
 # Imperative objects that name people: "nuke the whole country", "execute Smith".
 _TARGET_WORDS = frozenset(
     """
@@ -271,13 +296,30 @@ def _at_clause_start(text: Normalized, i: int) -> bool:
     return any(c in gap for c in ".!?;:\n\"") or text.words[i - 1] in ("just", "lets", "let's", "and", "so", "please", "go")
 
 
+def _kindly(after: list[str]) -> bool:
+    """ "kill them with kindness" """
+    return any(a == "with" and b in _KINDLY for a, b in zip(after[:4], after[1:5]))
+
+
+def _thing_subject(words: list[str], j: int) -> bool:
+    """The subject before the modal in front of word ``j`` is a thing."""
+    for k in range(j - 1, max(-1, j - 6), -1):
+        w = words[k]
+        if w in INCITE_MARKERS or w in ("to", "all", "just", "really", "also", "be"):
+            continue
+        # "scum like this should be shot": "this" stands for people.
+        return w in _THINGS and not (w in ("this", "that") and k > 0 and words[k - 1] == "like")
+    return False
+
+
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     words = text.words
     menace_firsts = _MENACE_INDEX.firsts(text)
     hits = (text.wordset & _WORD_TRIGGERS) | menace_firsts
-    if not hits:
-        return []
     spans = WordSpanFindings(text, "threat")
+    if not hits:
+        threat_shapes.run(text, spans)
+        return spans.findings
     add = spans.add
     n = len(words)
 
@@ -303,7 +345,10 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             # "the right to kill all gays", "we need to exterminate these X".
             add(i - 1, min(n - 1, i + len(after[:3])), 0.7, "threat.incitement")
             continue
-        if (w in STRONG_VERBS or w in WEAK_VERBS) and _has_person_object(after):
+        if w == "kick" and ({"out", "off"} & set(after[:4])):
+            # "kick them out (of the country)": removal, judged by threat_shapes.
+            aimed = False
+        elif (w in STRONG_VERBS or w in WEAK_VERBS) and _has_person_object(after) and not _kindly(after):
             aimed = True
             if w in WEAK_VERBS and not (set(after[:5]) & COMPLEMENTS):
                 # "I'm going to end you": only with first-person intent
@@ -323,6 +368,8 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                 second = bool(set(after[:3]) & SECOND_PERSON)
                 add(i, min(n - 1, i + 2), min(1.0, score + (0.05 if second else 0.0)), "threat.intent")
             continue
+        if w == "kick" and ({"out", "off"} & set(after[:4])):
+            continue
         if (w in STRONG_VERBS or w in ("destroy", "wipe", "exterminate")) and after and _at_clause_start(text, i):
             # Imperative aimed at a group or a named person: "nuke the
             # entire country", "destroy islam", "execute Smith".
@@ -336,10 +383,14 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             add(i - 1, i + 1, 0.75, "threat.incitement")
             continue
         if w in PASSIVE:
-            # "should be shot", "deserve to be hanged", "need to be killed".
-            if len(before) >= 2 and before[-1] in ("be", "get", "b") and set(before[-4:]) & INCITE_MARKERS:
-                if not set(before) & REPORTED:
-                    add(i - 2, i, 0.75, "threat.incitement")
+            # "should be shot", "deserve to be hanged", "need to be killed",
+            # "should all be publicly hanged".
+            j = i - 1
+            while j > i - 4 and j >= 0 and (words[j] in _PASSIVE_FILLER or words[j].endswith("ly")):
+                j -= 1
+            if j >= 1 and words[j] in ("be", "get", "b") and set(words[max(0, j - 3):j]) & INCITE_MARKERS:
+                if not set(words[max(0, j - 5):j]) & REPORTED and not _thing_subject(words, j) and after[:1] != ["down"]:
+                    add(j - 1, i, 0.75, "threat.incitement")
             continue
         if w in DEATH and w in ("die", "dies", "dead"):
             # "you should die", "deserve to die", "must die", "needs to die".
@@ -369,4 +420,5 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                 target = set(after[:harm[0]])
                 if target & (PERSON_OBJECTS | {"he", "she", "they", "he's", "she's", "they're", "you're"}) or harm[0] <= 1:
                     add(i, i + 1 + harm[0], 0.8, "threat.wish")
+    threat_shapes.run(text, spans)
     return spans.findings

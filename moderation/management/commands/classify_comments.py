@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from moderation.checks import CheckContext, check
+from moderation.management.model_choice import add_model_arguments, chosen_model
 
 OUTPUT_COLUMNS = ["text", "categories", "score"]
 
@@ -13,15 +14,18 @@ OUTPUT_COLUMNS = ["text", "categories", "score"]
 class Command(BaseCommand):
     help = (
         "Read a CSV with a 'text' column (optional 'article_title', 'article_body') and write "
-        "text,categories,score (categories ';'-joined, empty when nothing is found)."
+        "text,categories,score (categories ';'-joined, empty when nothing is found; score is the "
+        "review priority). Runs the rules and the active learned model (--model)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--input", required=True, help="CSV file to read ('-' for stdin).")
         parser.add_argument("--output", required=True, help="CSV file to write ('-' for stdout).")
+        add_model_arguments(parser)
 
     def handle(self, *args, input: str, output: str, **options):
         csv.field_size_limit(10_000_000)
+        model = chosen_model(options)
         source = sys.stdin if input == "-" else self._open(input, "r")
         target = sys.stdout if output == "-" else self._open(output, "w")
         try:
@@ -36,6 +40,7 @@ class Command(BaseCommand):
                 context = CheckContext(
                     article_title=row.get("article_title") or "",
                     article_body=row.get("article_body") or "",
+                    model=model,
                 )
                 report = check(row["text"] or "", context)
                 writer.writerow([row["text"], ";".join(report.categories), f"{report.priority:.4f}"])

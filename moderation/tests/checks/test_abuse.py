@@ -82,3 +82,73 @@ def test_degrading_generalisation_shapes(text, rule):
 ])
 def test_look_alike_statements_about_groups_are_not_abuse(text):
     assert "abuse" not in check(text).categories, text
+
+
+# Shapes: group generalisations without a slur, dehumanising metaphors,
+# coded slurs and gender-identity tropes (target class x predicate class).
+@pytest.mark.parametrize("text, rule", [
+    ("all Mexicans are lazy", "abuse.generalisation"),
+    ("Somalis are all thieves and rapists", "abuse.generalisation"),
+    ("Typical Muslim, always whining", "abuse.generalisation"),
+    ("so typical of Gypsies", "abuse.generalisation"),
+    ("Arabs can't be trusted", "abuse.generalisation"),
+    ("never trust a Jew", "abuse.generalisation"),
+    ("immigrants steal everything they touch", "abuse.generalisation"),
+    ("refugees commit most of the crimes here", "abuse.generalisation"),
+    ("Muslims are idiots", "abuse.generalisation"),
+    ("these people breed like rabbits", "abuse.dehumanising"),
+    ("the migrant infestation is getting worse", "abuse.dehumanising"),
+    ("an infestation of migrants", "abuse.dehumanising"),
+    ("our town is overrun by foreigners", "abuse.dehumanising"),
+    ("so many migrants here, they are like cockroaches", "abuse.dehumanising"),
+    ("trans women are men", "abuse.trope"),
+    ("a trans woman is not a woman", "abuse.trope"),
+    ("Trans? It's a mental illness", "abuse.trope"),
+    ("being gay is a mental illness", "abuse.trope"),
+    ("she is just a man in a dress, not a woman", "abuse.trope"),
+    ("go back to the jungle you sheboon", "abuse.slur"),
+])
+def test_generalisation_shapes(text, rule):
+    assert rule in {f.rule for f in check(text).findings}, text
+
+
+@pytest.mark.parametrize("text", [
+    # neutral statements about groups
+    "Muslims celebrate Eid",
+    "many immigrants work in healthcare",
+    "trans people face discrimination",
+    "trans women are women",
+    "being gay is not a mental illness",
+    "Depression is a mental illness",
+    "the virus is a disease",
+    "some Hispanic families commit to staying",
+    "not all Muslims commit crimes",
+    # reporting on hate
+    "he was convicted for calling them vermin",
+    "he was convicted for calling immigrants vermin",
+    # pests and armies, literally
+    "there are rats in the subway",
+    "the Russian invaders were pushed back",
+    # criticism of governments and ideas
+    "the Iranian government is corrupt",
+    "the Chinese government cannot be trusted on trade",
+    # look-alike words
+    "I folded the laundry",
+    "a Christmas cracker and some cheese",
+    "honkey tonk music all night",
+    "disabled parking is full again",
+    "these women are liars",
+])
+def test_look_alike_generalisations_are_not_abuse(text):
+    assert "abuse" not in check(text).categories, text
+
+
+@pytest.mark.parametrize("text", [
+    "women are stupid",
+    "Muslims are idiots",
+    "all Mexicans are lazy",
+    "Stupid women.",
+])
+def test_a_protected_group_target_is_abuse_not_a_personal_attack(text):
+    categories = check(text).categories
+    assert "abuse" in categories and "personal_attack" not in categories, text

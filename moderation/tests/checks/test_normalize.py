@@ -40,3 +40,31 @@ def test_evidence_trims_ignorables():
     n = Normalized(text)
     s, e, ev = n.evidence(0, len(n.norm))
     assert ev == "hello" and text[s:e] == ev
+
+
+def test_clause_breaks_match_the_gaps():
+    import random
+
+    from moderation.checks.normalize import Normalized
+
+    rnd = random.Random(3)
+    alphabet = "ab'. !?;\n\x00\u200b-x1\ufb01\u00df"
+    for _ in range(3000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 24)))
+        n = Normalized(text)
+        expected = {i for i in range(1, len(n.words)) if any(c in ".!?;\n" for c in n.gap(i))}
+        assert {i for i in range(1, len(n.words)) if i in n.clause_breaks} == expected, text
+
+
+def test_clause_breaks_on_text_made_of_dots_stay_lazy():
+    from moderation.checks.normalize import Normalized
+
+    n = Normalized("a." * 2000 + " b c")
+    assert 1 in n.clause_breaks and len(n.words) - 1 not in n.clause_breaks
+
+
+def test_word_range_maps_offsets_to_words():
+    from moderation.checks.normalize import Normalized
+
+    n = Normalized("you a$$hole now")
+    assert n.word_range(4, 11) == (1, 2)

@@ -79,3 +79,64 @@ def test_insulting_epithets(text):
 ])
 def test_idioms_and_attributive_uses_are_not_attacks(text):
     assert "personal_attack" not in check(text).categories, text
+
+
+@pytest.mark.parametrize("text", [
+    # obfuscated spellings
+    "you i d i o t",
+    "what a loozer",
+    "you are stpd",
+    "you idt",
+    "you moooron",
+    "you 1d10t",
+    "you are an idiott",
+    # compounds
+    "what a dumbass",
+    "you fucktard",
+    "you are a fuck-face",
+    "you pea-brained fool",
+    "shut it, shit-for-brains",
+    "you snowtard",
+    # groups that are not protected identities
+    "cops are idiots",
+    "politicians are liars",
+    "journalists are scum",
+    "voters are stupid",
+    "you people are morons",
+    "liberals are idiots",
+    "he is that stupid",
+])
+def test_obfuscated_compound_and_group_insults(text):
+    assert "personal_attack" in check(text).categories, text
+
+
+@pytest.mark.parametrize("text", [
+    # things and ideas, not people (deliberate: criticism is welcome)
+    "that argument is stupid",
+    "this policy is idiotic",
+    "a hare-brained scheme",
+    # Scunthorpe: substrings and names
+    "the assassin was caught",
+    "a first class seat",
+    "Dick Cheney spoke to you yesterday",
+    "we need mustard and custard",
+    # reported insults and self-deprecation
+    "he called me an idiot",
+    "he called her an idiot in the debate",
+    "I'm such an idiot",
+    # look-alike spellings that are English words
+    "the rules are looser now",
+    "the two leaders butt heads often",
+])
+def test_look_alike_insults_are_not_attacks(text):
+    assert "personal_attack" not in check(text).categories, text
+
+
+def test_calling_the_reader_names_is_an_attack():
+    assert "personal_attack" in check("I call you an idiot").categories
+
+
+def test_spelled_out_insult_span_covers_the_letters():
+    text = "you i d i o t"
+    f = next(f for f in check(text).findings if f.category == "personal_attack")
+    assert f.evidence == text

@@ -76,3 +76,88 @@ def test_duplicates_need_a_real_comment():
     assert "promotion.duplicate" in {f.rule for f in check(text, CheckContext(duplicate_count=2)).findings}
     assert not check("Thanks!", CheckContext(duplicate_count=1)).findings
     assert not check(text, CheckContext(duplicate_count=0)).findings
+
+
+# Self-promotion from comment sections (rules/promotion_shapes.py): a call to
+# action, the commenter's own media, reciprocity, engagement bait, disguised
+# links.  Each shape has look-alikes that must stay clean.
+@pytest.mark.parametrize("text", [
+    "Please subscribe to my channel guys",
+    "hey everyone, go check out my music",
+    "you should visit my cooking blog sometime",
+    "Go to my page for more videos",
+    "Listen to my new song and tell me what you think",
+    "My latest video is up!",
+    "our new album drops friday",
+    "sub for sub anyone?",
+    "Sub4Sub",
+    "I subscribed, please subscribe back",
+    "follow for follow",
+    "Like and share if you agree",
+    "like, comment and subscribe",
+    "Share this with everyone you know",
+    "Please share!!",
+    "Like this comment so more people see it",
+    "Like if you agree",
+    "Hit the subscribe button and the bell",
+    "follow me on twitter @bob",
+    "free amazon gift card for the first 100 people",
+    "get free robux here",
+    "I make $300 a day from home, ask me how",
+    "my aunt earns money online in her spare time",
+    "go to www . cheapstuff . com",
+    "visit cheapstuff dot com for deals",
+    "great offers at cheapstuff (dot) com, visit today",
+    "more at bit . ly/abc123",
+    "bit ly/abc123",
+])
+def test_self_promotion(text):
+    assert "promotion" in check(text).categories, text
+
+
+@pytest.mark.parametrize("text", [
+    # talk-page signatures and references
+    "I disagree with the edit. — 192.168.4.7 (talk)",
+    "Preceding unsigned comment added by 81.123.145.200 (talk) 12:34, 5 May 2007 (UTC)",
+    "unsigned comment by 81.2.3.4",
+    "see ref 12 and (Smith 2004, p. 3)",
+    "The book is ISBN 978-0-19-852663-6, chapter 4",
+    "Seasons 2004 2005 2006 were the best",
+    "According to https://www.bbc.co.uk/news/world-123456 the figures are wrong, "
+    "see also https://en.wikipedia.org/wiki/Example",
+    # money in discussion
+    "The US sent $5 billion in aid, while the EU pledged €3 billion",
+    "Netflix costs £30 a month now",
+    "I make $20 an hour and still can't afford rent",
+    "I earn less working from home than I did at the office",
+    # look-alike verbs and possessives
+    "I subscribe to the view that taxes should be lower",
+    "Check out the report from the committee",
+    "Visit the museum, it's worth it",
+    "Follow the money and you'll find the culprits",
+    "I like my music loud and my coffee strong",
+    "like-for-like sales rose 3%",
+    "my first album was Thriller, bought it in 1983",
+    "I share this concern with the author",
+    "So share it with us, where is the evidence?",
+    "Please share your thoughts on the article",
+    "I like this comment so much",
+    "Like if you think about it, the plan never worked",
+    "everyone would share and share alike",
+    "the dot com bubble burst in 2000",
+    "I agree . Net neutrality matters",
+    "The driver W. Smith put us in danger",
+])
+def test_self_promotion_look_alikes_are_not_promotion(text):
+    assert "promotion" not in check(text).categories, text
+
+
+def test_a_spelled_out_link_alone_is_a_hint_not_a_verdict():
+    assert "promotion" not in check("they should put that on a t-shirt at gop dot com").categories
+    assert "promotion" in check("visit gop dot com for cheap t-shirts").categories
+
+
+def test_self_promotion_finding_spans_the_ask():
+    text = "Nice video! Check out my new channel please"
+    f = next(f for f in check(text).findings if f.rule == "promotion.self_promo")
+    assert f.evidence == "Check out my new channel"

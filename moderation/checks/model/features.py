@@ -1,0 +1,193 @@
+"""Hashed word and character n-gram features, vectorised with numpy.
+
+The learned layer reads the comment the rules read (``Normalized.wordtext``:
+folded, lower-case, every non-word character a space) with runs of spaces
+collapsed.  From it come
+
+* character n-grams of 2 to 5 characters (spaces included, so word starts and
+  ends are features and misspellings still share most of their n-grams), and
+* whole words and pairs of adjacent words,
+
+each hashed into ``2**bits`` buckets.  All hashes are polynomial hashes of
+substrings computed from one prefix array with wrapping ``uint64``
+arithmetic, so a 5,000-character comment costs a handful of array passes and
+no Python loop per n-gram.  Training and inference call the same function,
+and the hash does not depend on ``PYTHONHASHSEED``: a model trained today
+scores the same tomorrow.
+
+Every feature occurrence also carries the position (in ``norm``) of the word
+it starts in, which is how a model finding names its evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+CHAR_NGRAMS = (2, 3, 4, 5)
+# Odd multiplier: invertible modulo 2**64, so prefix sums can be "divided out".
+_P = np.uint64(0x100000001B3)
+_P_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+# Distinct salts keep a 3-gram and a word with the same letters apart.
+_SALT_CHAR = np.uint64(0x51ED270B27A1F3C5)
+_SALT_WORD = np.uint64(0x2545F4914F6CDD1D)
+_SALT_PAIR = np.uint64(0x7A3C1B9D5E8F6042)
+# Longer input is cut here: the model reads the first MAX_CHARS characters
+# (the rules still read everything); it bounds the cost on hostile input.
+MAX_CHARS = 20_000
+
+_powers_cache: dict[str, np.ndarray] = {}
+
+
+def _powers(n: int, name: str, base: np.uint64) -> np.ndarray:
+    cached = _powers_cache.get(name)
+    if cached is None or len(cached) < n:
+        size = max(n, 4096, 0 if cached is None else 2 * len(cached))
+        out = np.empty(size, dtype=np.uint64)
+        out[0] = 1
+        with np.errstate(over="ignore"):
+            # Sequential by nature; done once per process for the longest text seen.
+            acc = np.uint64(1)
+            for i in range(1, size):
+                acc = acc * base
+                out[i] = acc
+        _powers_cache[name] = out
+        cached = out
+    return cached[:n]
+
+
+@dataclass(frozen=True)
+class Features:
+    """Hashed feature ids of one text, in blocks whose order ``per_word()`` relies on.
+
+    ``ids`` holds, in this order: the character n-grams of each length in
+    ``CHAR_NGRAMS`` by start position, then one id per word, then one per
+    pair of adjacent words.  An n-gram belongs to the word it starts in (one
+    starting on a space to the word after it), a pair to its first word; so
+    inside every block the owning word never decreases, and per-word sums
+    are differences of one cumulative sum -- no sort, no scatter.
+    """
+
+    ids: np.ndarray          # int64 bucket per occurrence
+    word_starts: np.ndarray  # int64 start offset (in norm) per word
+    word_ends: np.ndarray    # int64 end offset (in norm) per word
+    _spaces: np.ndarray      # compact positions of the spaces around words
+    _n: int                  # compact length
+
+    @property
+    def count(self) -> int:
+        return int(self.ids.shape[0])
+
+    @property
+    def words(self) -> int:
+        return int(self.word_starts.shape[0])
+
+    def _boundaries(self, word_bounds: np.ndarray) -> np.ndarray:
+        """Occurrence index, per block, at which each of ``word_bounds`` (word indices) begins (blocks x bounds)."""
+        n, words, spaces = self._n, self.words, self._spaces
+        rows = []
+        at = 0
+        for k in CHAR_NGRAMS:
+            if n < k:
+                break
+            size = n - k + 1
+            # Word w owns the n-grams starting at spaces[w] .. spaces[w+1]-1.
+            rows.append(at + np.minimum(spaces[word_bounds], size))
+            at += size
+        rows.append(at + word_bounds)
+        at += words
+        rows.append(at + np.minimum(word_bounds, max(words - 1, 0)))
+        return np.array(rows)
+
+    def segment_sums(self, values: np.ndarray, word_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per category, the sum of ``values`` over words ``word_bounds[i] .. word_bounds[i+1]-1``,
+        and the occurrence count of each such segment.
+
+        ``values`` is categories x (occurrences + 1), the last column zero (so
+        that every segment end is a valid index).  Inside each block a segment
+        is one contiguous run, so one ``reduceat`` over every block's
+        boundaries gives them all; the run from a block's last boundary to
+        the next block's first is not a segment and is dropped.
+        """
+        if values.shape[1] != self.count + 1:
+            raise ValueError("values needs one column per occurrence plus a trailing zero column")
+        bounds = self._boundaries(word_bounds)
+        lengths = bounds[:, 1:] - bounds[:, :-1]
+        if self.count == 0:
+            return np.zeros((values.shape[0], lengths.shape[1]), dtype=np.int64), lengths.sum(axis=0)
+        sums = np.add.reduceat(values, bounds.ravel(), axis=1, dtype=np.int64)
+        sums = sums.reshape(values.shape[0], bounds.shape[0], bounds.shape[1])[:, :, :-1]
+        sums = np.where(lengths == 0, 0, sums)  # reduceat gives the next value for an empty segment
+        return sums.sum(axis=1), lengths.sum(axis=0)
+
+    def word_of(self) -> np.ndarray:
+        """Index of the word each occurrence in ``ids`` belongs to (slow; for tests and tools)."""
+        out = np.empty(self.count, dtype=np.int64)
+        bounds = self._boundaries(np.arange(self.words + 1))
+        for block in bounds:
+            for w in range(self.words):
+                out[block[w]:block[w + 1]] = w
+        return out
+
+
+def _compact(wordtext: str) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of `` wordtext `` with space runs collapsed, and each kept character's offset."""
+    text = wordtext[:MAX_CHARS]
+    codes = np.frombuffer((" " + text + " ").encode("utf-32-le"), dtype=np.uint32)
+    space = codes == 32
+    keep = np.ones(codes.shape[0], dtype=bool)
+    keep[1:] = ~(space[1:] & space[:-1])
+    offsets = np.flatnonzero(keep) - 1
+    return codes[keep].astype(np.uint64), offsets
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def featurize(wordtext: str, bits: int) -> Features:
+    """Feature occurrences of a text given as ``Normalized.wordtext`` (or any lower-case text)."""
+    codes, offsets = _compact(wordtext)
+    n = codes.shape[0]
+    if n <= 2:
+        return Features(_EMPTY, _EMPTY, _EMPTY, _EMPTY, 0)
+    shift = np.uint64(64 - bits)
+    with np.errstate(over="ignore"):
+        # prefix[i] = sum_{j<i} codes[j] * P_INV**j; the polynomial hash of
+        # codes[s:e] is then (prefix[e] - prefix[s]) * P**(e-1), for any s < e.
+        inv = _powers(n + 1, "inv", _P_INV)
+        pw = _powers(n + 1, "pow", _P)
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(codes * inv[:n], out=prefix[1:])
+
+        space = codes == 32
+        space_idx = np.flatnonzero(space)
+        # Words lie between consecutive spaces (the text is padded with one each side).
+        w_start = space_idx[:-1] + 1
+        w_end = space_idx[1:]
+
+        words = len(w_start)
+        sizes = [n - k + 1 for k in CHAR_NGRAMS if n >= k]
+        total = sum(sizes) + words + max(words - 1, 0)
+        # One output array written in place: fresh temporaries of this size
+        # cost more in page faults than the arithmetic itself.
+        h = np.empty(total, dtype=np.uint64)
+        at = 0
+        for k, size in zip(CHAR_NGRAMS, sizes):
+            # All n-grams of length k at once: s = 0..n-k, e = s + k (slices, no gathers).
+            out = h[at:at + size]
+            np.subtract(prefix[k:], prefix[:size], out=out)
+            np.multiply(out, pw[k - 1:n], out=out)
+            np.add(out, _SALT_CHAR * np.uint64(k), out=out)
+            at += size
+        if words:
+            wh = (prefix[w_end] - prefix[w_start]) * pw[w_end - 1]
+            np.bitwise_xor(wh, _SALT_WORD, out=h[at:at + words])
+            at += words
+            if words > 1:
+                np.bitwise_xor(wh[:-1] * _P + wh[1:], _SALT_PAIR, out=h[at:])
+        np.multiply(h, _MIX, out=h)
+        np.right_shift(h, shift, out=h)
+        ids = h.view(np.int64)
+    return Features(ids, offsets[w_start], offsets[w_end - 1] + 1, space_idx, n)

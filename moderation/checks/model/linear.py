@@ -1,0 +1,232 @@
+"""The learned layer: one logistic head per guideline over hashed n-grams.
+
+A ``LinearModel`` holds int8 weights (``2**bits`` buckets x categories) with a
+scale per category, a bias, a Platt calibration (``p = sigmoid(a * z + b)``)
+and a threshold per category on the calibrated probability.  Scoring needs
+numpy and nothing else.
+
+Long comments are read in windows of ``WINDOW_WORDS`` words (overlapping by
+half): a comment is as bad as its worst passage, and an insult in the tenth
+paragraph must not be averaged away by nine clean ones.  Short comments are
+one window, exactly as in training.
+
+A flagged category is explained like a rule finding: the words of its worst
+window whose features contributed most become the evidence spans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..normalize import Normalized
+from ..values import Finding
+from .features import featurize
+
+RULE = "model"
+WINDOW_WORDS = 64
+MAX_EVIDENCE = 3
+# A word is evidence when it carries at least this share of the best word's weight.
+EVIDENCE_SHARE = 0.35
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ModelAssessment:
+    """Calibrated probability per category, and the findings for those over threshold."""
+
+    scores: dict[str, float]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+
+
+class LinearModel:
+    """A trained, quantised model; immutable once built."""
+
+    def __init__(
+        self,
+        *,
+        categories: tuple[str, ...],
+        bits: int,
+        weights: np.ndarray,
+        scales: np.ndarray,
+        bias: np.ndarray,
+        calibration: np.ndarray,
+        thresholds: np.ndarray,
+        meta: dict | None = None,
+    ) -> None:
+        c = len(categories)
+        if weights.shape != (2**bits, c) or weights.dtype != np.int8:
+            raise ValueError("weights must be int8 of shape (2**bits, categories)")
+        for name, arr, shape in (("scales", scales, (c,)), ("bias", bias, (c,)),
+                                 ("calibration", calibration, (c, 2)), ("thresholds", thresholds, (c,))):
+            if arr.shape != shape:
+                raise ValueError(f"{name} must have shape {shape}")
+        self.categories = tuple(categories)
+        self.bits = int(bits)
+        self.weights = weights
+        self.scales = scales.astype(np.float64)
+        self.bias = bias.astype(np.float64)
+        self.calibration = calibration.astype(np.float64)
+        self.thresholds = thresholds.astype(np.float64)
+        self.meta = dict(meta or {})
+        self._bytes: bytes | None = None
+        # The weights padded to 8 bytes a bucket and viewed as int64: one
+        # 8-byte gather per occurrence instead of a slow row gather of 5 int8.
+        padded = np.zeros((weights.shape[0], 8), dtype=np.int8)
+        padded[:, :c] = weights
+        self._packed = padded.view(np.int64).ravel()
+
+    def contributions(self, ids: np.ndarray) -> np.ndarray:
+        """int8 weight of every occurrence per category: categories x (occurrences + 1), the last column zero
+        (the layout ``Features.segment_sums`` reads)."""
+        c = len(self.categories)
+        out = np.zeros((c, ids.shape[0] + 1), dtype=np.int8)
+        out[:, :-1] = self._packed[ids].view(np.int8).reshape(-1, 8)[:, :c].T
+        return out
+
+    # -- scoring ----------------------------------------------------------
+    def raw_scores(self, wordtext: str) -> np.ndarray:
+        """Uncalibrated logits of the worst window per category (used by training and calibration)."""
+        feats = featurize(wordtext, self.bits)
+        return self._window_logits(feats)[0]
+
+    def _window_logits(self, feats, contrib=None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Logit of the worst window per category, and each category's worst window's first word."""
+        if feats.count == 0:
+            return self.bias.copy(), None
+        if contrib is None:
+            contrib = self.contributions(feats.ids)
+        words = feats.words
+        if words <= WINDOW_WORDS:
+            sums = contrib.sum(axis=1, dtype=np.int64) * self.scales
+            return self.bias + sums / np.sqrt(feats.count), None
+        # Half-window chunks; a window is two adjacent chunks.
+        step = WINDOW_WORDS // 2
+        bounds = np.append(np.arange(0, words, step), words)
+        chunk_sums, chunk_counts = feats.segment_sums(contrib, bounds)
+        if chunk_sums.shape[1] == 1:
+            window_sums, window_n, starts = chunk_sums, chunk_counts, bounds[:1]
+        else:
+            window_sums = chunk_sums[:, :-1] + chunk_sums[:, 1:]
+            window_n = chunk_counts[:-1] + chunk_counts[1:]
+            starts = bounds[:-2]
+        logits = self.bias[:, None] + window_sums * self.scales[:, None] / np.sqrt(np.maximum(window_n, 1))
+        best = logits.argmax(axis=1)
+        c = len(self.categories)
+        return logits[np.arange(c), best], starts[best]
+
+    def calibrate(self, logits: np.ndarray) -> np.ndarray:
+        return _sigmoid(self.calibration[:, 0] * logits + self.calibration[:, 1])
+
+    def assess(self, text: Normalized) -> ModelAssessment:
+        feats = featurize(text.wordtext, self.bits)
+        contrib = self.contributions(feats.ids)
+        logits, window_starts = self._window_logits(feats, contrib)
+        probs = self.calibrate(logits)
+        scores = {cat: round(float(p), 4) for cat, p in zip(self.categories, probs)}
+        findings: list[Finding] = []
+        for j, cat in enumerate(self.categories):
+            if probs[j] < self.thresholds[j]:
+                continue
+            findings.extend(self._evidence(text, feats, contrib[j:j + 1], j, scores[cat], window_starts))
+        return ModelAssessment(scores, findings)
+
+    def _evidence(self, text, feats, contrib, j, prob, window_starts) -> list[Finding]:
+        words = feats.words
+        lo = 0 if window_starts is None else int(window_starts[j])
+        hi = min(lo + WINDOW_WORDS, words)
+        window = feats.segment_sums(contrib, np.arange(lo, hi + 1))[0][0].astype(np.float64)
+        if window.size == 0 or window.max() <= 0:
+            return []
+        order = np.argsort(-window, kind="stable")
+        top = window[order[0]]
+        chosen: list[int] = []
+        seen: set[str] = set()
+        for i in order:
+            i = int(i)
+            if window[i] <= 0 or window[i] < EVIDENCE_SHARE * top or len(chosen) == MAX_EVIDENCE:
+                break
+            word = text.norm[int(feats.word_starts[lo + i]):int(feats.word_ends[lo + i])]
+            if word not in seen:  # three different words say more than one word three times
+                seen.add(word)
+                chosen.append(i)
+        out = []
+        for k in sorted(chosen):
+            s, e, evidence = text.evidence(int(feats.word_starts[lo + k]), int(feats.word_ends[lo + k]))
+            out.append(Finding(self.categories[j], RULE, s, e, evidence, prob))
+        return out
+
+    # -- identity and storage ---------------------------------------------
+    @property
+    def version(self) -> str:
+        return self.meta.get("version") or "m-" + hashlib.sha256(self.weight_bytes()).hexdigest()[:12]
+
+    def weight_bytes(self) -> bytes:
+        """Everything that decides a score, as bytes (what ``version`` hashes)."""
+        parts = [json.dumps([self.categories, self.bits]).encode(), self.weights.tobytes()]
+        for arr in (self.scales, self.bias, self.calibration, self.thresholds):
+            parts.append(np.ascontiguousarray(arr, dtype="<f8").tobytes())
+        return b"".join(parts)
+
+    def to_bytes(self) -> bytes:
+        """A deterministic ``.npz``: the same model always gives the same bytes."""
+        if self._bytes is None:
+            meta = dict(self.meta)
+            meta.setdefault("version", self.version)
+            arrays = {
+                "format": np.array([FORMAT], dtype="<i4"),
+                "categories": np.array(self.categories),
+                "bits": np.array([self.bits], dtype="<i4"),
+                "weights": self.weights,
+                "scales": self.scales.astype("<f8"),
+                "bias": self.bias.astype("<f8"),
+                "calibration": self.calibration.astype("<f8"),
+                "thresholds": self.thresholds.astype("<f8"),
+                "meta": np.frombuffer(json.dumps(meta, sort_keys=True).encode(), dtype=np.uint8),
+            }
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                for name, arr in arrays.items():
+                    # Fixed timestamps: np.savez stamps the current time, which
+                    # would make every rebuild differ.
+                    info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    member = io.BytesIO()
+                    np.lib.format.write_array(member, np.ascontiguousarray(arr), allow_pickle=False)
+                    zf.writestr(info, member.getvalue(), compresslevel=9)
+            self._bytes = buf.getvalue()
+        return self._bytes
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "LinearModel":
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+                if int(npz["format"][0]) != FORMAT:
+                    raise ValueError(f"unsupported model format {int(npz['format'][0])}")
+                model = cls(
+                    categories=tuple(str(c) for c in npz["categories"]),
+                    bits=int(npz["bits"][0]),
+                    weights=npz["weights"],
+                    scales=npz["scales"],
+                    bias=npz["bias"],
+                    calibration=npz["calibration"],
+                    thresholds=npz["thresholds"],
+                    meta=json.loads(npz["meta"].tobytes().decode()),
+                )
+        except (KeyError, OSError, EOFError, zipfile.BadZipFile, json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"not a guideline-check model: {exc}") from exc
+        model._bytes = bytes(data)
+        return model
+
+    def __repr__(self) -> str:
+        return f"<LinearModel {self.version} {self.categories}>"
