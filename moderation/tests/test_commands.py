@@ -124,6 +124,74 @@ def test_evaluate_checks_needs_text_and_label_columns(tmp_path):
         call_command("evaluate_checks", str(source))
 
 
+def two_source_csv(path):
+    rows = []
+    for source, word in (("first", "idiot"), ("second", "moron")):
+        for n in range(12):
+            rows.append([f"you {word}, reader {n}", "insult", source])
+            rows.append([f"Thanks for the update on road {n}.", "clean", source])
+    write_csv(path, ["text", "label", "source"], rows)
+    return path
+
+
+def test_evaluate_checks_reports_the_model_it_ran_with(tmp_path, capsys):
+    source = two_source_csv(tmp_path / "labelled.csv")
+
+    call_command("evaluate_checks", str(source), "--json", "--model", "none")
+    rules_only = json.loads(capsys.readouterr().out)
+    call_command("evaluate_checks", str(source), "--json")
+    active = json.loads(capsys.readouterr().out)
+
+    from moderation.checks.model import shipped_model
+
+    assert rules_only["model_version"] is None
+    assert active["model_version"] == shipped_model().version  # nothing activated: the shipped model
+    for result in (rules_only, active):
+        assert set(result["summary"]) >= {"mean_recall", "false_flags", "false_flags_without_swearing",
+                                          "priority_auc"}
+
+
+def test_evaluate_checks_refuses_a_model_file_it_cannot_load(tmp_path):
+    source = two_source_csv(tmp_path / "labelled.csv")
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(CommandError, match="cannot load"):
+        call_command("evaluate_checks", str(source), "--model-file", str(broken))
+
+
+def test_evaluate_checks_leave_one_source_out_measures_every_source(tmp_path, capsys):
+    shared = tiny_shared(tmp_path / "shared")
+    source = two_source_csv(tmp_path / "labelled.csv")
+
+    call_command("evaluate_checks", str(source), "--leave-one-source-out", "--json",
+                 "--train", str(shared / "train" / "train.csv"))
+
+    result = json.loads(capsys.readouterr().out)
+    assert set(result["per_source"]) == {"first", "second"}
+    assert result["pooled"]["by_label"]["insult"]["rows"] == 24
+    assert result["per_source"]["first"]["by_label"]["clean"]["rows"] == 12
+
+
+def test_evaluate_checks_stream_reports_each_checkpoint(tmp_path, capsys):
+    shared = tiny_shared(tmp_path / "shared")
+    source = two_source_csv(tmp_path / "labelled.csv")
+
+    call_command("evaluate_checks", str(source), "--stream", "--stream-base", "train", "--json",
+                 "--checkpoints", "0,10", "--train", str(shared / "train" / "train.csv"))
+
+    points = json.loads(capsys.readouterr().out)
+    assert [p["decisions"] for p in points] == [0, 10]
+    assert points[0]["model_version"] != points[1]["model_version"]
+    held_out = [sum(t["rows"] for t in p["by_label"].values()) for p in points]
+    assert held_out[0] == held_out[1] == 10  # the same 20% of 48 rows, measured at every checkpoint
+
+
+def test_evaluate_checks_stream_needs_whole_numbers(tmp_path):
+    source = two_source_csv(tmp_path / "labelled.csv")
+    with pytest.raises(CommandError, match="whole numbers"):
+        call_command("evaluate_checks", str(source), "--stream", "--checkpoints", "0,many")
+
+
 # --- train_checks -------------------------------------------------------------------------------------
 
 
