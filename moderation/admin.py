@@ -560,15 +560,8 @@ class ReviewQueueAdmin(CommentPageAdmin):
         return f"{comment.priority:.2f}"
 
 
-@admin.register(ModerationDecision)
-class ModerationDecisionAdmin(admin.ModelAdmin):
-    """The decision log: read-only, append-only."""
-
-    list_display = ["decided_at", "comment", "decided_by", "verdict", "reasons", "previous_status"]
-    list_filter = ["verdict", "decided_at"]
-    list_select_related = ["moderator", "comment"]
-    search_fields = ["note", "moderator__username"]
-    date_hierarchy = "decided_at"
+class _ReadOnly:
+    """Append-only records: nobody adds, changes or deletes them through the admin."""
 
     def has_add_permission(self, request):
         return False
@@ -578,6 +571,17 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ModerationDecision)
+class ModerationDecisionAdmin(_ReadOnly, admin.ModelAdmin):
+    """The decision log: read-only, append-only."""
+
+    list_display = ["decided_at", "comment", "decided_by", "verdict", "reasons", "previous_status"]
+    list_filter = ["verdict", "decided_at"]
+    list_select_related = ["moderator", "comment"]
+    search_fields = ["note", "moderator__username"]
+    date_hierarchy = "decided_at"
 
 
 @admin.register(GuidelineTerm)
@@ -593,7 +597,7 @@ class GuidelineTermAdmin(admin.ModelAdmin):
 # --- The learned checks: stored model versions and the activation log --------------------------------
 
 
-class _ModeratorsMayView:
+class _ModeratorsMayView(_ReadOnly):
     """Read-only for moderators; activating needs moderation.manage_check_models (moderation.services)."""
 
     def has_module_permission(self, request):
@@ -604,15 +608,6 @@ class _ModeratorsMayView:
 
     def _may_view(self, request) -> bool:
         return can_moderate(request.user) or can_manage_check_models(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CheckModelVersion)
