@@ -67,7 +67,8 @@ def tiny_model(trigger: str = "zorblax", category: str = "threat") -> LinearMode
     positive = [f"{trigger} {topic}, {trigger} them all" for topic in _TOPICS] * 4
     rows = [training.Row(text, frozenset(), "tests") for text in clean]
     rows += [training.Row(f"{text} {n}", frozenset({category}), "tests") for n, text in enumerate(positive)]
-    return training.train(rows, bits=12, maxiter=50, meta={"trigger": trigger})
+    # One made-up source: let its heads flag (the shipped model needs two sources for that).
+    return training.train(rows, bits=12, maxiter=50, min_sources_to_flag=1, meta={"trigger": trigger})
 
 
 class CheckModelVersionFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
+
 from .linear import LinearModel
 
 # Kept in step with training.MIN_THRESHOLD without importing training (scipy) here.
@@ -74,12 +76,20 @@ def render_card(model: LinearModel, metrics: dict | None = None) -> str:
         "",
         f"Each threshold flags at most {_pct(meta.get('false_flag_rate'))} of the validation split's clean comments "
         f"(and is never below {MIN_THRESHOLD}: a rare code may flag at a modest probability, not a negligible one).",
+        "A code whose positives all come from one source (" + (", ".join(sorted(meta.get("rank_only", []))) or "none")
+        + " here) never flags: a head that has seen one source has learned that source's style (SMS spam: "
+        "digits and prices) more than the offence. Its probability still counts towards the priority, and "
+        "the rules flag it.",
         "",
         "| code | threshold | validation positives | recall at threshold | clean flagged |",
         "| --- | ---: | ---: | ---: | ---: |",
     ]
     validation = meta.get("validation", {})
-    for cat, v in validation.get("per_category", {}).items():
+    rank_only = set(meta.get("rank_only", []))
+    for j, (cat, v) in enumerate(validation.get("per_category", {}).items()):
+        if cat in rank_only or not np.isfinite(model.thresholds[j]):
+            lines.append(f"| {cat} | never flags: ranks only | {v['positives']:,} | – | – |")
+            continue
         lines.append(f"| {cat} | {v['threshold']:.3f} | {v['positives']:,} | {_pct(v['recall'])} | "
                      f"{_pct(v['clean_flagged'])} |")
     lines += [

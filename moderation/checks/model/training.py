@@ -42,6 +42,10 @@ MAX_POSITIVE_WEIGHT = 8.0
 # A calibrated probability this low never flags, whatever the clean comments allow:
 # a rare category (threats) may flag at a modest probability, not at a negligible one.
 MIN_THRESHOLD = 0.25  # card.MIN_THRESHOLD repeats it
+# A head learned from one source knows that source's style, not the offence
+# (the only promotion data is SMS spam: digits and prices, so it would flag
+# talk-page signatures): it then only ranks, and flagging is left to the rules.
+MIN_SOURCES_TO_FLAG = 2
 
 # dev.csv labels -> guideline codes.
 DEV_LABELS = {
@@ -221,8 +225,10 @@ def _logits(model: LinearModel, texts: Sequence[str]) -> np.ndarray:
     return np.array([model.raw_scores(Normalized(t).wordtext) for t in texts]).reshape(len(texts), -1)
 
 
-def calibrate(model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float) -> LinearModel:
-    """A copy of ``model`` with Platt calibration and thresholds fitted on ``rows``."""
+def calibrate(model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float,
+              never_flag: frozenset[str] = frozenset()) -> LinearModel:
+    """A copy of ``model`` with Platt calibration and thresholds fitted on ``rows``
+    (categories in ``never_flag`` are calibrated but only rank)."""
     categories = model.categories
     z = _logits(model, [r.text for r in rows])
     y, w = targets(rows, categories)
@@ -234,10 +240,10 @@ def calibrate(model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float
                          bias=model.bias, calibration=calibration, thresholds=np.ones(len(categories)))
     probs = shadow.calibrate(z)
     clean = np.array([not r.labels for r in rows], dtype=bool)
-    thresholds = np.ones(len(categories))
+    thresholds = np.full(len(categories), np.inf)  # a probability never reaches it: the category never flags
     for j in range(len(categories)):
-        if y[:, j].sum() == 0 or not clean.any():
-            continue  # never learned this category: it never flags
+        if y[:, j].sum() == 0 or not clean.any() or categories[j] in never_flag:
+            continue  # never learned this category (or told not to flag it): it never flags
         scores = np.sort(probs[clean, j])
         # The smallest threshold that flags at most false_flag_rate of clean rows.
         allowed = int(np.floor(false_flag_rate * len(scores)))
@@ -251,7 +257,7 @@ def calibrate(model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float
         pos = y[:, j] == 1
         validation[cat] = {
             "positives": int(pos.sum()),
-            "threshold": round(float(thresholds[j]), 4),
+            "threshold": round(float(thresholds[j]), 4) if np.isfinite(thresholds[j]) else None,
             "recall": round(float((probs[pos, j] >= thresholds[j]).mean()), 4) if pos.any() else None,
             "clean_flagged": round(float((probs[clean, j] >= thresholds[j]).mean()), 4) if clean.any() else None,
         }
@@ -266,7 +272,8 @@ def calibrate(model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float
 
 def train(rows: Iterable[Row], *, bits: int = DEFAULT_BITS, l2: float = DEFAULT_L2, seed: int = 13,
           validation_share: float = 0.15, false_flag_rate: float = DEFAULT_FALSE_FLAG_RATE,
-          maxiter: int = 200, meta: dict | None = None) -> LinearModel:
+          maxiter: int = 200, min_sources_to_flag: int = MIN_SOURCES_TO_FLAG,
+          meta: dict | None = None) -> LinearModel:
     rows = canonical_order(rows)
     fit_rows = [r for r in rows if not is_validation(r, seed, validation_share)]
     val_rows = [r for r in rows if is_validation(r, seed, validation_share)]
@@ -278,10 +285,14 @@ def train(rows: Iterable[Row], *, bits: int = DEFAULT_BITS, l2: float = DEFAULT_
     info.update({"bits": bits, "l2": l2, "seed": seed, "rows": len(fit_rows), "validation_rows": len(val_rows),
                  "false_flag_rate": false_flag_rate,
                  "positives": {c: int(y[:, j].sum()) for j, c in enumerate(CATEGORIES)}})
+    sources = {c: sorted({r.source for r in fit_rows if c in r.labels}) for c in CATEGORIES}
+    info["sources"] = sources
+    info["rank_only"] = [c for c in CATEGORIES if 0 < len(sources[c]) < min_sources_to_flag]
     model = LinearModel(categories=CATEGORIES, bits=bits, weights=q, scales=scales, bias=bias,
                         calibration=np.tile([1.0, 0.0], (len(CATEGORIES), 1)), thresholds=np.ones(len(CATEGORIES)),
                         meta=info)
-    return calibrate(model, val_rows or fit_rows, false_flag_rate=false_flag_rate)
+    return calibrate(model, val_rows or fit_rows, false_flag_rate=false_flag_rate,
+                     never_flag=frozenset(info["rank_only"]))
 
 
 # Fine-tuning: the prior counts like this many decisions, so a first few

@@ -303,14 +303,16 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
 # Digit runs that look like phone numbers but are references: IP addresses
 # (talk-page signatures "81.2.3.4 (talk)"), lists of years ("2004 2005
 # 2006"), ISBNs and other identifiers named just before the number.
-_IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
 _YEARS = re.compile(r"(?:(?:1[89]|20)\d\d[\s\-\u2013,/]{1,3}){1,10}(?:1[89]|20)\d\d")
 _ID_LABELS = ("isbn", "issn", "doi", "pmid", "oclc", "arxiv", "ref")
 
 
 def _not_a_phone(norm: str, m: re.Match) -> bool:
     number = m.group().strip(" -().")
-    if _IP.fullmatch(number) or _YEARS.fullmatch(number):
+    # An IP address, also when the run goes on into the signature's time
+    # ("81.2.3.4 14:02, 3 May 2007").
+    if _IP.match(number) or _YEARS.fullmatch(number):
         return True
     before = norm[max(0, m.start() - 12):m.start()].rstrip(" :#.-").split()
     return bool(before) and before[-1].strip("(:#.") in _ID_LABELS

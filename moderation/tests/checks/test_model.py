@@ -32,13 +32,14 @@ PLACES = ["hasaka", "erbil", "mosul", "raqqa", "duhok", "kirkuk", "zakho", "amma
 def tiny_rows() -> list[Row]:
     rows = []
     for i, place in enumerate(PLACES):
+        source = "tiny-a" if i % 2 else "tiny-b"  # two sources: a head learned from one only ranks
         for j, template in enumerate(NEUTRAL):
             text = template.format(place)
-            rows.append(Row(text, frozenset(), "tiny"))
+            rows.append(Row(text, frozenset(), source))
             if (i + j) % 3 == 0:
-                rows.append(Row(f"you blorf, {text}", frozenset({"personal_attack"}), "tiny"))
+                rows.append(Row(f"you blorf, {text}", frozenset({"personal_attack"}), source))
             if (i + j) % 4 == 1:
-                rows.append(Row(f"{text} zimzam deals now", frozenset({"promotion"}), "tiny"))
+                rows.append(Row(f"{text} zimzam deals now", frozenset({"promotion"}), source))
     return rows
 
 
@@ -128,7 +129,7 @@ def test_model_stays_quiet_on_neutral_text(tiny_model):
 
 def test_a_category_without_training_examples_never_flags(tiny_model):
     index = tiny_model.categories.index("threat")
-    assert tiny_model.thresholds[index] == 1.0
+    assert np.isinf(tiny_model.thresholds[index])
     report = check("you blorf zimzam deals now", CheckContext(model=tiny_model))
     assert "threat" not in {f.category for f in report.findings if f.rule == "model"}
 
@@ -213,3 +214,17 @@ def test_the_card_states_the_training_floor():
     from moderation.checks.model import card, training
 
     assert card.MIN_THRESHOLD == training.MIN_THRESHOLD
+
+
+def test_a_category_learned_from_one_source_only_ranks():
+    # insults from two sources, promotion from one
+    rows = [Row(r.text, r.labels, "only" if "promotion" in r.labels else r.source) for r in tiny_rows()]
+    model = train(rows, bits=12, maxiter=60, validation_share=0.3, false_flag_rate=0.05)
+    promotion = model.categories.index("promotion")
+    assert model.meta["rank_only"] == ["promotion"]
+    assert np.isinf(model.thresholds[promotion])
+    assert np.isfinite(model.thresholds[model.categories.index("personal_attack")])
+    report = check("the vote in erbil zimzam deals now", CheckContext(model=model))
+    assert "promotion" not in {f.category for f in report.findings if f.rule == "model"}
+    assert report.model_scores["promotion"] > 0.5  # it still ranks the comment
+    assert LinearModel.from_bytes(model.to_bytes()).thresholds[promotion] == np.inf

@@ -7,6 +7,7 @@ from moderation.checks import CheckContext, check
     "check out my channel for more",
     "great read! more at bit.ly/x1y2z3",
     "Call 0800 123 4567 now to claim your prize",
+    "Call 1.800.555.1234 now for your free quote",  # dotted, but not an IP address
     "I earn $500/day working from home, see www.easycash.biz",
     "contact me at deals@example.com",
     "follow me on instagram",
@@ -120,6 +121,8 @@ def test_self_promotion(text):
     "I disagree with the edit. — 192.168.4.7 (talk)",
     "Preceding unsigned comment added by 81.123.145.200 (talk) 12:34, 5 May 2007 (UTC)",
     "unsigned comment by 81.2.3.4",
+    "Thanks for your contributions. 192.168.1.20 14:02, 3 May 2007 (UTC)",
+    "Agreed, merge them. 10.0.0.7 09:15 12 June 2008",
     "see ref 12 and (Smith 2004, p. 3)",
     "The book is ISBN 978-0-19-852663-6, chapter 4",
     "Seasons 2004 2005 2006 were the best",
