@@ -16,6 +16,7 @@ from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.settings import api_settings
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -306,5 +307,7 @@ class AuthTokenThrottle(SimpleRateThrottle):
 class TokenApi(ObtainAuthToken):
     """Username + password -> token."""
 
+    # ObtainAuthToken names its own parsers; use the project's (deep JSON nesting is a 400).
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     authentication_classes: list = []
     throttle_classes = [AuthTokenThrottle]

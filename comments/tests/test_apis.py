@@ -431,6 +431,17 @@ def test_malformed_json_is_400(client, raw):
     assert Comment.objects.count() == 0
 
 
+@pytest.mark.parametrize("raw", ["[" * 1000 + "]" * 1000, '{"a":' * 1000 + "1" + "}" * 1000],
+                         ids=["arrays", "objects"])
+def test_deeply_nested_json_is_400_not_a_server_error(client, raw):
+    # A 2 KB body nested past Python's recursion limit once raised RecursionError (500).
+    response = post_json(client, ArticleFactory(), raw)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert Comment.objects.count() == 0
+
+
 @pytest.mark.parametrize("raw", [json.dumps([payload()]), '"a string"', "42", "null"])
 def test_json_body_that_is_not_an_object_is_400(client, raw):
     response = post_json(client, ArticleFactory(), raw)

@@ -127,6 +127,15 @@ def frontend(settings):
     return "https://frontend.example.org"
 
 
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/schema/"])
+def test_options_on_the_docs_and_schema_is_not_a_server_error(client, path):
+    # OPTIONS /api/docs/ once rendered the Swagger template for a JSON-only request: TemplateDoesNotExist, 500.
+    response = client.options(path)
+
+    assert response.status_code in (200, 405)
+    assert response.status_code < 500
+
+
 def test_cors_allows_the_configured_origin_on_the_api(client, frontend):
     ArticleFactory()
 

@@ -363,6 +363,17 @@ def test_malformed_json_is_400(api):
     assert response.json()["code"] == "parse_error"
 
 
+def test_deeply_nested_json_to_a_decision_is_400(api):
+    comment = CommentFactory()
+    response = api.post(reject_url(comment), '{"reasons": ' + "[" * 1000 + "]" * 1000 + "}",
+                        content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+
+
 # --- Bulk -----------------------------------------------------------------------------------
 
 
@@ -580,6 +591,14 @@ def test_wrong_password_gets_no_token(client):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert "token" not in response.json()
+
+
+def test_deeply_nested_json_to_the_token_endpoint_is_400(client):
+    response = client.post("/api/auth/token/", '{"username": ' + "[" * 1000 + "]" * 1000 + "}",
+                           content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
 
 
 def test_token_endpoint_is_rate_limited(client):
