@@ -11,16 +11,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.settings import api_settings
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
@@ -72,6 +73,12 @@ class ModeratorApi:
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsModerator]
     pagination_class = PageNumberPagination
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Emails, IP addresses and unpublished comments: no shared or browser cache keeps them.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 def _comment_or_404(pk: int) -> Comment:
@@ -311,3 +318,8 @@ class TokenApi(ObtainAuthToken):
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     authentication_classes: list = []
     throttle_classes = [AuthTokenThrottle]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, no_store=True, private=True)  # it carries a credential
+        return response

@@ -118,8 +118,12 @@ def _decide(
     if moderator is not None and not can_moderate(moderator):
         raise PermissionDenied("You do not have permission to moderate comments.")
     seen = expected_status or comment.status
-    now = timezone.now()
     with transaction.atomic():
+        # The time is taken once this transaction holds the comment's row (PostgreSQL row
+        # lock; SQLite's IMMEDIATE transactions already hold the write lock from BEGIN), so a
+        # decision that waited for another is never logged as earlier than it.
+        Comment.objects.select_for_update().filter(pk=comment.pk).values_list("pk").first()
+        now = timezone.now()
         changed = 0
         if seen != verdict:
             changed = Comment.objects.filter(pk=comment.pk, status=seen).update(

@@ -609,3 +609,27 @@ def test_token_endpoint_is_rate_limited(client):
 
     assert statuses[:10] == [400] * 10
     assert statuses[10] == 429
+
+
+# --- Caching --------------------------------------------------------------------------------
+
+
+def test_moderator_responses_are_never_stored_by_a_cache(api, client):
+    comment = CommentFactory(author_email="secret@example.org")
+    responses = [
+        api.get(QUEUE),
+        api.get(f"{QUEUE}{comment.pk}/"),
+        api.post(approve_url(comment), {}, format="json"),
+        client.get(QUEUE),  # refused ones too
+    ]
+    for response in responses:
+        cache_control = response.headers.get("Cache-Control", "")
+        assert "no-store" in cache_control and "private" in cache_control, (response.status_code, cache_control)
+
+
+def test_token_responses_are_never_stored_by_a_cache(client):
+    ModeratorFactory(username="mod-dana")
+    response = client.post("/api/auth/token/", {"username": "mod-dana", "password": "pw-for-tests-1"},
+                           content_type="application/json")
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]

@@ -178,3 +178,44 @@ def test_enqueued_recheck_and_decisions_race_without_loss():
     stored = Comment.objects.filter(pk__in=ids)
     assert stored.count() == len(ids)
     assert all(c.status == Comment.Status.APPROVED and "promotion" in c.flag_list for c in stored)
+
+
+def test_parallel_reversals_are_logged_in_the_order_they_happened():
+    """Moderators flipping one comment back and forth at once: the log's time order is its real order.
+
+    The decision time was once taken before the row was locked, so a decision that waited
+    for the lock could carry an earlier time than the one it followed.
+    """
+    moderators = [ModeratorFactory(username=f"flipper{n}") for n in range(6)]
+    comment_id = CommentFactory().pk
+    comment_approve(comment=Comment.objects.get(pk=comment_id), moderator=moderators[0])
+
+    def flip(moderator):
+        try:
+            for _ in range(15):
+                seen = Comment.objects.get(pk=comment_id)
+                try:
+                    if seen.status == Comment.Status.APPROVED:
+                        comment_reject(comment=seen, moderator=moderator, reasons=["threat"],
+                                       expected_status=Comment.Status.APPROVED)
+                    else:
+                        comment_approve(comment=seen, moderator=moderator, expected_status=seen.status)
+                except AlreadyDecided:
+                    pass
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=flip, args=(m,)) for m in moderators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    log = list(ModerationDecision.objects.filter(comment_id=comment_id).order_by("id"))
+    assert len(log) > 10
+    times = [d.decided_at for d in log]
+    assert times == sorted(times)
+    # each decision starts from the status the one before it left
+    for before, after in zip(log, log[1:]):
+        assert after.previous_status == before.verdict
+    assert Comment.objects.get(pk=comment_id).status == log[-1].verdict
