@@ -46,15 +46,20 @@ SENTENCES = (
 )
 
 
-def make_text(n_chars: int, seed: int) -> str:
+def _compose(sentences, n_chars: int, seed: int) -> str:
+    """Sentences drawn at random (seeded) until the text is ``n_chars`` long."""
     rnd = random.Random(seed)
     parts: list[str] = []
     size = 0
     while size < n_chars:
-        s = rnd.choice(SENTENCES)
+        s = rnd.choice(sentences)
         parts.append(s)
         size += len(s) + 1
     return " ".join(parts)[:n_chars]
+
+
+def make_text(n_chars: int, seed: int) -> str:
+    return _compose(SENTENCES, n_chars, seed)
 
 
 # Sentences written for this benchmark, every one a violation: swearing,
@@ -75,14 +80,7 @@ DENSE = (
 
 
 def dense(n_chars: int, seed: int = 3) -> str:
-    rnd = random.Random(seed)
-    parts: list[str] = []
-    size = 0
-    while size < n_chars:
-        s = rnd.choice(DENSE)
-        parts.append(s)
-        size += len(s) + 1
-    return " ".join(parts)[:n_chars]
+    return _compose(DENSE, n_chars, seed)
 
 
 def adversarial(n_chars: int) -> str:
