@@ -8,6 +8,7 @@ slow clients) sits in front; set BEHIND_TLS_PROXY / TRUSTED_PROXY_COUNT for it.
 """
 import multiprocessing
 import os
+import re
 
 
 def _int(name: str, default: int) -> int:
@@ -34,3 +35,15 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None  # "-" for stdout
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "newsroom-comments"
+
+
+def _control_socket(bind_address: str) -> str:
+    """One control socket per instance, named after its bind address (gunicorn's default path is
+    one per user, so a second instance on the machine would take over the first one's socket)."""
+    folder = os.environ.get("XDG_RUNTIME_DIR") or os.path.join(os.path.expanduser("~"), ".gunicorn")
+    return os.path.join(folder, f"{proc_name}-{re.sub(r'[^A-Za-z0-9.-]+', '_', bind_address)}.ctl")
+
+
+# GUNICORN_CONTROL_SOCKET names the path; "off" turns the control socket off.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or _control_socket(bind)
+control_socket_disable = control_socket == "off"

@@ -72,6 +72,25 @@ def test_gunicorn_binds_loopback_by_default_and_reads_the_environment():
     assert (configured["workers"], configured["bind"]) == (7, "127.0.0.1:9001")
 
 
+def test_each_gunicorn_instance_gets_its_own_control_socket(tmp_path):
+    from gunicorn.config import Config
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")}
+    sockets = {}
+    for bind in ("127.0.0.1:8000", "127.0.0.1:9001", "unix:/run/newsroom/a.sock"):
+        with mock.patch.dict(os.environ, {**clean, "GUNICORN_BIND": bind, "XDG_RUNTIME_DIR": str(tmp_path)}, clear=True):
+            sockets[bind] = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["control_socket"]
+    assert len(set(sockets.values())) == 3
+    assert all(os.path.dirname(path) == str(tmp_path) for path in sockets.values())
+    # gunicorn accepts what the file sets.
+    config = Config()
+    config.set("control_socket", sockets["127.0.0.1:8000"])
+    assert config.control_socket == sockets["127.0.0.1:8000"]
+
+    with mock.patch.dict(os.environ, {**clean, "GUNICORN_CONTROL_SOCKET": "off"}, clear=True):
+        assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["control_socket_disable"] is True
+
+
 def test_the_benchmark_ceiling_endpoint_is_not_in_the_project_urls():
     with pytest.raises(Resolver404):
         resolve("/bench/ceiling/")

@@ -83,6 +83,32 @@ def test_classify_comments_uses_article_columns_for_off_topic(tmp_path):
     assert "off_topic" not in without_article["categories"].split(";")
 
 
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+def test_classify_comments_keeps_spreadsheets_from_running_formulas(tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(source, ["text"], [[text] for text in FORMULAS] + [["a - b = c"]])
+
+    call_command("classify_comments", "--input", str(source), "--output", str(target), "--model", "none")
+
+    rows = read_csv(target)
+    assert [row["text"] for row in rows] == ["'" + text for text in FORMULAS] + ["a - b = c"]
+    # Only the text cell changes: the scores are those of the text as written.
+    assert all(row["score"] == "0.0000" for row in rows)
+
+
+def test_classify_comments_raw_text_writes_text_as_read(tmp_path):
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(source, ["text"], [[text] for text in FORMULAS])
+
+    call_command(
+        "classify_comments", "--input", str(source), "--output", str(target), "--model", "none", "--raw-text"
+    )
+
+    assert [row["text"] for row in read_csv(target)] == FORMULAS
+
+
 def test_classify_comments_needs_a_text_column(tmp_path):
     source = tmp_path / "in.csv"
     write_csv(source, ["comment"], [["hello"]])
