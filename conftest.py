@@ -18,6 +18,9 @@ from django.test.signals import clear_cache_handlers
 
 from config.celery import app as celery_app
 
+# Chromium + Playwright fixtures for the tests marked `browser`.
+pytest_plugins = ["config.tests.browser"]
+
 
 def _test_overrides() -> None:
     """No collected static files, Celery tasks inline unless a test says otherwise, own cache keys."""
@@ -76,7 +79,7 @@ def _redis_caches(location: str, prefix: str) -> dict:
     )
     return {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # as config/settings.py: django-redis with the back-off
             "LOCATION": location,
             "KEY_PREFIX": prefix,
             "OPTIONS": options,

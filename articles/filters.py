@@ -2,10 +2,10 @@
 import django_filters
 
 from articles.models import Article
-from config.filters import DateAfterFilter, DateBeforeFilter
+from config.filters import DateAfterFilter, DateBeforeFilter, StrictFilterSet
 
 
-class ArticleFilter(django_filters.FilterSet):
+class ArticleFilter(StrictFilterSet):
     """`published_after` / `published_before` (dates, inclusive) and `search` in titles."""
 
     published_after = DateAfterFilter(field_name="published_at", label="Published on or after this day (YYYY-MM-DD)")

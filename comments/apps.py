@@ -7,4 +7,4 @@ class CommentsConfig(AppConfig):
     name = "comments"
 
     def ready(self) -> None:
-        from comments import receivers  # noqa: F401  (connects the public-cache invalidation)
+        from comments import receivers  # noqa: F401  (versions the public comment lists)

@@ -1,140 +1,124 @@
-"""The public comment lists in the shared cache, made stale at once by a per-article version.
+"""The public comment lists in the cache, keyed by a version number the database keeps.
 
-Every cached list of an article is stored with the article's version token
-it was built under, keyed by the slug the URL carries, so a cache hit needs
-no database query at all (and one cache round trip). A decision that changes what the public sees (an approval, or
-rejecting a comment that was approved) replaces the token after its
-transaction commits, and so does saving or deleting the article
-(comments/receivers.py, moderation/receivers.py): the next read misses and goes to the database, so no
-reader is served a list from before the change. Old entries simply expire.
+Every change to what the public sees of an article's comments (an approval,
+rejecting or otherwise un-approving an approved comment, an approved comment
+created or deleted) increments the article's `PublicCommentsVersion` row in the
+same transaction as the change (comments/receivers.py for comments,
+moderation/receivers.py for decisions). A list is cached under the article's id
+and that number, and every read first asks the database for the number: one
+indexed statement that also finds the published article behind the slug. So:
 
-The same version guards the copy of the article a submission reads
-(`cached_article`): closing, unpublishing or renaming the article replaces
-the token when it commits, so the next submission reads the database again.
-That copy is used only when the cache is shared by every process (Redis); with
-a per-process cache (LocMem) a change made by another process could not reach
-it at once, so submissions then read the article from the database each time.
+- a list built before a change is never served once the change committed,
+  whether or not the cache could be reached at that moment: nothing in the
+  cache has to be invalidated, so there is no invalidation to lose;
+- every process sees the change on its next read, with a shared cache (Redis)
+  and with a per-process one (LocMem, several gunicorn workers) alike;
+- an unknown, unpublished or renamed slug is a 404 before the cache is
+  touched, so made-up slugs leave no keys behind.
 
-When the cache is unreachable every call here degrades to reading the database
-(django-redis ignores and logs the connection error); nothing is refused.
+A cache hit costs that one statement and one cache round trip. With the cache
+unreachable every read is a miss and the database answers; nothing is refused.
 """
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.dummy import DummyCache
-from django.core.cache.backends.locmem import LocMemCache
-from django.db import DEFAULT_DB_ALIAS
-from django.http import HttpRequest
+from django.core.cache import cache
+from django.db import connections, router
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles.models import Article
+from comments.models import PublicCommentsVersion
 
 T = TypeVar("T")
 
-# How long a submission may use a cached copy of an article. Saving the article
-# replaces its version at once; this bounds the copy's life only when that
-# replacement was lost (the cache unreachable at that moment).
-ARTICLE_COPY_SECONDS = 30
-_ARTICLE_FIELDS = tuple(f.attname for f in Article._meta.concrete_fields)
-# The key names the stored columns: a copy made before a schema change is never read after it.
-_ARTICLE_SCHEMA = hashlib.sha256("|".join(_ARTICLE_FIELDS).encode()).hexdigest()[:12]
+NOT_FOUND = "No Article matches the given query."  # as get_object_or_404 words it
 
 
-def _version_key(slug: str) -> str:
-    return f"public-comments:version:{slug}"
-
-
-def _list_key(slug: str, variant: str) -> str:
+def _list_key(article_id: int, version: int, variant: str) -> str:
     digest = hashlib.sha256(variant.encode()).hexdigest()[:32]
-    return f"public-comments:list:{slug}:{digest}"
+    return f"public-comments:list:{article_id}:{version}:{digest}"
 
 
-def _new_token() -> str:
-    return uuid.uuid4().hex
+def published_article_version(slug: str) -> tuple[int, int] | None:
+    """(id, public comments version) of the published article behind `slug`; None when there is none."""
+    alias = router.db_for_read(Article)
+    now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_version_sql(alias), [slug, now])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
 
 
-# Version tokens expire too: any slug a client asks for (even an unknown one) gets a token,
-# so they must not pile up forever. An expired token only means the next read rebuilds.
-VERSION_SECONDS = 24 * 60 * 60
+def article_version(slug: str) -> int | None:
+    """The public comments version of the published article behind `slug` (None: no such article)."""
+    found = published_article_version(slug)
+    return found[1] if found else None
 
 
-def article_version(slug: str) -> str | None:
-    """The article's current cache version token; None when the cache cannot be reached."""
-    key = _version_key(slug)
-    version = cache.get(key)
-    if version is None:
-        fresh = _new_token()
-        # add() keeps a token another process set meanwhile; re-read to use the winner.
-        if cache.add(key, fresh, timeout=VERSION_SECONDS):
-            return fresh
-        version = cache.get(key)
-    return version
+def bump_public_version(article_id: int) -> None:
+    """Count one more change to the article's public comments, in the caller's transaction.
+
+    Every list cached under the previous number is never read again. Call it
+    inside the transaction that makes the change, so both commit or neither does.
+    """
+    alias = router.db_for_write(PublicCommentsVersion)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_bump_sql(alias), [article_id])
 
 
-def bump_article_version(slug: str) -> None:
-    """Make every cached public list of the article unreachable."""
-    cache.set(_version_key(slug), _new_token(), timeout=VERSION_SECONDS)
+@lru_cache(maxsize=None)
+def _version_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    article, version = Article._meta, PublicCommentsVersion._meta
+    a_id, slug, published_at = (quote(article.get_field(name).column) for name in ("id", "slug", "published_at"))
+    v_article, v_number = (quote(version.get_field(name).column) for name in ("article", "version"))
+    return (
+        f"SELECT a.{a_id}, COALESCE(v.{v_number}, 0) FROM {quote(article.db_table)} a "
+        f"LEFT JOIN {quote(version.db_table)} v ON v.{v_article} = a.{a_id} "
+        f"WHERE a.{slug} = %s AND a.{published_at} <= %s"
+    )
+
+
+@lru_cache(maxsize=None)
+def _bump_sql(alias: str) -> str:
+    # One statement on SQLite and PostgreSQL alike: the first change inserts the row.
+    quote = connections[alias].ops.quote_name
+    meta = PublicCommentsVersion._meta
+    table = quote(meta.db_table)
+    article, number = (quote(meta.get_field(name).column) for name in ("article", "version"))
+    return (
+        f"INSERT INTO {table} ({article}, {number}) VALUES (%s, 1) "
+        f"ON CONFLICT ({article}) DO UPDATE SET {number} = {table}.{number} + 1"
+    )
 
 
 def cached_public_list(*, slug: str, variant: str, build: Callable[[], T]) -> T:
-    """`build()`'s result for this article and variant, from the cache when it is current.
+    """`build()`'s result for the published article behind `slug` and this variant, cached while current.
 
-    A list is stored with the version it was built under, and used only while
-    that is still the article's version; one round trip fetches both.
-    `build()` raising (unknown or unpublished article, bad query) caches nothing.
+    Raises Http404 (before touching the cache) when no published article has
+    this slug. `build()` raising caches nothing.
     """
     seconds = settings.PUBLIC_COMMENTS_CACHE_SECONDS
     if seconds <= 0:
         return build()
-    return _cached_under_version(slug=slug, key=_list_key(slug, variant), build=build, seconds=seconds)
-
-
-def cache_is_shared() -> bool:
-    """Whether every app process sees the same cache (Redis), so a version bump reaches them all at once."""
-    return not isinstance(caches["default"], (LocMemCache, DummyCache))
-
-
-def cached_article(*, slug: str, load: Callable[[], Article]) -> Article:
-    """The article behind `slug` for a submission: from the shared cache while its version is current.
-
-    `load()` reads it from the database (raising for an unknown or
-    unpublished slug, which caches nothing). The caller still checks
-    `accepts_comments()` and the publication time on the copy, so a close
-    date or publication time passing needs no invalidation.
-    """
-    if not cache_is_shared():
-        return load()
-
-    def column_values() -> tuple:
-        article = load()
-        return tuple(getattr(article, name) for name in _ARTICLE_FIELDS)
-
-    key = f"article-copy:{_ARTICLE_SCHEMA}:{slug}"
-    values = _cached_under_version(slug=slug, key=key, build=column_values, seconds=ARTICLE_COPY_SECONDS)
-    return Article.from_db(DEFAULT_DB_ALIAS, _ARTICLE_FIELDS, values)
-
-
-def _cached_under_version(*, slug: str, key: str, build: Callable[[], T], seconds: int) -> T:
-    version_key = _version_key(slug)
-    found = cache.get_many([version_key, key])
-    version, entry = found.get(version_key), found.get(key)
-    if version is not None and entry is not None and entry[0] == version:
-        return entry[1]
-    if version is None:
-        version = article_version(slug)
-        if version is None:
-            return build()  # cache unreachable: the database answers
-    # Read the version before the database: a change committed meanwhile has
-    # replaced it, so a value built from older rows is never used after that.
-    value = build()
-    cache.set(key, (version, value), timeout=seconds)
+    found = published_article_version(slug)
+    if found is None:
+        raise Http404(NOT_FOUND)
+    key = _list_key(*found, variant)
+    value = cache.get(key)
+    if value is None:
+        # The number was read before the rows: a change committed meanwhile has
+        # raised it, so a value built from older rows is never read after that.
+        value = build()
+        cache.set(key, value, timeout=seconds)
     return value
 
 
@@ -145,11 +129,10 @@ def request_variant(request: HttpRequest | Request) -> str:
 
 
 class CachedPublicListMixin:
-    """For a list API of one article's public comments: serve GET from the shared cache.
+    """For a list API of one article's public comments: serve GET from the cache while it is current.
 
-    The URL carries the article's `slug`; a hit is served without a database
-    query. Only the response data is cached, so authentication, throttles and
-    content negotiation still run per request.
+    The URL carries the article's `slug`. Only the response data is cached, so
+    authentication, throttles and content negotiation still run per request.
     """
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -184,3 +184,21 @@ class Comment(models.Model):
     @property
     def flag_list(self) -> list[str]:
         return [code for code in self.flags.split("|") if code]
+
+
+class PublicCommentsVersion(models.Model):
+    """How often an article's public (approved) comments changed; the cached public lists are keyed by it.
+
+    Incremented in the transaction that makes the change (`comments.cache.bump_public_version`,
+    called from comments/receivers.py and moderation/receivers.py), so a list cached under an
+    older number is never read after the change committed, whatever happened to the cache.
+    A row of its own, not an Article column: saving a stale copy of the article cannot set it back.
+    """
+
+    article = models.OneToOneField(
+        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Public comments of article {self.article_id}: version {self.version}"

@@ -1,40 +1,27 @@
-"""Keep the public comment cache in step with article changes (decisions: moderation.receivers)."""
-import logging
+"""Keep the public comments version in step with comments created or deleted as approved.
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+(Decisions: moderation.receivers.) The version is incremented in the same
+transaction as the change, so the cached public lists (comments/cache.py) can
+never outlive it. Article changes need nothing here: every read of a cached
+list first finds the published article behind the slug in the database, so
+unpublishing, renaming or deleting an article takes effect on the next read.
+"""
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles.models import Article
-from comments.cache import bump_article_version
-
-logger = logging.getLogger(__name__)
+from comments.cache import bump_public_version
+from comments.models import Comment
 
 
-def invalidate_public_comments(slug: str) -> None:
-    """Retire the cached public lists of one article; a cache error is logged, never raised."""
-    try:
-        bump_article_version(slug)
-    except Exception:  # the change is committed; a cache error must not surface as its failure
-        logger.exception("could not invalidate the public comments of article %s", slug)
+@receiver(post_save, sender=Comment, dispatch_uid="comments.version_on_approved_comment_created")
+def version_on_approved_comment_created(sender, instance, created, raw=False, **kwargs) -> None:
+    """A comment stored as approved at once (demo data, tests) changes the public list."""
+    if created and not raw and instance.status == Comment.Status.APPROVED:
+        bump_public_version(instance.article_id)
 
 
-@receiver(pre_save, sender=Article, dispatch_uid="comments.remember_article_slug")
-def remember_article_slug(sender, instance, **kwargs) -> None:
-    # A changed slug must also retire the lists cached under the old one.
-    instance._slug_before_save = (
-        Article.objects.filter(pk=instance.pk).values_list("slug", flat=True).first() if instance.pk else None
-    )
-
-
-@receiver(post_save, sender=Article, dispatch_uid="comments.invalidate_on_article_save")
-@receiver(post_delete, sender=Article, dispatch_uid="comments.invalidate_on_article_delete")
-def invalidate_on_article_change(sender, instance, **kwargs) -> None:
-    """Unpublished, closed, renamed or deleted: cached lists of the article must not outlive it."""
-    slugs = {instance.slug, getattr(instance, "_slug_before_save", None)} - {None}
-
-    def bump() -> None:
-        for slug in slugs:
-            invalidate_public_comments(slug)
-
-    transaction.on_commit(bump)
+@receiver(post_delete, sender=Comment, dispatch_uid="comments.version_on_approved_comment_deleted")
+def version_on_approved_comment_deleted(sender, instance, **kwargs) -> None:
+    """Deleting an approved comment (superusers only) takes it off the public list at once."""
+    if instance.status == Comment.Status.APPROVED:
+        bump_public_version(instance.article_id)

@@ -45,9 +45,11 @@ class CommentSubmitSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     Blank values pass through so the reader gets the same messages as on the page.
     """
 
-    author_name = StrictTextField(max_length=settings.COMMENT_AUTHOR_NAME_MAX_LENGTH, allow_blank=True)
-    author_email = StrictEmailField(max_length=254, allow_blank=True)
-    body = StrictTextField(max_length=settings.COMMENT_MAX_LENGTH, allow_blank=True)
+    # min_length documents that a value is needed (`minLength: 1`); a blank one still skips it
+    # (allow_blank) and gets comment_submit()'s message, the same as on the page.
+    author_name = StrictTextField(min_length=1, max_length=settings.COMMENT_AUTHOR_NAME_MAX_LENGTH, allow_blank=True)
+    author_email = StrictEmailField(min_length=1, max_length=254, allow_blank=True)
+    body = StrictTextField(min_length=1, max_length=settings.COMMENT_MAX_LENGTH, allow_blank=True)
 
 
 class CommentReceiptSerializer(serializers.Serializer):

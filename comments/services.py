@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from comments import names
 from comments.models import Comment
 from moderation import screening
 
@@ -103,6 +104,12 @@ def _clean_input(author_name: str, author_email: str, body: str) -> tuple[str, s
         errors.setdefault("author_name", []).append(
             f"Name must be at most {name_max} characters (it has {len(author_name)})."
         )
+    if author_name:
+        # Bidi controls, invisible and control characters, look-alike staff titles (comments/names.py).
+        # (Past twice the limit the name is refused anyway: the rest need not be read.)
+        problems = names.name_problems(author_name[: 2 * name_max], staff_words=settings.COMMENT_STAFF_NAME_WORDS)
+        if problems:
+            errors.setdefault("author_name", []).extend(problems)
     if not author_email:
         errors.setdefault("author_email", []).append("Please enter your email address.")
     elif len(author_email) > _EMAIL_MAX:
@@ -121,7 +128,7 @@ def _clean_input(author_name: str, author_email: str, body: str) -> tuple[str, s
         errors.setdefault("body", []).append(
             f"Comment must be at most {body_max} characters (it has {len(body)})."
         )
-    for field, value in (("author_name", author_name), ("author_email", author_email), ("body", body)):
+    for field, value in (("author_email", author_email), ("body", body)):
         if _CONTROL.search(value):
             errors.setdefault(field, []).append("Remove the control characters from this field.")
     if errors:

@@ -2,8 +2,9 @@
 
 Rates come from the COMMENT_RATE_PER_IP / COMMENT_RATE_PER_EMAIL settings
 ("5/minute"; empty turns a limit off) and are read on every request, so a
-changed setting applies at once. Counters live in the default cache.
-Moderators are never limited.
+changed setting applies at once. Counters live in the default cache and are
+counted atomically (config/ratelimit.py), so a parallel burst gets no more
+through than the limit. Moderators are never limited.
 """
 from __future__ import annotations
 
@@ -12,15 +13,15 @@ import hashlib
 from django.conf import settings
 from django.http import HttpRequest
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
 
 from comments.http import client_ip
+from config.ratelimit import AtomicRateThrottle
 
 # The permission lives on Comment; checked here by name so comments need not import moderation.
 MODERATE_PERMISSION = "comments.moderate_comment"
 
 
-class _SubmissionThrottle(SimpleRateThrottle):
+class _SubmissionThrottle(AtomicRateThrottle):
     setting_name = ""
 
     def get_rate(self) -> str | None:

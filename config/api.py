@@ -17,6 +17,8 @@ from rest_framework import exceptions, pagination, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.filters import page_size_parameter_schema, page_size_value, single_query_value
+
 VALIDATION_DETAIL = "Some fields are invalid; see errors."
 
 
@@ -109,8 +111,9 @@ ERROR_DESCRIPTIONS = {
     401: "Not authenticated: send `Authorization: Token <key>` or log in (session).",
     403: "Not allowed (for example, no moderation permission).",
     404: "Not found.",
-    413: "The request body is over the size limit.",
-    415: "Unsupported content type.",
+    413: "The request body is over the size limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).",
+    414: "The URL (path and query string) is too long (API_MAX_URL_LENGTH, 2,048 characters).",
+    415: "The body is not JSON: send it as `Content-Type: application/json` (forms and multipart are refused).",
     429: "Too many requests: wait the number of seconds in the `Retry-After` header.",
 }
 
@@ -124,10 +127,24 @@ BODY_ERRORS = (400, 413, 415)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """Numbered pages (`?page=`), `?page_size=` up to 100."""
+    """Numbered pages (`?page=`), `?page_size=` from 1 (more than 100 gives 100); blank, repeated or not a
+    whole number of at least 1: 400."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request) -> int:
+        return page_size_value(
+            request.query_params, self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
+        )
+
+    def get_page_number(self, request, paginator):
+        single_query_value(request.query_params, self.page_query_param)  # blank or repeated: 400
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        return page_size_parameter_schema(parameters, self.page_size_query_param, maximum=self.max_page_size)
 
 
 class IdConverter:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
     "csp",
     "articles",
     "comments",
@@ -56,6 +57,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Admin login POSTs per client IP (ADMIN_LOGIN_RATE), then the lockout page (django-axes, last;
+    # inside CSP, so the 429 pages get its header too).
+    "config.lockout.AdminLoginRateLimitMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +120,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 
 LOGIN_URL = "admin:login"
 
+# --- Password guessing: lockout per username + client IP (django-axes, config/lockout.py) ---
+# After LOGIN_FAILURE_LIMIT failed passwords for one username from one IP, that pair is
+# refused (admin login and POST /api/auth/token/: 429) until LOGIN_COOLOFF_MINUTES have
+# passed since its last attempt. Attempts are database rows, shared by every process.
+AUTHENTICATION_BACKENDS = [
+    "config.lockout.LockoutBackend",  # refuses a locked-out pair before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "comments.http.client_ip"  # REMOTE_ADDR, or TRUSTED_PROXY_COUNT hops back
+AXES_USERNAME_CALLABLE = "config.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"  # 429 + Retry-After: a page, JSON under /api/
+AXES_DISABLE_ACCESS_LOG = True  # only failures are recorded, not every successful login
+AXES_VERBOSE = False  # no start-up banner on every command
+# Admin login POSTs per client IP, counted atomically (bounds a burst sent before the lockout applies).
+ADMIN_LOGIN_RATE = env.str("ADMIN_LOGIN_RATE", default="10/minute")
+
 # --- Security (production turns these on with HTTPS=true) --------------------
 HTTPS = env.bool("HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
@@ -162,7 +187,10 @@ COMMENT_AUTHOR_NAME_MAX_LENGTH = 80
 # Include the site's own name.
 COMMENT_STAFF_NAME_WORDS = env.list(
     "COMMENT_STAFF_NAME_WORDS",
-    default=["moderator", "moderation", "admin", "administrator", "editor", "staff", "official", "newsroom", "Rudaw"],
+    default=[
+        "moderator", "moderation", "admin", "administrator", "editor", "staff", "official", "newsroom",
+        "Rudaw", "ڕووداو",
+    ],
 )
 # Window in which identical text counts as a repeat post (promotion signal).
 COMMENT_DUPLICATE_WINDOW_HOURS = env.int("COMMENT_DUPLICATE_WINDOW_HOURS", default=72)
@@ -231,6 +259,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 10**18 - 1}},
+    # The document states what the API enforces: JSON bodies without unknown properties, 413/414/415.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.state_what_the_api_enforces",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CommentStatusEnum": "comments.models.Comment.Status",
         "GuidelineEnum": "moderation.guidelines.Guideline",
@@ -254,7 +287,19 @@ CORS_EXPOSE_HEADERS = ["Retry-After"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Comment receipts never reach a log: `?receipt=` values are redacted (config/logfilters.py).
+    "filters": {"redact_receipts": {"()": "config.logfilters.RedactReceipts"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_receipts"]},
+        # runserver's request lines, as Django logs them by default, plus the filter.
+        "django.server": {
+            "class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_receipts"]
+        },
+    },
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
@@ -264,14 +309,17 @@ LOGGING = {
 # throttle counters live in Redis, shared by every app process.
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="newsroom")
-# How long a cached public comment list may live; a decision that changes what
-# is public makes it unreachable at once (comments/cache.py), so this only
-# bounds staleness if Redis missed a version bump while it was unreachable.
+# How long a cached public comment list may live. A list is keyed by the article's
+# public comments version, which the database keeps and every change that alters
+# what is public increments in its own transaction (comments/cache.py): a change is
+# public at once, in every process, whatever the cache missed. This only bounds memory.
 PUBLIC_COMMENTS_CACHE_SECONDS = env.int("PUBLIC_COMMENTS_CACHE_SECONDS", default=60)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis with a per-process back-off: after a failed call Redis is skipped for
+            # CACHE_FAILURE_BACKOFF_SECONDS (misses, no-ops) and the outage is logged once (config/cache.py).
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {
@@ -293,6 +341,9 @@ else:
     }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "config.cache"
+# After a cache call fails to reach Redis, each process answers cache calls as misses without
+# trying Redis for this long; then one call tries again (config/cache.py). 0: try on every call.
+CACHE_FAILURE_BACKOFF_SECONDS = env.float("CACHE_FAILURE_BACKOFF_SECONDS", default=5.0)
 
 # Celery: the Redis broker when one is configured; otherwise tasks run inline.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

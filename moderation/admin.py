@@ -5,6 +5,8 @@ order and the active model version through moderation.selectors."""
 from __future__ import annotations
 
 import copy
+import re
+from contextlib import contextmanager, nullcontext
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -13,9 +15,14 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.validators import validate_ipv46_address
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Case, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models import (
+    BooleanField, Case, Exists, GenericIPAddressField, OuterRef, QuerySet, Subquery, Value, When,
+)
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.functional import cached_property
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
@@ -37,6 +44,7 @@ from moderation.models import (
     CheckModelVersion,
     GuidelineTerm,
     ModerationDecision,
+    RecheckBatch,
     ReviewQueueItem,
 )
 from moderation.selectors import (
@@ -102,8 +110,8 @@ class ArticleFilter(admin.SimpleListFilter):
         return choices
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(article_id=value) if value and value.isdigit() else queryset
+        value = str(self.value() or "")  # an int when admin's facets count a lookup
+        return queryset.filter(article_id=value) if value.isdigit() else queryset
 
 
 class QueueArticleFilter(ArticleFilter):
@@ -154,7 +162,123 @@ class CappedCountPaginator(Paginator):
         return min(counted, self.CAP)
 
 
-class QueueSelection(ChangeList):
+# What the database (or its driver) raises for a filter value it cannot take: an integer too
+# large for SQLite, an invalid inet on PostgreSQL, a NUL character, a broken regular expression.
+BAD_VALUE_ERRORS = (DatabaseError, OverflowError, ValueError)
+
+
+MAX_DB_INTEGER = 2**63 - 1  # 64-bit: the widest integer column either database stores
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+# Lookups whose value PostgreSQL must parse as an inet (the text lookups compare HOST(ip) instead).
+_INET_VALUE_LOOKUPS = {"exact", "in", "gt", "gte", "lt", "lte", "range"}
+
+
+@contextmanager
+def bad_values_as_incorrect_lookup(model, *, savepoint: bool = True):
+    """Turn a database error from crafted filter values into IncorrectLookupParameters.
+
+    Inside a transaction (a test, ATOMIC_REQUESTS) the query runs under a savepoint, so
+    PostgreSQL's "current transaction is aborted" does not outlive the bad query; outside
+    one nothing is opened (on SQLite a transaction would take the write lock for a read).
+    With `savepoint=False` an error inside a PostgreSQL transaction is not caught: that
+    transaction cannot go on anyway.
+    """
+    connection = connections[router.db_for_read(model)]
+    use_savepoint = savepoint and connection.in_atomic_block
+    try:
+        with transaction.atomic(using=connection.alias) if use_savepoint else nullcontext():
+            yield
+    except BAD_VALUE_ERRORS as exc:
+        if connection.in_atomic_block and not use_savepoint and connection.vendor == "postgresql":
+            raise
+        raise IncorrectLookupParameters(exc) from exc
+
+
+def _beyond_64_bits(value: str) -> bool:
+    """An integer no 64-bit column holds (checked without int(): Python refuses 4,300+ digits)."""
+    value = value.strip()
+    if not _INTEGER.fullmatch(value):
+        return False
+    digits = value.lstrip("+-").lstrip("0")
+    return len(digits) > 19 or int(digits or "0") > MAX_DB_INTEGER
+
+
+def _field_and_lookup(model, key: str):
+    """The model field a filter parameter names (None if none) and its last lookup ("exact" if none)."""
+    field, rest = None, key.split(LOOKUP_SEP)
+    opts = model._meta
+    while rest:
+        try:
+            candidate = opts.get_field(rest[0])
+        except FieldDoesNotExist:
+            break
+        field, rest = candidate, rest[1:]
+        if not (rest and candidate.is_relation and candidate.related_model is not None):
+            break
+        opts = candidate.related_model._meta
+    return field, (rest[-1] if rest else "exact")
+
+
+def refuse_values_the_database_refuses(model, params: dict[str, list[str]]) -> None:
+    """IncorrectLookupParameters for filter values that would only fail in the database:
+    a NUL character, an integer beyond 64 bits, an invalid IP address for an inet column,
+    and regular expressions (whose dialect differs per database, and which can be slow)."""
+    for key, values in params.items():
+        field, lookup = _field_and_lookup(model, key)
+        pieces = [piece for value in values for piece in
+                  (value.split(",") if lookup in ("in", "range") else [value])]
+        if "\x00" in key or any("\x00" in piece for piece in pieces):
+            raise IncorrectLookupParameters("a NUL character in a filter")
+        if any(_beyond_64_bits(piece) for piece in pieces):
+            raise IncorrectLookupParameters(f"{key}: an integer out of range")
+        if lookup in ("regex", "iregex"):
+            raise IncorrectLookupParameters(f"{key}: regular expressions are not accepted")
+        if isinstance(field, GenericIPAddressField) and lookup in _INET_VALUE_LOOKUPS:
+            try:
+                for piece in pieces:
+                    if piece.strip():  # empty: admin filters on "no address"
+                        validate_ipv46_address(piece.strip())
+            except ValidationError as exc:
+                raise IncorrectLookupParameters(f"{key}: not an IP address") from exc
+
+
+class SafeChangeList(ChangeList):
+    """A changelist whose crafted filters end in admin's "?e=1" redirect, never in a 500.
+
+    Django turns lookups it cannot build into IncorrectLookupParameters, but values
+    only the database refuses (`?article=<30 digits>` on SQLite, `?ip_address=x` or a NUL
+    character on PostgreSQL) fail later, when the page's count and rows are read. Here
+    those values are refused up front (`refuse_values_the_database_refuses`, no query),
+    a NUL anywhere in the query string (the search too) as well, and as a safety net for
+    any other the count and the page's rows are read at once under
+    `bad_values_as_incorrect_lookup`.
+    """
+
+    def __init__(self, request, *args, **kwargs):
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                raise IncorrectLookupParameters("a NUL character in the query string")
+        super().__init__(request, *args, **kwargs)
+
+    def get_queryset(self, request, exclude_parameters=None):
+        refuse_values_the_database_refuses(self.model, self.get_filters_params())
+        return super().get_queryset(request, exclude_parameters)
+
+    def get_results(self, request):
+        with bad_values_as_incorrect_lookup(self.model):
+            super().get_results(request)
+            if isinstance(self.result_list, QuerySet):
+                self.result_list._fetch_all()  # read now, where an error can still become a redirect
+
+
+class SafeChangeListMixin:
+    """Admin pages built on SafeChangeList."""
+
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
+
+
+class QueueSelection(SafeChangeList):
     """The changelist's filtering and search of the queue, without the page's count and rows."""
 
     def get_results(self, request):
@@ -260,8 +384,12 @@ DECISION_ACTIONS = [approve_selected, approve_unflagged_selected] + [
 # --- Comment pages: read-only fields, decision buttons, claims -------------------------------
 
 
-class CommentPageAdmin(admin.ModelAdmin):
-    """Shared by the comment list and the review queue: read-only comment, decision buttons."""
+class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    """Shared by the comment list and the review queue: read-only comment, decision buttons.
+
+    Every page of it (list, comment, history, decide) needs comments.moderate_comment:
+    Django's view or change permission alone never shows bodies, emails or IPs.
+    """
 
     change_form_template = "admin/moderation/comment_change_form.html"
     actions = DECISION_ACTIONS
@@ -271,6 +399,8 @@ class CommentPageAdmin(admin.ModelAdmin):
         "flag_badges", "priority", "checks_model_version", "findings_table", "ip_address", "user_agent", "user",
     ]
     readonly_fields = fields
+    # No facet counts ("?_facets"): a COUNT per filter choice over every comment, on each page load.
+    show_facets = admin.ShowFacets.NEVER
 
     class Media:
         css = {"all": ["moderation/review.css"]}
@@ -278,6 +408,15 @@ class CommentPageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments are created only by readers, through comment_submit()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_moderate(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return can_moderate(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return can_moderate(request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return request.user.is_superuser
@@ -443,12 +582,6 @@ class ReviewQueueAdmin(CommentPageAdmin):
     def get_queryset(self, request):
         return review_queue(super().get_queryset(request))
 
-    def has_module_permission(self, request):
-        return can_moderate(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return can_moderate(request.user)
-
     def has_change_permission(self, request, obj=None):
         return False  # comments are never edited; decisions go through the buttons
 
@@ -518,8 +651,8 @@ class ReviewQueueAdmin(CommentPageAdmin):
 
     def page_context(self, request, comment):
         narrowed = self.filtered_queue(request)
-        previous = previous_in_queue(comment, request.user, queryset=narrowed)
-        following = next_in_queue(comment, request.user, queryset=narrowed)
+        previous = self.in_filtered_queue(previous_in_queue, request, comment, narrowed)
+        following = self.in_filtered_queue(next_in_queue, request, comment, narrowed)
         return {
             **super().page_context(request, comment),
             "queue_url": self.changelist_url(request),
@@ -528,7 +661,7 @@ class ReviewQueueAdmin(CommentPageAdmin):
         }
 
     def after_decision_url(self, request, comment):
-        following = next_in_queue(comment, request.user, queryset=self.filtered_queue(request))
+        following = self.in_filtered_queue(next_in_queue, request, comment, self.filtered_queue(request))
         if following is None:
             return self.changelist_url(request)
         return self.change_url(request, following)
@@ -549,6 +682,17 @@ class ReviewQueueAdmin(CommentPageAdmin):
             return self.get_changelist_instance(listing).queryset
         except IncorrectLookupParameters:
             return None  # a stale or hand-made filter: fall back to the whole queue
+
+    def in_filtered_queue(self, find, request: HttpRequest, comment: Comment, narrowed: QuerySet | None):
+        """`find` (next_in_queue, previous_in_queue) in the narrowed queue; in the whole queue when the
+        filters carry a value the database refuses (a crafted `_changelist_filters`)."""
+        if narrowed is not None:
+            try:  # no savepoint: the known bad values were refused when `narrowed` was built
+                with bad_values_as_incorrect_lookup(self.model, savepoint=False):
+                    return find(comment, request.user, queryset=narrowed)
+            except IncorrectLookupParameters:
+                pass
+        return find(comment, request.user, queryset=None)
 
     def get_changelist(self, request, **kwargs):
         if getattr(request, "queue_selection_only", False):
@@ -574,24 +718,59 @@ class _ReadOnly:
 
 
 @admin.register(ModerationDecision)
-class ModerationDecisionAdmin(_ReadOnly, admin.ModelAdmin):
-    """The decision log: read-only, append-only."""
+class ModerationDecisionAdmin(_ReadOnly, SafeChangeListMixin, admin.ModelAdmin):
+    """The decision log: read-only, append-only; it names comments and authors, so moderators only."""
 
     list_display = ["decided_at", "comment", "decided_by", "verdict", "reasons", "previous_status"]
     list_filter = ["verdict", "decided_at"]
     list_select_related = ["moderator", "comment"]
     search_fields = ["note", "moderator__username"]
     date_hierarchy = "decided_at"
+    show_facets = admin.ShowFacets.NEVER  # no COUNT per filter choice over the whole log
+
+    def has_module_permission(self, request):
+        return can_moderate(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return can_moderate(request.user)
 
 
 @admin.register(GuidelineTerm)
-class GuidelineTermAdmin(admin.ModelAdmin):
+class GuidelineTermAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """Moderator-managed terms the checks flag (suspect) or reject on (banned)."""
 
     list_display = ["term", "category", "kind", "active", "updated_at"]
     list_filter = ["category", "kind", "active"]
     list_editable = ["kind", "active"]
     search_fields = ["term", "note"]
+
+
+@admin.register(RecheckBatch)
+class RecheckBatchAdmin(_ReadOnly, SafeChangeListMixin, admin.ModelAdmin):
+    """Queued recheck batches (recheck_comments --enqueue): which finished and which did not; read-only.
+
+    Comment ids only, no content: moderators see it, and staff granted its view permission.
+    `recheck_comments --resume` hands the unfinished ones out again.
+    """
+
+    list_display = ["id", "status", "comment_status", "id_range", "size", "rechecked", "created_at",
+                    "queued_at", "dispatches", "attempts", "finished_at", "reason"]
+    list_filter = ["status", "comment_status", "created_at"]
+    fields = ["status", "comment_status", "first_comment_id", "last_comment_id", "size", "rechecked",
+              "reason", "terms_version", "model_version", "created_at", "queued_at", "dispatches",
+              "attempts", "started_at", "finished_at"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_module_permission(self, request):
+        return can_moderate(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can_moderate(request.user) or super().has_view_permission(request, obj)
+
+    @admin.display(description="Comment ids")
+    def id_range(self, batch: RecheckBatch) -> str:
+        return f"{batch.first_comment_id}–{batch.last_comment_id}"
 
 
 # --- The learned checks: stored model versions and the activation log --------------------------------
@@ -611,7 +790,7 @@ class _ModeratorsMayView(_ReadOnly):
 
 
 @admin.register(CheckModelVersion)
-class CheckModelVersionAdmin(_ModeratorsMayView, admin.ModelAdmin):
+class CheckModelVersionAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.ModelAdmin):
     """Stored model versions, the active one marked; "Activate this version" (also the rollback) calls the service."""
 
     list_display = ["version", "active_marker", "origin", "created_at", "created_by_name", "decisions_used",
@@ -718,7 +897,7 @@ class CheckModelVersionAdmin(_ModeratorsMayView, admin.ModelAdmin):
 
 
 @admin.register(CheckModelActivation)
-class CheckModelActivationAdmin(_ModeratorsMayView, admin.ModelAdmin):
+class CheckModelActivationAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.ModelAdmin):
     """The activation log: which version was made active, by whom and when (append-only)."""
 
     list_display = ["activated_at", "version", "activated_by_name", "note"]

@@ -15,19 +15,20 @@ from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from comments.http import client_ip
 from comments.models import Comment
 from config.api import BODY_ERRORS, ApiError, PageNumberPagination, error_responses
+from config.filters import single_query_value
+from config.lockout import LockedOut, is_locked_out, reset_after_success
+from config.ratelimit import AtomicRateThrottle
 from moderation.claims import release_claim
 from moderation.filters import CommentQueueFilter, DecisionLogFilter
 from moderation.guidelines import guideline_list
@@ -45,6 +46,7 @@ from moderation.serializers import (
     ModerationStatsSerializer,
     RejectSerializer,
     StatsQuerySerializer,
+    TokenRequestSerializer,
     TokenResponseSerializer,
 )
 from moderation.services import AlreadyDecided, can_moderate, comment_approve, comment_reject
@@ -189,7 +191,8 @@ class CommentRejectApi(_DecideApi):
     tags=["moderation"],
     summary="Approve or reject several pending comments",
     description="Each id is decided on its own through the same services as a single decision, and only "
-    "if it is still pending; the answer says per id: `decided`, `already_decided` or `not_found`.",
+    "if it is still pending; the answer says per id: `decided`, `already_decided` or `not_found`. "
+    "`reasons` are required to reject and not allowed to approve; `other` needs a `note` (else 400).",
     request=BulkDecisionSerializer,
     responses={200: BulkResultSerializer, **error_responses(*BODY_ERRORS, *AUTH_ERRORS)},
 )
@@ -282,6 +285,7 @@ class ModerationStatsApi(ModeratorApi, APIView):
     """Queue figures and decisions over the last `days` days."""
 
     def get(self, request: Request) -> Response:
+        single_query_value(request.query_params, "days")  # blank or repeated: 400, not the default
         query = StatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         stats = moderation_stats(days=query.validated_data["days"])
@@ -291,7 +295,7 @@ class ModerationStatsApi(ModeratorApi, APIView):
 # --- Tokens ------------------------------------------------------------------------------------
 
 
-class AuthTokenThrottle(SimpleRateThrottle):
+class AuthTokenThrottle(AtomicRateThrottle):
     """Token requests per client IP: AUTH_TOKEN_RATE, read on every request (password guessing)."""
 
     scope = "auth_token"
@@ -307,8 +311,10 @@ class AuthTokenThrottle(SimpleRateThrottle):
     tags=["auth"],
     summary="Get your API token",
     description="Exchange a username and password for the token to send as `Authorization: Token <key>`. "
-    "Limited per client IP address.",
-    request=AuthTokenSerializer,
+    "Limited per client IP address (`AUTH_TOKEN_RATE`). After `LOGIN_FAILURE_LIMIT` wrong passwords for one "
+    "username from one address, that username is locked out from there (429, `code`: `locked_out`, even for the "
+    "right password) until `LOGIN_COOLOFF_MINUTES` have passed since its last attempt. Wrong credentials: 400.",
+    request=TokenRequestSerializer,
     responses={200: TokenResponseSerializer, **error_responses(*BODY_ERRORS, 429)},
 )
 class TokenApi(ObtainAuthToken):
@@ -316,8 +322,19 @@ class TokenApi(ObtainAuthToken):
 
     # ObtainAuthToken names its own parsers; use the project's (deep JSON nesting is a 400).
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    serializer_class = TokenRequestSerializer  # refuses unknown fields, as every other body does
     authentication_classes: list = []
     throttle_classes = [AuthTokenThrottle]
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            response = super().post(request, *args, **kwargs)
+        except ValidationError:
+            if is_locked_out(request):  # django-axes refused the pair, or this failure reached the limit
+                raise LockedOut(request) from None
+            raise
+        reset_after_success(request, request.data["username"])
+        return response
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -7,4 +7,4 @@ class ModerationConfig(AppConfig):
     name = "moderation"
 
     def ready(self) -> None:
-        from moderation import receivers  # noqa: F401  (connects cache invalidation on decisions and term-list changes)
+        from moderation import receivers  # noqa: F401  (public comments version on decisions, term-list changes)

@@ -4,9 +4,10 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
 
 from comments.models import Comment
-from config.filters import DateAfterFilter, DateBeforeFilter
+from config.filters import DateAfterFilter, DateBeforeFilter, StrictFilterSet
 from moderation.guidelines import CHECK_CATEGORIES, Guideline
 from moderation.models import ModerationDecision
 from moderation.selectors import QUEUE_ORDER
@@ -22,6 +23,7 @@ ORDERINGS = {
 }
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.NumberFilter):
     """A positive whole-number id within the database's range."""
 
@@ -40,7 +42,7 @@ def _id_or_slug(value: str) -> Q | None:
     return Q(article__slug=value)
 
 
-class CommentQueueFilter(django_filters.FilterSet):
+class CommentQueueFilter(StrictFilterSet):
     """Moderator comment list: pending by default, in review-queue order by default."""
 
     status = django_filters.ChoiceFilter(
@@ -96,7 +98,7 @@ class CommentQueueFilter(django_filters.FilterSet):
         return queryset.order_by(*ORDERINGS[value])
 
 
-class DecisionLogFilter(django_filters.FilterSet):
+class DecisionLogFilter(StrictFilterSet):
     """Decision log: by moderator, verdict, reason, date and comment."""
 
     moderator = django_filters.CharFilter(

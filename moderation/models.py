@@ -228,3 +228,45 @@ class CheckModelActivation(_AppendOnlyModel):
     @property
     def activated_by_name(self) -> str:
         return self.activated_by.get_username() if self.activated_by_id else "system"
+
+
+class RecheckBatch(models.Model):
+    """One batch of a queued recheck (`recheck_comments --enqueue`): which comments, and whether it ran.
+
+    Written before the batch is handed to the broker and marked done by the task in the
+    same transaction as the comments' new check results, so a batch whose message the
+    broker lost stays `queued`: `recheck_comments --batches` lists it and `--resume`
+    hands it out again. A batch already done is never rechecked twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued (not finished)"
+        DONE = "done", "Done"
+
+    created_at = models.DateTimeField()
+    # The comments: status (pending/approved/rejected/all) and an id range, both ends included.
+    comment_status = models.CharField(max_length=10)
+    first_comment_id = models.BigIntegerField()
+    last_comment_id = models.BigIntegerField()
+    size = models.PositiveIntegerField()  # comments in the range when the batch was made
+    reason = models.CharField(max_length=200, blank=True)
+    # What the recheck was for: the term lists' version token and the active model version.
+    terms_version = models.CharField(max_length=64, blank=True)
+    model_version = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField()  # last handed to the broker (again by --resume)
+    dispatches = models.PositiveIntegerField(default=0)  # times handed to a broker or run inline
+    attempts = models.PositiveIntegerField(default=0)  # times a worker (or this process) started it
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rechecked = models.PositiveIntegerField(default=0)  # comments rechecked when it finished
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "recheck batch"
+        verbose_name_plural = "recheck batches"
+        indexes = [models.Index(fields=["status", "queued_at"], name="recheck_batch_status_time")]
+
+    def __str__(self) -> str:
+        return (f"Recheck batch {self.pk}: {self.comment_status} comments "
+                f"{self.first_comment_id}–{self.last_comment_id} ({self.status})")

@@ -1,29 +1,36 @@
-"""Side effects of moderation signals: a decision that changes what is public retires the cached lists,
-and a guideline term change reaches every process's checks on its next comment."""
+"""Side effects of moderation writes: a decision that changes what is public moves the article's public
+comments version in its own transaction, and a guideline term change reaches every process's checks on
+its next comment."""
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles.models import Article
+from comments.cache import bump_public_version
 from comments.models import Comment
-from comments.receivers import invalidate_public_comments
 from moderation import screening
-from moderation.models import GuidelineTerm
-from moderation.signals import comment_decided
+from moderation.models import GuidelineTerm, ModerationDecision
 
 
-@receiver(comment_decided, dispatch_uid="moderation.invalidate_public_comments_on_decision")
-def invalidate_on_decision(sender, comment, decision, **kwargs) -> None:
-    """Sent after the decision committed: an approval, or un-approving, changes the public list."""
+@receiver(post_save, sender=ModerationDecision, dispatch_uid="moderation.version_public_comments_on_decision")
+def version_public_comments_on_decision(sender, instance, created, raw=False, **kwargs) -> None:
+    """An approval, or un-approving, changes the public list: count it in the decision's transaction.
+
+    Every status change appends its decision row inside the transaction that changes the
+    status (moderation.services._decide), so the new version commits with the decision or not
+    at all: a cached list from before it is never served afterwards, and there is no separate
+    cache invalidation that could be lost (comments/cache.py).
+    """
+    if not created or raw:
+        return
     approved = Comment.Status.APPROVED
-    if decision.verdict != approved and decision.previous_status != approved:
+    if instance.verdict != approved and instance.previous_status != approved:
         return  # pending -> rejected: nothing public changed
-    if Comment.article.is_cached(comment):
-        slug = comment.article.slug
+    if ModerationDecision.comment.is_cached(instance):
+        article_id = instance.comment.article_id
     else:
-        slug = Article.objects.filter(pk=comment.article_id).values_list("slug", flat=True).first()
-    if slug:
-        invalidate_public_comments(slug)
+        article_id = Comment.objects.filter(pk=instance.comment_id).values_list("article_id", flat=True).first()
+    if article_id is not None:
+        bump_public_version(article_id)
 
 
 @receiver(post_save, sender=GuidelineTerm, dispatch_uid="moderation.publish_term_change_on_save")

@@ -17,6 +17,16 @@ with the cache unreachable every comment checks the stamp, as before.
 
 The learned layer's active model version comes the same way, from
 `moderation.checkmodels.active_check_model()` (its own version token).
+
+The reader's name is screened here too (`name_findings()`): a name that reads
+as a staff word (settings.COMMENT_STAFF_NAME_WORDS) or as an active staff
+member's username or full name (comments/names.py decides) adds a finding of
+category `other`, rule `name.imitates_staff`, evidence the name, so the
+comment is flagged in the queue and its priority rises (0.75 when look-alike
+letters, leet or separators disguise it, 0.5 when plainly written). Names that
+do so with letters of two alphabets never get here: comment_submit() refuses
+them. The staff identities come from the shared cache (STAFF_NAMES_SECONDS;
+saving or deleting a user drops the copy), so a submission costs no user query.
 """
 from __future__ import annotations
 
@@ -28,15 +38,20 @@ from functools import lru_cache
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connections, router
-from django.db.models import Count, Max
+from django.db import connections, router, transaction
+from django.db.models import Count, Max, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.models import Article
+from comments import names
 from comments.models import Comment
 from moderation.checkmodels import active_check_model
-from moderation.checks import CheckContext, Report, TermList, check
+from moderation.checks import CheckContext, Finding, Report, TermList, check
+from moderation.checks.engine import priority
 from moderation.checks.model import LinearModel
 from moderation.models import GuidelineTerm
 from moderation.services import comment_reject
@@ -48,6 +63,13 @@ TERMS_RECHECK_SECONDS = 5.0
 # The repeated-text check saturates at 4 earlier copies (score 0.3 + 0.15 * n, capped
 # at 0.9), so counting beyond this changes nothing and only costs index reads.
 DUPLICATE_COUNT_CAP = 10
+# A reader's name that reads as a staff word or a staff member's name.
+NAME_RULE = "name.imitates_staff"
+NAME_CATEGORY = "other"
+STAFF_NAMES_KEY = "staff-names:v1"
+# Longest a copy of the staff identities is used (each process's own copy without Redis).
+STAFF_NAMES_SECONDS = 60
+STAFF_GROUP = "Moderators"
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +93,56 @@ def screen_comment(
         duplicate_count=recent_duplicate_count(fingerprint),
         model=active_check_model(),
     )
-    report = check(body, context)
+    report = with_name_findings(check(body, context), author_name)
     return ScreeningOutcome(report=report, auto_reject_reasons=auto_reject_reasons(report))
+
+
+def name_findings(author_name: str) -> tuple[Finding, ...]:
+    """A finding when the reader's name imitates a staff word or a staff member (comments/names.py)."""
+    match = names.imitation(
+        author_name, staff_words=settings.COMMENT_STAFF_NAME_WORDS, staff_users=staff_identities()
+    )
+    if match is None:
+        return ()
+    return (Finding(NAME_CATEGORY, NAME_RULE, 0, 0, author_name, 0.75 if match.disguised else 0.5),)
+
+
+def with_name_findings(report: Report, author_name: str) -> Report:
+    """`report` plus the name's findings, its priority recomputed as the checks compute it."""
+    extra = name_findings(author_name)
+    if not extra:
+        return report
+    findings = tuple(sorted(report.findings + extra, key=lambda f: (f.start, f.end, f.category, f.rule)))
+    return Report(findings, priority(findings, report.model_scores), report.model_version, report.model_scores)
+
+
+def staff_identities() -> tuple[tuple[str, str, str], ...]:
+    """(username, first name, last name) of every active staff member, superuser or moderator."""
+    cached = cache.get(STAFF_NAMES_KEY)
+    if cached is not None:
+        return cached
+    user_model = get_user_model()
+    staff = (
+        user_model.objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name=STAFF_GROUP))
+        .order_by("pk")
+        .values_list(user_model.USERNAME_FIELD, "first_name", "last_name")
+        .distinct()
+    )
+    identities = tuple(tuple(row) for row in staff)
+    cache.set(STAFF_NAMES_KEY, identities, STAFF_NAMES_SECONDS)
+    return identities
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="moderation.forget_staff_names_on_save")
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="moderation.forget_staff_names_on_delete")
+def forget_staff_identities(**kwargs) -> None:
+    """A user changed: the next submission reads the staff identities again (others' copies expire).
+
+    Dropped now and again once the change commits, so a copy read meanwhile is not kept.
+    """
+    cache.delete(STAFF_NAMES_KEY)
+    transaction.on_commit(lambda: cache.delete(STAFF_NAMES_KEY))
 
 
 def check_context(

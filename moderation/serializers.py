@@ -1,8 +1,9 @@
 """Moderator API shapes: comments with everything a moderator sees, decisions and their inputs."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from articles.models import Article
 from comments.models import Comment
@@ -99,7 +100,8 @@ class RejectSerializer(_DecisionInput):
     """Reject a comment for one or more guideline codes (`other` needs a note)."""
 
     reasons = serializers.ListField(
-        child=serializers.ChoiceField(choices=Guideline.choices), allow_empty=False, max_length=len(Guideline)
+        child=serializers.ChoiceField(choices=Guideline.choices), allow_empty=False, min_length=1,
+        max_length=len(Guideline),
     )
 
 
@@ -125,7 +127,8 @@ class BulkDecisionSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
     action = serializers.ChoiceField(choices=[APPROVE, REJECT])
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, max_length=BULK_MAX_IDS
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, min_length=1,
+        max_length=BULK_MAX_IDS,
     )
     reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=Guideline.choices), required=False, default=list,
@@ -224,6 +227,17 @@ class StatsQuerySerializer(serializers.Serializer):
     """The stats window."""
 
     days = serializers.IntegerField(min_value=1, max_value=366, default=14, help_text="Window length in days.")
+
+
+@extend_schema_serializer(component_name="AuthToken")  # the schema's name for it, as before
+class TokenRequestSerializer(RejectUnknownFieldsMixin, AuthTokenSerializer):
+    """Username and password for a token; unknown fields are refused like everywhere else."""
+
+    username = serializers.CharField(label="Username", write_only=True, min_length=1, max_length=150)
+    password = serializers.CharField(
+        label="Password", style={"input_type": "password"}, trim_whitespace=False, write_only=True,
+        min_length=1, max_length=4096,
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):

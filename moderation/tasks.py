@@ -6,22 +6,37 @@ Tasks are idempotent (a recheck rewrites check results from the stored text;
 a retraining on the same decisions stores the same version once), so a message
 delivered twice after a worker crash does no harm.
 
+A queued recheck is recorded first, one `RecheckBatch` row per batch, and each
+task marks its batch done with its results: a broker that loses its queue loses
+messages, not work, since `recheck_comments --batches` shows what never finished
+and `resume_rechecks()` (`recheck_comments --resume`) hands it out again.
+
 `retrain_check_model` is run by Celery beat every CHECKS_RETRAIN_HOURS hours
 when that setting is set (config/settings.py, CELERY_BEAT_SCHEDULE).
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal
 
 from celery import Task, shared_task
 from kombu.exceptions import OperationalError as BrokerError
 
 from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
 
-from comments.models import Comment
-from moderation.rechecks import recheck_comments
+from moderation.models import RecheckBatch
+from moderation.rechecks import (
+    comments_to_recheck,
+    recheck_batch_run,
+    recheck_comments,
+    recheck_stamp,
+    record_batch,
+    unfinished_batches,
+)
 from moderation.services import NotEnoughDecisions, check_model_train_from_decisions
 
 logger = logging.getLogger(__name__)
@@ -32,14 +47,22 @@ BROKER_ERRORS = (BrokerError, ConnectionError, OSError, TimeoutError)
 Ran = Literal["queued", "inline"]
 
 
-def recheck_queryset(status: str):
-    return Comment.objects.all() if status == "all" else Comment.objects.filter(status=status)
+recheck_queryset = comments_to_recheck  # the name earlier code used
+
+
+@shared_task(name="moderation.recheck_batch")
+def recheck_batch(*, batch_id: int) -> int:
+    """Recheck one recorded batch and mark it done with its results; 0 if it was done already."""
+    return recheck_batch_run(batch_id)
 
 
 @shared_task(name="moderation.recheck_comment_range")
 def recheck_comment_range(*, status: str, first_pk: int, last_pk: int, batch_size: int = 500) -> int:
-    """Recheck the comments with `status` whose id lies in [first_pk, last_pk]; returns how many."""
-    queryset = recheck_queryset(status).filter(pk__gte=first_pk, pk__lte=last_pk)
+    """Recheck the comments with `status` whose id lies in [first_pk, last_pk]; returns how many.
+
+    Unrecorded: kept for messages queued before batches were recorded (RecheckBatch).
+    """
+    queryset = comments_to_recheck(status).filter(pk__gte=first_pk, pk__lte=last_pk)
     return sum(recheck_comments(queryset, batch_size=batch_size))
 
 
@@ -83,30 +106,66 @@ class RecheckDispatch:
     comments: int = 0
     queued: int = 0
     inline: int = 0
+    batch_ids: list[int] = field(default_factory=list)
 
 
-def enqueue_recheck(*, status: str, batch_size: int = 500) -> RecheckDispatch:
-    """Split the comments to recheck into id ranges of `batch_size` and hand each to a worker.
+class _Dispatcher:
+    """Hands recorded batches out; once the broker refuses one, the rest run inline too
+    (waiting on a dead broker for every batch would only make the command slower)."""
 
-    Once the broker refuses one batch, the rest run inline too: waiting on a
-    dead broker for every batch would only make the command slower.
-    """
-    result = RecheckDispatch()
-    broker_up = True
-    for first_pk, last_pk, count in _id_ranges(recheck_queryset(status), batch_size):
-        kwargs = {"status": status, "first_pk": first_pk, "last_pk": last_pk, "batch_size": batch_size}
-        if broker_up:
-            ran = dispatch(recheck_comment_range, **kwargs)  # runs it inline if it cannot queue it
-            broker_up = ran == "queued"
+    def __init__(self, *, inline: bool = False) -> None:
+        self.broker_up = not inline
+        self.result = RecheckDispatch()
+
+    def hand_out(self, batch_id: int, comments: int) -> None:
+        if self.broker_up:
+            ran = dispatch(recheck_batch, batch_id=batch_id)  # runs it inline if it cannot queue it
+            self.broker_up = ran == "queued"
         else:
-            recheck_comment_range(**kwargs)
+            recheck_batch_run(batch_id)
             ran = "inline"
         if ran == "queued":
-            result.queued += 1
+            self.result.queued += 1
         else:
-            result.inline += 1
-        result.comments += count
-    return result
+            self.result.inline += 1
+        self.result.comments += comments
+        self.result.batch_ids.append(batch_id)
+
+
+def enqueue_recheck(*, status: str, batch_size: int = 500, reason: str = "") -> RecheckDispatch:
+    """Split the comments to recheck into id ranges of `batch_size`, record each, hand each to a worker.
+
+    Each batch is a committed `RecheckBatch` row before its message goes to the
+    broker; the task marks it done. A batch the broker loses stays queued
+    (`unfinished_batches()`) until `resume_rechecks()` hands it out again.
+    """
+    dispatcher = _Dispatcher()
+    stamp = recheck_stamp()
+    for first_pk, last_pk, count in _id_ranges(comments_to_recheck(status), batch_size):
+        batch = record_batch(status=status, first_pk=first_pk, last_pk=last_pk, size=count,
+                             reason=reason, stamp=stamp)
+        dispatcher.hand_out(batch.pk, count)
+    return dispatcher.result
+
+
+def resume_rechecks(*, older_than: timedelta = timedelta(hours=1), inline: bool = False) -> RecheckDispatch:
+    """Hand out again the batches still unfinished `older_than` after they were last handed out.
+
+    With `inline` (or once the broker refuses one) they run in this process. Safe
+    to repeat and to run while workers are busy: a batch is claimed by moving its
+    `queued_at` forward (so a second resume skips it), and one that finishes twice
+    is written once (`recheck_batch_run`).
+    """
+    dispatcher = _Dispatcher(inline=inline)
+    cutoff = timezone.now() - older_than
+    stale = list(unfinished_batches().filter(queued_at__lte=cutoff).values_list("pk", "size"))
+    for batch_id, size in stale:
+        claimed = RecheckBatch.objects.filter(
+            pk=batch_id, status=RecheckBatch.Status.QUEUED, queued_at__lte=cutoff
+        ).update(queued_at=timezone.now(), dispatches=F("dispatches") + 1)
+        if claimed:
+            dispatcher.hand_out(batch_id, size)
+    return dispatcher.result
 
 
 def _id_ranges(queryset, batch_size: int):

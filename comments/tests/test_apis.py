@@ -274,23 +274,34 @@ def test_post_of_profane_comment_is_still_pending_and_flagged(client):
     assert "profanity" in Comment.objects.get().flags
 
 
-def test_form_encoded_post_works(client):
-    article = ArticleFactory()
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "multipart/form-data; boundary=BoUnDaRy", "text/plain"]
+)
+def test_a_cross_site_form_post_is_refused_415(client, content_type):
+    # What an HTML form on another site can send without a CORS preflight (#11 item 9).
+    if content_type.startswith("multipart"):
+        body = "".join(
+            f'--BoUnDaRy\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in payload().items()
+        ) + "--BoUnDaRy--\r\n"
+    elif content_type == "text/plain":
+        body = json.dumps(payload())
+    else:
+        body = urlencode(payload())
 
     response = client.post(
-        url(article), urlencode(payload()), content_type="application/x-www-form-urlencoded"
+        url(ArticleFactory()), body, content_type=content_type, HTTP_ORIGIN="https://evil.example.com"
     )
 
-    assert response.status_code == 202
-    assert response.json()["status"] == "pending"
-    assert Comment.objects.get().body == payload()["body"]
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert Comment.objects.count() == 0
 
 
-def test_multipart_post_works(client):
+def test_the_test_clients_default_multipart_post_is_refused(client):
     response = client.post(url(ArticleFactory()), payload())
 
-    assert response.status_code == 202
-    assert Comment.objects.count() == 1
+    assert response.status_code == 415
+    assert Comment.objects.count() == 0
 
 
 def test_post_strips_surrounding_whitespace(client):
@@ -642,14 +653,14 @@ def test_body_over_the_default_limit_is_413(client):
     assert Comment.objects.count() == 0
 
 
-def test_form_body_over_the_limit_is_413(client, settings):
+def test_a_form_body_is_refused_by_its_type_whatever_its_size(client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
 
     response = client.post(
         url(ArticleFactory()), urlencode(payload(body="y" * 3000)), content_type="application/x-www-form-urlencoded"
     )
 
-    assert response.status_code == 413
+    assert response.status_code == 415
     assert Comment.objects.count() == 0
 
 

@@ -1,3 +1,4 @@
+import importlib
 from functools import lru_cache
 
 import factory
@@ -26,6 +27,19 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+_GROUP_MIGRATION = importlib.import_module("moderation.migrations.0002_moderators_group")
+
+
+def moderators_group() -> Group:
+    """The Moderators group the data migration makes, made again as it does when a transactional
+    test's flush dropped it (the flush re-creates permissions, not groups)."""
+    group, created = Group.objects.get_or_create(name=_GROUP_MIGRATION.GROUP)
+    if created:
+        for app_label, codename in _GROUP_MIGRATION.PERMISSIONS:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
+
+
 class ModeratorFactory(UserFactory):
     """A staff user in the Moderators group (created by the data migration)."""
 
@@ -34,7 +48,7 @@ class ModeratorFactory(UserFactory):
     @factory.post_generation
     def moderators_group(obj, create, extracted, **kwargs):
         if create:
-            obj.groups.add(Group.objects.get(name="Moderators"))
+            obj.groups.add(moderators_group())
 
 
 class CheckModelManagerFactory(ModeratorFactory):

@@ -60,3 +60,16 @@ def test_recheck_counts_only_earlier_repeats_within_the_window():
     assert duplicate_findings(old) == []
     assert duplicate_findings(first) == []
     assert duplicate_findings(repeats[-1]) != []
+
+
+def test_recheck_keeps_the_flag_on_a_name_that_imitates_staff():
+    # Submission flags such a name (moderation/screening.py); a recheck once rebuilt the findings
+    # from the body alone and dropped it.
+    comment = CommentFactory(author_name="Site Moderator", body="Thanks for the clear report on the budget.")
+
+    assert sum(recheck_comments(Comment.objects.filter(pk=comment.pk), batch_size=10)) == 1
+
+    comment.refresh_from_db()
+    rules = [finding["rule"] for finding in comment.findings["findings"]]
+    assert "name.imitates_staff" in rules
+    assert comment.priority > 0
