@@ -11,7 +11,10 @@ with better-profanity's ``contains_profanity`` for scale.  Targets (issue
 <= 5 ms on one dense with violations; 100,000 adversarial characters under
 50 ms; engine load (imports, model, first check) <= 1.5 s and <= 150 MB.
 Takes about a minute; the slow part is ``contains_profanity`` (~1 s per
-5,000 characters), which therefore gets only a few repetitions.
+5,000 characters), which therefore gets only a few repetitions.  The last
+rows are the shapes adversarial search found (issue #11): dense trigger words
+written in look-alike letters, and the worst body of the recorded search
+(``benchmarks/adversarial_worst.txt``, from ``search_adversarial.py``).
 (``--model``: the old measurement of alt-profanity-check, see ``model_section``.)
 """
 
@@ -101,6 +104,19 @@ def adversarial(n_chars: int) -> str:
     return "".join(out)[:n_chars]
 
 
+def attack_cases() -> list[tuple[str, str, int, int]]:
+    """The shapes adversarial search found (issue #11): dense trigger words in
+    Cyrillic look-alikes, and the worst body of the last recorded search
+    (``benchmarks/adversarial_worst.txt``, see ``search_adversarial.py``)."""
+    from benchmarks.search_adversarial import DEFAULT_OUT, issue_shape, vocabulary
+
+    words, _ = vocabulary()
+    cases = [("5,000 chars look-alikes + dense triggers", issue_shape(words), 0, 300)]
+    if DEFAULT_OUT.exists():
+        cases.append(("5,000 chars search worst (adversarial_worst.txt)", DEFAULT_OUT.read_text("utf-8"), 0, 300))
+    return cases
+
+
 def timeit(fn, text: str, reps: int, clock=time.perf_counter) -> list[float]:
     times = []
     for _ in range(reps):
@@ -187,6 +203,7 @@ def main() -> None:
         ("5,000 chars comment", make_text(5000, 2), 3, 1000),
         ("5,000 chars dense violations", dense(5_000), 0, 1000),
         ("5,000 chars adversarial", adversarial(5_000), 0, 300),
+        *attack_cases(),
     ]
     results = {}
     for name, text, bp_reps, reps in cases:

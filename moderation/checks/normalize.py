@@ -34,6 +34,11 @@ from bisect import bisect_left, bisect_right
 from itertools import accumulate, compress, count, repeat
 from operator import add
 
+try:  # numpy folds long non-ASCII texts faster; everything works without it
+    import numpy as np
+except ImportError:  # pragma: no cover
+    np = None
+
 IGNORABLE = "\x00"
 
 # Letters that render like a Latin letter but are not decomposed by NFKD.
@@ -103,6 +108,11 @@ def _fold_char(ch: str) -> str:
     return out
 
 
+# Code points that fold to more than one character ("ß" -> "ss", "…" -> "..."),
+# recorded as the fold table fills: only they need an explicit offset map.
+_EXPANDERS: set[str] = set()
+
+
 class _FoldTable(dict):
     """``str.translate`` table that folds each code point on first use.
 
@@ -112,14 +122,192 @@ class _FoldTable(dict):
 
     def __missing__(self, code: int) -> str:
         value = _fold_char(chr(code))
+        if len(value) != 1:
+            _EXPANDERS.add(chr(code))
         self[code] = value
         return value
+
+
+_expander_cache: tuple[int, re.Pattern | None] = (-1, None)
+
+
+def _expander_pattern() -> re.Pattern:
+    """A regex for runs of expanding characters (rebuilt when a new one is seen).
+
+    ``_EXPANDERS`` only grows, so its size identifies its contents; a
+    character folded by this thread is already in it when this is called.
+    """
+    global _expander_cache
+    size, pattern = _expander_cache
+    if size != len(_EXPANDERS) or pattern is None:
+        chars = frozenset(_EXPANDERS)
+        if chars:
+            pattern = re.compile("[" + "".join(sorted(map(re.escape, chars))) + "]+")
+        else:
+            pattern = re.compile(r"(?!)")
+        _expander_cache = (len(chars), pattern)
+    return pattern
+
+
+_NON_ASCII_RUN = re.compile(r"([^\x00-\x7f]+)")
+
+
+def translate1(text: str, table, parts: list[str] | None = None) -> str:
+    """``text.translate(table)`` for a table that maps every character to one character.
+
+    ``str.translate`` only has a fast path for ASCII input: one non-ASCII
+    character (a "£", a look-alike letter that does not fold) makes it look
+    every character up in the table, ~50 times slower.  When non-ASCII
+    characters are rare, the ASCII runs between them are translated apart
+    (each on the fast path) and joined; the result is the same string.
+    ``parts`` is ``ascii_parts(text)`` when the caller already has it.
+    """
+    if text.isascii():
+        return text.translate(table)
+    if parts is None:
+        parts = ascii_parts(text)
+        if parts is None:
+            return text.translate(table)
+    return "".join(map(str.translate, parts, repeat(table)))
+
+
+def ascii_parts(text: str) -> list[str] | None:
+    """``text`` split into ASCII runs and the non-ASCII runs between them,
+    or None when non-ASCII characters are not rare (then splitting costs
+    more than it saves)."""
+    # Bytes beyond one per character: at least one per non-ASCII character.
+    extra = len(text.encode("utf-8", "surrogatepass")) - len(text)
+    if extra * 16 > len(text):
+        return None
+    return _NON_ASCII_RUN.split(text)
 
 
 _TABLE = _FoldTable()
 for _code in range(128):
     _TABLE[_code] = chr(_code).lower()
 del _code
+
+
+def word_bounds(text: str) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the words of ``text``, a string whose only
+    separator is " " (``wordtext``, ``canon``): the words are ``text.split()``.
+
+    With numpy, from one comparison of the code points with a space;
+    otherwise ``split(" ")`` yields the words with "" for every extra space,
+    and piece ``k`` starts at ``cum[k] + k`` (lengths before it plus one
+    space per piece).  Both are C-level passes, not a Python step per word.
+    """
+    if np is not None and len(text) >= _BOUNDS_ARRAY_FROM:
+        codes = _codes(text)
+        if codes is not None:  # (None: lone surrogates, the plain path below)
+            starts, ends = run_bounds(codes == 32)
+            return starts.tolist(), ends.tolist()
+    pieces = text.split(" ")
+    cum = list(accumulate(map(len, pieces), initial=0))
+    piece = list(compress(count(), pieces))
+    starts = list(map(add, map(cum.__getitem__, piece), piece))
+    ends = list(map(add, map(cum.__getitem__, map(add, piece, repeat(1))), piece))
+    return starts, ends
+
+
+def run_bounds(space: "np.ndarray") -> "tuple[np.ndarray, np.ndarray]":
+    """Starts and ends (arrays) of the maximal runs of False in a boolean array."""
+    edges = np.empty(space.shape[0] + 1, dtype=bool)
+    edges[0] = True
+    edges[-1] = True
+    edges[1:-1] = space[1:] != space[:-1]
+    # Positions where "is a space" changes, with both ends: runs are every
+    # other interval, starting with the first when the array does not
+    # start with a space.
+    change = np.flatnonzero(edges)
+    if space.shape[0] and space[0]:
+        change = change[1:]
+    return change[0:-1:2], change[1::2]
+
+
+def _codes(text: str) -> "np.ndarray | None":
+    """Code points of ``text`` as an array (None for lone surrogates)."""
+    if text.isascii():
+        return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    try:
+        return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:
+        return None
+
+
+# Texts at least this long get their word offsets from numpy.
+_BOUNDS_ARRAY_FROM = 256
+# Texts with non-ASCII characters at least this long are folded with numpy
+# (``_fold_many``); shorter ones with ``str.translate``.
+_FOLD_ARRAY_FROM = 512
+# Code points below this go through the array table; a text holding one at
+# or above it (or a fold longer than _FOLD_WIDTH) takes ``str.translate``.
+_FOLD_ARRAY_CODES = 0x10000
+_FOLD_WIDTH = 4
+
+
+class _FoldArrays:
+    """``_TABLE`` as arrays for the code points seen so far: ``lens[c]`` the
+    length of the fold of ``c`` (0: not looked up yet, 255: longer than
+    ``_FOLD_WIDTH``), ``chars[c]`` its code points (zero padded)."""
+
+    def __init__(self) -> None:
+        self.lens = np.zeros(_FOLD_ARRAY_CODES, dtype=np.uint8)
+        self.chars = np.zeros((_FOLD_ARRAY_CODES, _FOLD_WIDTH), dtype=np.uint32)
+        self.first = np.zeros(_FOLD_ARRAY_CODES, dtype=np.uint32)
+
+    def learn(self, codes) -> None:
+        for code in codes:
+            value = _TABLE[code]  # fills _TABLE (and _EXPANDERS) exactly as translate does
+            if len(value) > _FOLD_WIDTH:
+                self.lens[code] = 255
+                continue
+            points = [ord(c) for c in value]
+            self.chars[code, :len(points)] = points
+            self.first[code] = points[0]
+            self.lens[code] = len(points)  # last: a reader never sees a half-filled entry
+
+
+_fold_arrays: "_FoldArrays | None" = None
+
+
+def _fold_many(text: str) -> "tuple[str, np.ndarray | None] | None":
+    """``(text.translate(_TABLE), offsets)`` as ``Normalized`` builds them
+    (offsets as an array, None for the identity),
+    computed with array operations (``str.translate`` looks every character
+    of a text with non-ASCII characters up in a dict, ~70 ns each); None
+    when the text needs the plain path (numpy missing, surrogates, code
+    points beyond the table, very long folds)."""
+    global _fold_arrays
+    if np is None:
+        return None
+    try:
+        data = text.encode("utf-32-le")
+    except UnicodeEncodeError:  # lone surrogates
+        return None
+    codes = np.frombuffer(data, dtype=np.uint32)
+    if int(codes.max()) >= _FOLD_ARRAY_CODES:
+        return None
+    arrays = _fold_arrays
+    if arrays is None:
+        arrays = _fold_arrays = _FoldArrays()
+    lens = arrays.lens[codes]
+    if not lens.all():
+        arrays.learn(np.unique(codes[lens == 0]).tolist())
+        lens = arrays.lens[codes]
+    top = int(lens.max())
+    if top == 1:
+        return arrays.first[codes].tobytes().decode("utf-32-le"), None
+    if top > _FOLD_WIDTH:
+        return None
+    # Character i of the text becomes lens[i] characters: repeat its index
+    # (that is the offset map) and take the k-th code point of its fold.
+    lens = lens.astype(np.intp)
+    src = np.repeat(np.arange(codes.shape[0]), lens)
+    ends = np.cumsum(lens)
+    k = np.arange(int(ends[-1])) - np.repeat(ends - lens, lens)
+    out = arrays.chars[codes[src], k]
+    return out.tobytes().decode("utf-32-le"), src
 
 
 def fold(text: str) -> str:
@@ -160,6 +348,9 @@ _ZERO_RUN = re.compile(b"\x00\x00+")
 _STRETCH_START = re.compile(r"([^\W\d_])\1{2,}")
 
 
+_NON_ASCII_REPEAT = re.compile(r"([^\x00-\x7f])\1{2,}")
+
+
 def stretch_starts(norm: str) -> list[int]:
     """Start offsets of runs of three or more identical letters.
 
@@ -167,10 +358,23 @@ def stretch_starts(norm: str) -> list[int]:
     text with itself shifted by one byte is zero exactly where a character
     repeats its predecessor, so two zero bytes in a row mark a triple.  That
     is a handful of C-level passes instead of a regex step per character.
+    Mostly-ASCII text (a "£" or a look-alike letter among Latin ones) gets
+    the same treatment with every non-ASCII character read as "?" (not a
+    letter), plus a scan for repeated non-ASCII characters only.
     """
-    if not norm.isascii():
+    if norm.isascii():
+        return _ascii_stretch_starts(norm.encode("ascii"))
+    extra = len(norm.encode("utf-8", "surrogatepass")) - len(norm)
+    if extra * 16 > len(norm):
         return [m.start() for m in _STRETCH_START.finditer(norm)]
-    data = norm.encode("ascii")
+    out = _ascii_stretch_starts(norm.encode("ascii", "replace"))
+    more = [m.start() for m in _NON_ASCII_REPEAT.finditer(norm) if _STRETCH_START.match(norm, m.start())]
+    if more:
+        out = sorted(out + more)
+    return out
+
+
+def _ascii_stretch_starts(data: bytes) -> list[int]:
     n = len(data)
     if n < 3:
         return []
@@ -186,6 +390,7 @@ def stretch_starts(norm: str) -> list[int]:
 
 
 _BREAK_CHARS = ".!?;\n"
+_BREAK_CODES = tuple(map(ord, _BREAK_CHARS))
 _EAGER_BREAKS = 512
 
 
@@ -225,20 +430,64 @@ class Normalized:
         if original.isascii():
             norm = original.lower()
         else:
+            folded = _fold_many(original) if len(original) >= _FOLD_ARRAY_FROM else None
+            if folded is not None:
+                self.norm, array = folded
+                if array is None:
+                    self.offsets = None
+                else:
+                    # Kept as an array; ``offsets`` (a list) is built only if asked for.
+                    self._offset_array = array
+                return
             norm = original.translate(_TABLE)
         self.norm = norm
         if len(norm) == len(original):
             # Every character folded to exactly one character.
             self.offsets = None
         else:
+            # Identity ranges between the (few) characters that expanded;
+            # each of those repeats its index once per character it became.
             offsets: list[int] = []
             extend = offsets.extend
-            for i, ch in enumerate(original):
-                extend((i,) * len(_TABLE[ord(ch)]))
+            table = _TABLE
+            prev = 0
+            for m in _expander_pattern().finditer(original):
+                start, end = m.span()
+                extend(range(prev, start))
+                for i in range(start, end):
+                    extend(repeat(i, len(table[ord(original[i])])))
+                prev = end
+            extend(range(prev, len(original)))
             self.offsets = offsets
+
+    def translate1(self, table) -> str:
+        """``norm.translate(table)`` for a one-character-per-character table
+        (``translate1``), splitting ``norm`` at non-ASCII runs once per text."""
+        norm = self.norm
+        if norm.isascii():
+            return norm.translate(table)
+        parts = self.__dict__.get("_ascii_parts", False)
+        if parts is False:
+            parts = self.__dict__["_ascii_parts"] = ascii_parts(norm)
+        return translate1(norm, table, parts)
+
+    # The offset map as a numpy array when ``_fold_many`` built it (then
+    # ``offsets`` is filled from it on first use).
+    _offset_array = None
+
+    @cached_property
+    def offsets(self) -> list[int] | None:
+        """Index in ``original`` of every character of ``norm``, or None for the identity."""
+        return None if self._offset_array is None else self._offset_array.tolist()
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of ``norm`` to the original text."""
+        array = self._offset_array
+        if array is not None:
+            if end <= start:
+                i = len(self.original) if start >= array.shape[0] else int(array[start])
+                return i, i
+            return int(array[start]), int(array[end - 1]) + 1
         if end <= start:
             return (start, start) if self.offsets is None else (self._o(start), self._o(start))
         offsets = self.offsets
@@ -268,7 +517,7 @@ class Normalized:
         Apostrophes survive inside words ("you're") but not at their edges
         ("'idiot'"); the replacement keeps the length unchanged.
         """
-        text = self.norm.translate(_WORD_TABLE)
+        text = self.translate1(_WORD_TABLE)
         if "'" in text:
             padded = (" " + text + " ").replace(" '", "  ").replace("' ", "  ")
             if " '" in padded or "' " in padded:
@@ -297,14 +546,30 @@ class Normalized:
         """
         if self.stretched:
             # Collapsing letters never changes word boundaries, so the
-            # result stays aligned with ``_bounds``.
-            # A function replacement avoids re's per-match template expansion.
-            words = _STRETCH.sub(_first_char, self.wordtext).split()
+            # result stays aligned with ``_bounds``.  The runs to collapse
+            # are exactly the stretch starts (letters are the same in
+            # ``norm`` and ``wordtext``), so only they are visited.
+            words = self._collapse_stretched().split()
         else:
             words = self._raw_words
         if IGNORABLE in self.norm:
-            words = [w.replace(IGNORABLE, "") for w in words]
+            words = list(map(str.replace, words, repeat(IGNORABLE), repeat("")))
         return words
+
+    def _collapse_stretched(self) -> str:
+        """``_STRETCH.sub(_first_char, self.wordtext)`` from the stretch starts alone."""
+        text = self.wordtext
+        pieces: list[str] = []
+        prev = 0
+        match = _STRETCH.match
+        for start in self.stretch_starts:
+            m = match(text, start)
+            if m is None or start < prev:  # cannot happen; keep the plain answer if it does
+                return _STRETCH.sub(_first_char, text)
+            pieces.append(text[prev:start + 1])
+            prev = m.end()
+        pieces.append(text[prev:])
+        return "".join(pieces)
 
     @cached_property
     def wordset(self) -> frozenset[str]:
@@ -331,34 +596,20 @@ class Normalized:
 
     @cached_property
     def _bounds(self) -> tuple[list[int], list[int]]:
-        """Offsets of words, computed only when a rule reports a finding.
-
-        ``wordtext`` separates words by spaces only, so ``split(" ")`` yields
-        the words with "" for every extra space.  Piece ``k`` starts at
-        ``cum[k] + k`` (lengths before it plus one space per piece), and word
-        ``i`` is piece ``piece[i]``: C-level iterators instead of one regex
-        match object per word.
-        """
-        pieces = self.wordtext.split(" ")
-        cum = list(accumulate(map(len, pieces), initial=0))
-        piece = list(compress(count(), pieces))
-        return cum, piece
+        """Start and end offsets (in ``norm``) of every word, index-aligned
+        with ``words``: ``wordtext`` separates words by spaces only."""
+        return word_bounds(self.wordtext)
 
     def _start(self, i: int) -> int:
-        cum, piece = self._bounds
-        k = piece[i]
-        return cum[k] + k
+        return self._bounds[0][i]
 
     def _end(self, i: int) -> int:
-        cum, piece = self._bounds
-        k = piece[i]
-        return cum[k + 1] + k
+        return self._bounds[1][i]
 
     @cached_property
     def word_starts(self) -> list[int]:
         """Start offset in ``norm`` of every word (index-aligned with ``words``)."""
-        cum, piece = self._bounds
-        return list(map(add, map(cum.__getitem__, piece), piece))
+        return list(self._bounds[0])
 
     @cached_property
     def clause_breaks(self) -> "frozenset[int] | _LazyBreaks":
@@ -376,6 +627,15 @@ class Normalized:
             return frozenset()
         if total > _EAGER_BREAKS:
             return _LazyBreaks(self)
+        if np is not None and total > 32:
+            # Many breaks: find them and their words with array operations.
+            codes = _codes(norm)
+            if codes is not None:
+                mask = codes == _BREAK_CODES[0]
+                for c in _BREAK_CODES[1:]:
+                    mask |= codes == c
+                at = np.searchsorted(np.array(self.word_starts, dtype=np.int64), np.flatnonzero(mask), side="right")
+                return frozenset(at.tolist())
         positions: list[int] = []
         for c in _BREAK_CHARS:
             pos = norm.find(c)
@@ -407,7 +667,7 @@ class Normalized:
         merged, every other character a space (same length as ``norm``)."""
         from .wordmatch import CANON_TABLE
 
-        return self.norm.translate(CANON_TABLE)
+        return self.translate1(CANON_TABLE)
 
     @cached_property
     def canon_words(self) -> frozenset[str]:

@@ -30,11 +30,12 @@ memoised per token (bounded dict) because hostile input repeats itself.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from itertools import repeat
-from typing import Generic, Iterable, Mapping, TypeVar
+from bisect import bisect_left, bisect_right
+from itertools import compress, count, repeat
+from operator import add, attrgetter, is_, is_not, itemgetter, le, sub
+from typing import Generic, Iterable, Mapping, NamedTuple, TypeVar
 
-from .normalize import IGNORABLE, Normalized, fold
+from .normalize import IGNORABLE, Normalized, fold, np, run_bounds, translate1, word_bounds
 
 P = TypeVar("P")
 
@@ -84,8 +85,14 @@ _LEET_DIGITS = "013457"
 _ALNUM_RUN = re.compile(r"[^\W_]*")
 
 
-def _leet_words(norm: str) -> list[tuple[int, int]]:
+def _leet_words(norm: str, text: Normalized | None = None) -> list[tuple[int, int]]:
+    """Spans of words mixing letters and leet digits ("1d10t"); ``text``
+    (the ``Normalized`` of ``norm``) lends its split of non-ASCII runs."""
     positions: list[int] = []
+    if len(norm) > _RUNS_FROM:
+        # Many digits is cheap to find and dear to walk: read the runs at once.
+        if sum(map(norm.count, _LEET_DIGITS)) > _RUNS_FROM_TRIGGERS:
+            return _leet_runs(norm, None if text is None else text.translate1(_LEET_CLASS))
     for d in _LEET_DIGITS:
         pos = norm.find(d)
         while pos != -1:
@@ -109,6 +116,89 @@ def _leet_words(norm: str) -> list[tuple[int, int]]:
             out.append((start, end))
     return out
 
+
+# Hostile text holds hundreds of trigger characters (zero-width joiners,
+# "$", "@", leet digits), and walking back from each one is a Python step per
+# character.  In a text longer than _RUNS_FROM with more than
+# _RUNS_FROM_TRIGGERS of them, tokens are read as marked runs of a class
+# string instead: the same spans, found by C-level scans.
+_RUNS_FROM = 256
+_RUNS_FROM_TRIGGERS = 16
+
+
+class _ClassTable(dict):
+    """``str.translate`` table to a class string: one character per character
+    of ``norm`` ("a" a token character, " " a separator, a marker for the
+    characters that make a token interesting), filled on first use."""
+
+    def __init__(self, classify) -> None:
+        super().__init__()
+        self._classify = classify
+
+    def __missing__(self, code: int) -> str:
+        value = self._classify(chr(code))
+        self[code] = value
+        return value
+
+
+def _leet_class(ch: str) -> str:
+    if ch in _LEET_DIGITS:
+        return "0"
+    if ch.isdigit():
+        return "9"
+    return "a" if ch.isalnum() else " "
+
+
+def _token_class(ch: str) -> str:
+    if ch in _SLOW_CHARS:
+        return "!"
+    return "a" if ch.isalnum() or ch == "_" else " "
+
+
+_LEET_CLASS = _ClassTable(_leet_class)
+_TOKEN_CLASS = _ClassTable(_token_class)
+
+
+# Marked runs of a class string, found from the character before each run
+# (a literal space: the regex engine jumps between spaces) with possessive
+# quantifiers, so each run is read once and unmarked runs fail at once.
+# Leet: a run of "a"/"9"/"0" that holds a "0" and an "a", at most 64 long.
+_LEET_RUN = re.compile(r" (?=[09]*+a)(?=[a09]{1,64}+(?![a09]))[a9]*+0[a09]*+")
+# Slow: a run of "a"/"!" that holds a "!".
+_SLOW_RUN = re.compile(r" a*+![a!]*+")
+
+
+def _leet_runs(norm: str, classes: str | None = None) -> list[tuple[int, int]]:
+    """``_leet_words`` from a class string: the maximal alphanumeric runs that
+    hold a leet digit, at most ``_MAX_TOKEN`` long and not all digits."""
+    classes = translate1(norm, _LEET_CLASS) if classes is None else classes
+    if np is not None:
+        # The same runs from array operations: maximal runs of non-spaces
+        # holding an "a" and a "0", at most _MAX_TOKEN long.
+        runs = _class_runs(classes, b"a0", _MAX_TOKEN)
+        return list(zip(*runs))
+    return [(m.start(), m.end() - 1) for m in _LEET_RUN.finditer(" " + classes)]
+
+
+def _class_runs(classes: str, need: bytes, max_len: int | None = None) -> "tuple[list[int], list[int]]":
+    """Starts and ends of the maximal runs of non-space characters of an
+    (ASCII) class string that hold every character of ``need`` and are at
+    most ``max_len`` long."""
+    codes = np.frombuffer(classes.encode("ascii"), dtype=np.uint8)
+    starts, ends = run_bounds(codes == 32)
+    keep = None
+    if max_len is not None:
+        keep = ends - starts <= max_len
+    for c in need:
+        marked = np.zeros(codes.shape[0] + 1, dtype=np.int64)
+        np.cumsum(codes == c, out=marked[1:])
+        has = marked[ends] > marked[starts]
+        keep = has if keep is None else keep & has
+    if keep is not None:
+        starts, ends = starts[keep], ends[keep]
+    return starts.tolist(), ends.tolist()
+
+
 _TRIPLE = re.compile(r"(.)\1\1")
 _MEMO_SIZE = 8192
 
@@ -125,6 +215,10 @@ def slow_tokens(text: Normalized) -> list[tuple[int, int]]:
     norm = text.norm
     out: list[tuple[int, int]] = []
     triggers = list(text.stretch_starts)
+    if len(norm) > _RUNS_FROM and len(triggers) + sum(map(norm.count, _SLOW_CHARS)) > _RUNS_FROM_TRIGGERS:
+        out = _slow_runs(norm, triggers, text.translate1(_TOKEN_CLASS))
+        text.__dict__["_slow_tokens"] = out
+        return out
     for c in _SLOW_CHARS:
         pos = norm.find(c)
         while pos != -1:
@@ -145,6 +239,37 @@ def slow_tokens(text: Normalized) -> list[tuple[int, int]]:
             out.append((start, end))
     text.__dict__["_slow_tokens"] = out
     return out
+
+
+def _slow_runs(norm: str, stretch: list[int], classes: str | None = None) -> list[tuple[int, int]]:
+    """``slow_tokens`` from a class string: every maximal run of token
+    characters that holds a leet symbol, a mask, an ignorable or the start
+    of a stretched run (a letter, so inside such a run)."""
+    classes = translate1(norm, _TOKEN_CLASS) if classes is None else classes
+    padded = " " + classes
+    if np is not None:
+        # The same runs from array operations: maximal runs of non-spaces holding a "!".
+        runs = list(zip(*_class_runs(classes, b"!")))
+    else:
+        runs = [(m.start(), m.end() - 1) for m in _SLOW_RUN.finditer(padded)]
+    if not stretch:
+        return runs
+    # Runs that hold a stretched letter but no slow character (padded
+    # offsets are one more than norm's).
+    starts = [r[0] for r in runs]
+    ends = [r[1] for r in runs]
+    missing = [p for p in stretch if not _inside(starts, ends, p)]
+    if missing:
+        lo = map(padded.rfind, repeat(" "), repeat(0), map(add, missing, repeat(1)))
+        hi = map(padded.find, repeat(" "), map(add, missing, repeat(1)))
+        extra = [(a, len(norm) if b == -1 else b - 1) for a, b in dict.fromkeys(zip(lo, hi))]
+        runs = sorted(runs + extra)
+    return runs
+
+
+def _inside(starts: list[int], ends: list[int], p: int) -> bool:
+    k = bisect_right(starts, p) - 1
+    return k >= 0 and p < ends[k]
 
 
 def spelled_runs(text: Normalized) -> list[tuple[int, int]]:
@@ -173,8 +298,89 @@ def canonical(entry: str) -> str:
     return text.replace("*", "")
 
 
-@dataclass(frozen=True, slots=True)
-class Match(Generic[P]):
+_MISS = object()
+_SPAN = attrgetter("start", "end")
+# Above this many list words (and phrase first words) present in a text,
+# ``find`` reads their positions from one pass over the words.
+_INDEX_FROM = 12
+
+
+def leet_words(text: Normalized) -> list[tuple[int, int]]:
+    """``_leet_words(text.norm)``, computed once per text."""
+    cached = text.__dict__.get("_leet_words")
+    if cached is None:
+        cached = text.__dict__["_leet_words"] = _leet_words(text.norm, text)
+    return cached
+
+
+def _trimmed(norm: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int], list[str]]:
+    """Starts, ends and text of ``spans`` trimmed of edge junk (quotes, "!",
+    "|", "+", "#", "%") as ``_check_token`` trims them, keeping those at
+    least two characters long: C-level passes over all tokens at once."""
+    if not spans:
+        return [], [], []
+    tokens = list(map(norm.__getitem__, map(slice, map(itemgetter(0), spans), map(itemgetter(1), spans))))
+    left = list(map(str.lstrip, tokens, repeat(_EDGE_JUNK)))
+    core = list(map(str.rstrip, left, repeat(_EDGE_JUNK)))
+    starts = list(map(sub, map(itemgetter(1), spans), map(len, left)))
+    lengths = list(map(len, core))
+    keep = list(map(le, repeat(2), lengths))
+    starts = list(compress(starts, keep))
+    ends = list(map(add, starts, compress(lengths, keep)))
+    return starts, ends, list(compress(core, keep))
+
+
+def _trimmed_leet_words(text: Normalized) -> tuple[list[int], list[int], list[str]]:
+    cached = text.__dict__.get("_trimmed_leet")
+    if cached is None:
+        cached = text.__dict__["_trimmed_leet"] = _trimmed(text.norm, leet_words(text))
+    return cached
+
+
+def _trimmed_slow_tokens(text: Normalized) -> tuple[list[int], list[int], list[str]]:
+    cached = text.__dict__.get("_trimmed_slow")
+    if cached is None:
+        cached = text.__dict__["_trimmed_slow"] = _trimmed(text.norm, slow_tokens(text))
+    return cached
+
+
+def _canon_pieces(text: Normalized) -> tuple[list[str], list[int]]:
+    """``canon.split()`` and the offset of each word, once per text."""
+    cached = text.__dict__.get("_canon_pieces")
+    if cached is None:
+        canon = text.canon
+        cached = text.__dict__["_canon_pieces"] = (canon.split(), word_bounds(canon)[0])
+    return cached
+
+
+def _token_positions(text: Normalized, wanted) -> dict[str, list[int]]:
+    """Start offsets in ``canon`` of every whole word in ``wanted``, ascending."""
+    pieces, starts = _canon_pieces(text)
+    where: dict[str, list[int]] = {w: [] for w in wanted}
+    for k in compress(count(), map(wanted.__contains__, pieces)):
+        where[pieces[k]].append(starts[k])
+    return where
+
+
+def _matches_at(pattern: re.Pattern, text: str, positions: list[int]):
+    """``pattern.finditer(text)`` when every match can only start at ``positions``
+    (ascending): matches are tried there alone, skipping those inside a match."""
+    last_end = 0
+    match = pattern.match
+    for pos in positions:
+        if pos < last_end:
+            continue
+        m = match(text, pos)
+        if m is not None:
+            last_end = m.end()
+            yield m
+
+
+class Match(NamedTuple, Generic[P]):
+    """One list entry found in a text (immutable; a named tuple because
+    hostile text makes hundreds of them and a frozen dataclass costs three
+    times as much to build)."""
+
     start: int  # offsets into Normalized.norm
     end: int
     key: str
@@ -241,28 +447,45 @@ class WordMatcher(Generic[P]):
         norm = text.norm
         canon = text.canon  # same length as norm
         canon_words = text.canon_words
-        for key in self._keys & canon_words:
-            for m in self._boundary(key).finditer(canon):
-                if not norm[m.start():m.end()].isdigit():
-                    found[m.span()] = Match(m.start(), m.end(), key, self._payload[key])
-        if self._phrases:
-            for first in self._phrases.keys() & canon_words:
-                pattern, lookup = self._phrases[first]
-                for m in pattern.finditer(canon):
-                    rest = m.group(1).replace(" ", "")
-                    key, payload = lookup.get(rest, (first + rest, None))
-                    if payload is not None:
-                        found[m.span()] = Match(m.start(), m.end(), key, payload)
-        for start, end in slow_tokens(text):
-            self._check_token(norm, start, end, found)
+        keys = self._keys & canon_words
+        firsts = self._phrases.keys() & canon_words if self._phrases else frozenset()
+        if len(keys) + len(firsts) > _INDEX_FROM:
+            # Many list words present (dense hostile text): one pass over the
+            # words of ``canon`` finds them all instead of a scan per word.
+            where = _token_positions(text, keys | firsts)
+        else:
+            where = None
+        payload = self._payload
+        for key in keys:
+            if where is None:
+                for m in self._boundary(key).finditer(canon):
+                    if not norm[m.start():m.end()].isdigit():
+                        found[m.span()] = Match(m.start(), m.end(), key, payload[key])
+            else:
+                size = len(key)
+                for start in where[key]:
+                    if not norm[start:start + size].isdigit():
+                        found[(start, start + size)] = Match(start, start + size, key, payload[key])
+        for first in firsts:
+            pattern, lookup = self._phrases[first]
+            if where is None:
+                matches = pattern.finditer(canon)
+            else:
+                matches = _matches_at(pattern, canon, where[first])
+            for m in matches:
+                rest = m.group(1).replace(" ", "")
+                key, value = lookup.get(rest, (first + rest, None))
+                if value is not None:
+                    found[m.span()] = Match(m.start(), m.end(), key, value)
+        self._check_tokens(_trimmed_slow_tokens(text), found)
         for start, end in spelled_runs(text):
             self._check_spelled(norm[start:end], start, found)
-        return sorted(found.values(), key=lambda x: (x.start, x.end))
+        return sorted(found.values(), key=_SPAN)
 
     def may_obfuscate(self, text: Normalized) -> bool:
         """Whether ``find_obfuscated`` could find anything (cheap: the slow
         tokens and spelled runs are computed once per text and shared)."""
-        return bool(slow_tokens(text) or spelled_runs(text) or _leet_words(text.norm))
+        return bool(slow_tokens(text) or spelled_runs(text) or leet_words(text))
 
     def find_obfuscated(self, text: Normalized, limit: int | None = None) -> list[Match[P]]:
         """Only the matches that plain word lookup misses: leet digits and
@@ -274,16 +497,27 @@ class WordMatcher(Generic[P]):
         """
         found: dict[tuple[int, int], Match[P]] = {}
         norm = text.norm
-        tokens = _leet_words(norm) + slow_tokens(text)
+        leet, slow = leet_words(text), slow_tokens(text)
+        tokens = leet + slow
         spelled = spelled_runs(text)
         if limit is not None:
             tokens = tokens[:limit]
             spelled = spelled[:max(0, limit - len(tokens))]
-        for start, end in tokens:
-            self._check_token(norm, start, end, found)
+        if len(tokens) >= len(leet):
+            # The trimmed forms are shared with ``find``: every leet word,
+            # then the slow tokens that made the cut (each trimmed token lies
+            # inside its own, so those before the first left out).
+            self._check_tokens(_trimmed_leet_words(text), found)
+            starts, ends, cores = _trimmed_slow_tokens(text)
+            if len(tokens) < len(leet) + len(slow):
+                k = bisect_left(starts, slow[len(tokens) - len(leet)][0])
+                starts, ends, cores = starts[:k], ends[:k], cores[:k]
+            self._check_tokens((starts, ends, cores), found)
+        else:
+            self._check_tokens(_trimmed(norm, tokens), found)
         for start, end in spelled:
             self._check_spelled(norm[start:end], start, found)
-        return sorted(found.values(), key=lambda x: (x.start, x.end))
+        return sorted(found.values(), key=_SPAN)
 
     def match_word(self, word: str) -> P | None:
         """Payload for a single (folded) word, or None."""
@@ -326,6 +560,21 @@ class WordMatcher(Generic[P]):
             if key is not None:
                 return s, e, key
         return None
+
+    def _check_tokens(self, trimmed: tuple[list[int], list[int], list[str]], found: dict) -> None:
+        """``_check_token`` for every token of ``_trimmed(...)``: verdicts come
+        from the memo in one C-level pass, only new tokens are matched."""
+        starts, ends, tokens = trimmed
+        if not tokens:
+            return
+        keys = list(map(self._memo.get, tokens, repeat(_MISS)))
+        for i in compress(count(), map(is_, keys, repeat(_MISS))):
+            keys[i] = self._match_token(tokens[i])
+        payload = self._payload
+        for i in compress(count(), map(is_not, keys, repeat(None))):
+            span = (starts[i], ends[i])
+            if span not in found:
+                found[span] = Match(starts[i], ends[i], keys[i], payload[keys[i]])
 
     def _check_token(self, norm: str, start: int, end: int, found: dict) -> None:
         while start < end and norm[start] in _EDGE_JUNK:

@@ -97,11 +97,11 @@ class WordSpanFindings:
         self._per_rule: dict[str, int] = {}
 
     def add(self, first: int, last: int, score: float, rule: str) -> None:
-        words = range(first, last + 1)
-        if any(k in self._taken for k in words):
-            return
         count = self._per_rule.get(rule, 0)
         if count >= MAX_PER_RULE:
+            return
+        words = range(first, last + 1)
+        if not self._taken.isdisjoint(words):
             return
         self._per_rule[rule] = count + 1
         self._taken.update(words)

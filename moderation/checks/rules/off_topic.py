@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 from ..normalize import Normalized, fold
 from ..values import CheckContext, Finding
@@ -77,13 +78,39 @@ def article_stems(title: str, body: str) -> frozenset[str]:
     return content_stems(fold(title + "\n" + body))
 
 
+class _WordStems(dict):
+    """word -> its content stems, or None for a word the rule skips (short,
+    a stop word, starting with a digit); filled on first use, bounded.
+
+    ``content_stems`` of the comment's words joined by spaces is the union of
+    each word's own (no match crosses a space), so each distinct word is
+    stemmed once per process instead of once per occurrence per comment.
+    """
+
+    def __missing__(self, word: str) -> tuple[str, ...] | None:
+        if len(self) >= _MEMO_SIZE:
+            self.clear()
+        if len(word) >= 3 and word not in STOP_WORDS and not word[0].isdigit():
+            value = tuple(_stem(w) for w in _WORD.findall(word) if w not in STOP_WORDS)
+        else:
+            value = None
+        self[word] = value
+        return value
+
+
+_MEMO_SIZE = 50_000
+_WORD_STEMS = _WordStems()
+
+
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     if not (context.article_title or context.article_body):
         return []
-    words = [w for w in text.words if len(w) >= 3 and w not in STOP_WORDS and not w[0].isdigit()]
-    if len(set(words)) < MIN_CONTENT_WORDS:
+    # Distinct content words and their stems, as the rule has always read
+    # them: ``set(words)`` of the kept words, ``content_stems`` of them joined.
+    stems = list(map(_WORD_STEMS.__getitem__, text.wordset))
+    if len(stems) - stems.count(None) < MIN_CONTENT_WORDS:
         return []
-    comment = content_stems(" ".join(words))
+    comment = frozenset(chain.from_iterable(filter(None, stems)))
     if len(comment) < MIN_CONTENT_WORDS:
         return []
     if comment & article_stems(context.article_title, context.article_body):

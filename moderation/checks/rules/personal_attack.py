@@ -26,7 +26,9 @@ Self-deprecation ("I'm an idiot", "we were fools") is not an attack.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
+from operator import methodcaller
 import re
 
 from .. import groups
@@ -451,8 +453,8 @@ def _aliases(text: Normalized, words: list[str]) -> dict[int, tuple[str, int]]:
         if first <= last and first not in out and words[first] not in _WORD_TRIGGERS:
             out[first] = (m.payload, last)
     if "tard" in text.norm:
-        for w in wordset:
-            if w.endswith(("tard", "tards")) and len(w) > 5 and w not in _TARD_WORDS and w not in NOUNS and (
+        for w in filter(methodcaller("endswith", ("tard", "tards")), wordset):
+            if len(w) > 5 and w not in _TARD_WORDS and w not in NOUNS and (
                 w[-5] if w.endswith("tard") else w[-6]
             ) != "s":
                 for i in text.indices(frozenset((w,))):
@@ -502,17 +504,39 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     spans = WordSpanFindings(text, "personal_attack")
     add = spans.add
     counts = spans._per_rule
+    # Where the words of direct address are (aliases only ever replace
+    # words, never create one): a window without any needs no closer look.
+    address_at = text.indices(_ADDRESS)
+    near_at = text.indices(_ADDRESS | _POSSESSIVE) if address_at or text.wordset & _POSSESSIVE else []
+    # Where a word could govern an insult (the head the walk back stops at,
+    # or "such" among the modifiers it passes): the address, exclamation and
+    # predicate shapes need one within five words before the insult.
+    heads = text.wordset & _HEADS
+    if "'" in text.wordtext:
+        heads = heads | frozenset(filter(methodcaller("endswith", ("'s", "'re")), text.wordset))
+    head_at = text.indices(heads) if heads else []
+    # The words any shape below could report, from those positions: the
+    # loop skips the others (a word that is only a strong insult stays a
+    # candidate while "insult_word" still wants examples).
+    candidates = _candidates(text, aliases, dismissive_firsts | insult_firsts, head_at, address_at, near_at)
+    strong_at = frozenset(text.indices(text.wordset & STRONG_NOUNS))
+    insult_word_open = True
 
     findings = spans.findings
     seen, top = 0, 0.0
     for i in indices:
+        if i not in candidates and (not insult_word_open or i not in strong_at):
+            continue
         if len(findings) != seen:
+            insult_word_open = counts.get("personal_attack.insult_word", 0) < MAX_PER_RULE
             # Enough examples and the category's best score is reached:
             # later words cannot change the verdict or the priority.
             top = max(top, max(f.score for f in findings[seen:]))
             seen = len(findings)
             if seen >= MAX_PER_RULE and top >= _TOP_SCORE:
                 break
+            if len(counts) == len(_RULES) and min(counts.values()) >= MAX_PER_RULE:
+                break  # every rule has all the examples it reports: nothing can be added
         w = words[i]
         last = aliases[i][1] if i in aliases else i
         nxt = words[last + 1] if last + 1 < n and last + 1 not in breaks else ""
@@ -527,15 +551,25 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             if phrase:
                 last, strong, is_noun = i + len(phrase) - 1, True, True
                 nxt = words[last + 1] if last + 1 < n and last + 1 not in breaks else ""
-        if w in PROFANE and last == i and counts.get("personal_attack.profane_address", 0) < MAX_PER_RULE and not (
-            w in _NAME_LIKE and _is_name_word(text, i, n)
-        ):
+        if w in PROFANE and last == i and counts.get("personal_attack.profane_address", 0) < MAX_PER_RULE and _any_in(
+            near_at, i - 4, i + 5
+        ) and not (w in _NAME_LIKE and _is_name_word(text, i, n)):
             # Profanity addressed to someone: "you fucking ...", "your ass".
             lo, hi = _clause(breaks, n, i, i, 4, 4)
             near = words[lo:hi]
-            if any(x in _ADDRESS or x in _POSSESSIVE for x in near) and not any(x in SELF for x in words[max(lo, i - 2):i]):
+            if not (_ADDRESS.isdisjoint(near) and _POSSESSIVE.isdisjoint(near)) and SELF.isdisjoint(words[max(lo, i - 2):i]):
                 add(i, i, 0.55, "personal_attack.profane_address")
         if not is_noun and w not in ADJECTIVES:
+            continue
+        if not (
+            _any_in(head_at, i - 5, i)
+            or (nxt in _EPITHET_PEOPLE and not is_noun)
+            or (strong and counts.get("personal_attack.insult_word", 0) < MAX_PER_RULE)
+            or (counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _any_in(address_at, i - 6, last + 5))
+        ):
+            # No shape below can report this word: it has no governing word
+            # in reach (aliases never create one), is no epithet, and the
+            # rules that need neither have all their examples.
             continue
         if last == i and (nxt in _NOT_AN_INSULT.get(w, ()) or (w in _ATTRIBUTIVE and nxt in _MODIFIED)):
             # "a sucker for chocolate", "trash talk", "a redneck convoy".
@@ -636,19 +670,55 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         if mild or w in _WEAK_NOUNS:
             continue
         # "are you stupid?", "bludgers like you", "you must be blind and stupid".
-        if counts.get("personal_attack.near_address", 0) < MAX_PER_RULE:
+        if counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _any_in(address_at, i - 6, last + 5):
             lo, hi = _clause(breaks, n, i, last, 6, 4)
             window = words[lo:hi]
             if (
-                any(x in _ADDRESS for x in window)
-                and not any(x in SELF for x in window)
+                not _ADDRESS.isdisjoint(window)
+                and SELF.isdisjoint(window)
                 and "not" not in window
             ):
                 add(i, last, 0.55, "personal_attack.near_address")
                 continue
-        if strong and not any(x in SELF for x in words[max(0, i - 3):i]):
+        if strong and SELF.isdisjoint(words[max(0, i - 3):i]):
             add(i, last, 0.5, "personal_attack.insult_word")
     return spans.findings
+
+
+_HEADS = SECOND | _POSSESSIVE | COPULAS | frozenset(("what", "such"))
+# Every rule name this module reports (for the exit once all are saturated).
+_RULES = frozenset(
+    "personal_attack." + r for r in
+    "dismissive profane_address direct exclamation predicate epithet near_address insult_word".split()
+)
+
+
+def _candidates(text: Normalized, aliases, firsts, head_at, address_at, near_at) -> set[int]:
+    """Word indices where ``run`` may report something other than a plain
+    strong insult (a superset; ``run`` still checks each): phrase starts,
+    aliases and the words before them, words up to five after a possible
+    head, words near an address (for "near_address" and "profane_address")
+    and words before an epithet's person noun."""
+    out = set(aliases)
+    out.update(k - 1 for k in aliases)
+    if firsts:
+        out.update(text.indices(firsts))
+    for h in head_at:
+        out.update(range(h + 1, h + 6))
+    for a in address_at:
+        out.update(range(a - 4, a + 7))
+    for a in near_at:
+        out.update(range(a - 4, a + 5))
+    people = text.wordset & _EPITHET_PEOPLE
+    if people:
+        out.update(k - 1 for k in text.indices(people))
+    return out
+
+
+def _any_in(positions: list[int], lo: int, hi: int) -> bool:
+    """Whether a sorted list of word indices has one in ``[lo, hi)``."""
+    k = bisect_left(positions, lo)
+    return k < len(positions) and positions[k] < hi
 
 
 # Bounded work on hostile text: at most this many obfuscated-looking tokens

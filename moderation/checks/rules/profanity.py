@@ -91,13 +91,13 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     shown: dict[str, int] = {}
     for m in matcher().find(text):
         category, score, rule = m.payload
+        n = shown.get(category, 0)
+        if n >= MAX_PER_RULE:
+            continue  # a few examples per category are enough for a moderator
         if m.key in _NAME_LIKE and _is_name(text, m.start, m.end):
             continue
         if innocent(text, m.key, m.start, m.end):
             continue
-        n = shown.get(category, 0)
-        if n >= MAX_PER_RULE:
-            continue  # a few examples per category are enough for a moderator
         shown[category] = n + 1
         out.append(finding(text, category, rule, m.start, m.end, score))
     return out

@@ -79,18 +79,25 @@ _EMAIL = re.compile(r"[a-z0-9._%+\-]{1,64}@[a-z0-9\-]{1,63}\.[a-z]{2,24}")
 # checks are done on the few matches.
 _PHONE = re.compile(r"\d[\d \-().]{7,20}\d(?!\d)")
 _DECIMAL = re.compile(r"\d{1,20}\.\d{1,20}")
+# Patterns below that would start with a look-behind or "\b" start with a
+# literal or a class instead and check the boundary right after it
+# ("t(?<!\wt)" is "\bt", "\d(?<![\d.,]\d)" is "(?<![\d.,])\d"): the same
+# matches, but the regex engine skips to candidate characters instead of
+# trying every position (2-5x less CPU on long text).
 # "text WIN to 80086", "reply YES to 8007": premium SMS short codes.
-_SHORTCODE = re.compile(r"\b(?:text|txt|send|reply|call|sms)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b")
+_SHORTCODE = re.compile(r"(?:t(?<!\wt)(?:ext|xt)|s(?<!\ws)(?:end|ms)|r(?<!\wr)eply|c(?<!\wc)all)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b")
 # Literal first character, so the scan jumps between "p"s instead of testing
 # every character against a class.
 _PENCE = re.compile(r"p(?<=\dp)(?=/|\s|$)")
 _MONEY_WORDS = frozenset("usd dollar dollars pound pounds euro euros gbp ppm".split())
 # "150p/msg", "£1.50/min", "1.50 per msg": premium-rate pricing.
-_PER_MESSAGE = re.compile(r"/(?:msg|min|sms|txt|text|call|wk|week)\b|\bper (?:msg|sms|txt|text|message|min|minute)\b")
+_PER_MESSAGE = re.compile(r"/(?:msg|min|sms|txt|text|call|wk|week)\b|p(?<!\wp)er (?:msg|sms|txt|text|message|min|minute)\b")
 # "reply YES", "txt GIRL", "text STOP": a keyword to send back.  Matched on
-# the ORIGINAL text (the keyword is in capitals), with a literal-free
-# prefix checked by a cheap word test first.
-_SMS_KEYWORD = re.compile(r"\b(?:[Tt]ext|TEXT|[Tt]xt|TXT|[Rr]eply|REPLY|SMS)\s(?:(?:the|word|back|with|now)\s){0,3}[\"']?([A-Z][A-Z0-9]{1,12})\b")
+# the ORIGINAL text (the keyword is in capitals), after a cheap word test.
+_SMS_KEYWORD = re.compile(
+    r"(?:T(?<!\wT)(?:ext|EXT|xt|XT)|t(?<!\wt)(?:ext|xt)|R(?<!\wR)(?:eply|EPLY)|r(?<!\wr)eply|S(?<!\wS)MS)"
+    r"\s(?:(?:the|word|back|with|now)\s){0,3}[\"']?([A-Z][A-Z0-9]{1,12})\b"
+)
 _SHORTCODE_VERBS = frozenset("text txt send reply call sms".split())
 _KEYWORD_VERBS = frozenset("text txt reply sms".split())
 # Capitalised words after "text"/"reply" that are ordinary speech.
@@ -98,8 +105,10 @@ _NOT_KEYWORDS = frozenset("I A OK US UK EU UN THE AND OR TO OF IN ON IT IS BY AT
 # Money amounts, one regex per form so that each runs only when its cheap
 # gate (a currency sign, a "p" after a digit, a unit word) is present.
 _MONEY_SIGN = re.compile(r"[$£€]\s?\d{1,7}(?:[.,]\d{1,3}){0,3}")
-_MONEY_PENCE = re.compile(r"(?<![\d.,])\d{1,4}p(?=/|\s|$)")
-_MONEY_UNIT = re.compile(r"(?<![\d.,])\d{1,7}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])")
+_MONEY_PENCE = re.compile(r"\d(?<![\d.,]\d)\d{0,3}p(?=/|\s|$)")
+# Every _MONEY_UNIT match contains one of these: without any, it is not run.
+_UNITS = ("usd", "dollars", "pounds", "euros", "gbp", "p/min", "ppm", "/hr", "/hour", "/day", "/week")
+_MONEY_UNIT = re.compile(r"\d(?<![\d.,]\d)\d{0,6}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])")
 
 STRONG_PHRASES = tuple(
     tuple(p.split())
@@ -259,7 +268,7 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
             money.append(_MONEY_SIGN)
         if _PENCE.search(norm):
             money.append(_MONEY_PENCE)
-        if wordset & _MONEY_WORDS or "/" in norm:
+        if (wordset & _MONEY_WORDS or "/" in norm) and any(unit in norm for unit in _UNITS):
             money.append(_MONEY_UNIT)
         for pattern in money:
             for m in islice(pattern.finditer(norm), MAX_PER_RULE):

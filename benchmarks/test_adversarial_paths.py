@@ -1,0 +1,250 @@
+"""The fast paths added against adversarial input (issue #11) give exactly
+what the plain code they replace gives (seeded, nothing timed).
+
+Each fast path is compared with a reference written the way the code read
+before: a per-trigger walk, a regex over the whole text, a per-key scan.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from benchmarks import search_adversarial as sa
+from moderation.checks import normalize as N
+from moderation.checks import wordmatch as W
+from moderation.checks.normalize import Normalized
+from moderation.checks.rules import abuse, personal_attack, profanity, promotion
+
+ALPHABET = (
+    list("aaabbcdeefghiiklmnoopqrstuuvwxyz  AEIO01345789@$!|+*#%_'.-,;?\n\x00")
+    + list("аеорсхуіѕјһкмтսԁԝвпӏցԛαβεικηοπρτυνχγωζλ")
+    + ["\u200b", "\u2060", "\u0301", "ß", "…", "ы", "£", "ж", "²", "٣", "ﬁ", "Ⅻ"]
+)
+
+
+def _texts(seed: int, count: int) -> list[str]:
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(count):
+        weights = [rnd.random() ** 3 for _ in ALPHABET]
+        text = "".join(rnd.choices(ALPHABET, weights, k=rnd.choice((5, 40, 300, 1200))))
+        if rnd.random() < 0.3:
+            text = re.sub(r"(.)", lambda m: m.group() * rnd.choice((1, 1, 1, 3, 5)), text)
+        out.append(text)
+    return out
+
+
+def _offsets(original: str) -> list[int]:
+    offsets: list[int] = []
+    for i, ch in enumerate(original):
+        offsets.extend((i,) * len(N._TABLE[ord(ch)]))
+    return offsets
+
+
+def _leet_walk(norm: str) -> list[tuple[int, int]]:
+    positions = sorted(i for i, c in enumerate(norm) if c in W._LEET_DIGITS)
+    out, last_end = [], 0
+    for pos in positions:
+        if pos < last_end:
+            continue
+        start = pos
+        while start > last_end and norm[start - 1].isalnum():
+            start -= 1
+        end = W._ALNUM_RUN.match(norm, pos).end()
+        last_end = end
+        token = norm[start:end]
+        if end - start <= W._MAX_TOKEN and not token.isdigit() and not token.isalpha():
+            out.append((start, end))
+    return out
+
+
+def _slow_walk(norm: str, stretch: list[int]) -> list[tuple[int, int]]:
+    triggers = sorted(list(stretch) + [i for i, c in enumerate(norm) if c in W._SLOW_CHARS])
+    out, last_end = [], 0
+    for pos in triggers:
+        if pos < last_end:
+            continue
+        start = pos
+        while start > last_end and (norm[start - 1].isalnum() or norm[start - 1] in W._TOKEN_CHARS):
+            start -= 1
+        end = W._TOKEN_TAIL.match(norm, pos).end()
+        last_end = max(end, pos + 1)
+        out.append((start, end))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_normalized_fast_paths_match_the_plain_code(seed):
+    for text in _texts(seed, 400):
+        n = Normalized(text)
+        assert n.norm == text.translate(N._TABLE)
+        expected = _offsets(text)
+        assert (n.offsets is None and len(expected) == len(text)) or n.offsets == expected
+        for table in (N._WORD_TABLE, W.CANON_TABLE, W._TOKEN_CLASS, W._LEET_CLASS):
+            assert N.translate1(n.norm, table) == n.norm.translate(table)
+            assert n.translate1(table) == n.norm.translate(table)
+        assert n.stretch_starts == [m.start() for m in N._STRETCH_START.finditer(n.norm)]
+        assert n._collapse_stretched() == N._STRETCH.sub(N._first_char, n.wordtext)
+        assert W._leet_runs(n.norm) == _leet_walk(n.norm)
+        assert W._slow_runs(n.norm, n.stretch_starts) == _slow_walk(n.norm, n.stretch_starts)
+        assert W.slow_tokens(n) == _slow_walk(n.norm, n.stretch_starts)
+
+
+def _obfuscated_plain(matcher, text, limit):
+    found = {}
+    norm = text.norm
+    tokens = W._leet_words(norm) + W.slow_tokens(text)
+    spelled = W.spelled_runs(text)
+    if limit is not None:
+        tokens = tokens[:limit]
+        spelled = spelled[:max(0, limit - len(tokens))]
+    for start, end in tokens:
+        matcher._check_token(norm, start, end, found)
+    for start, end in spelled:
+        matcher._check_spelled(norm[start:end], start, found)
+    return sorted(found.values(), key=lambda x: (x.start, x.end))
+
+
+def test_word_matchers_give_the_same_matches_on_every_path(monkeypatch):
+    words, groups = sa.vocabulary()
+    matchers = [profanity.matcher(), abuse.slur_matcher(), personal_attack.insult_matcher()]
+    rnd = random.Random(5)
+    for seed in range(150):
+        gen = sa.Generator(random.Random(seed), words, groups)
+        body = sa.render([gen.chunk() for _ in range(rnd.randint(1, 40))], rnd.choice((100, 1000, 5000)))
+        total = len(W.leet_words(Normalized(body))) + len(W.slow_tokens(Normalized(body)))
+        for matcher in matchers:
+            results = []
+            for index_from in (-1, 10**9):  # word index always / never
+                monkeypatch.setattr(W, "_INDEX_FROM", index_from)
+                results.append(matcher.find(Normalized(body)))
+            assert results[0] == results[1]
+            for limit in (None, 0, total // 2, max(total - 1, 0), total):
+                assert matcher.find_obfuscated(Normalized(body), limit) == _obfuscated_plain(matcher, Normalized(body), limit)
+
+
+# The promotion patterns as they were written before they were given a
+# literal or a class to start with.
+_PLAIN_PATTERNS = {
+    "_MONEY_PENCE": r"(?<![\d.,])\d{1,4}p(?=/|\s|$)",
+    "_MONEY_UNIT": r"(?<![\d.,])\d{1,7}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])",
+    "_PER_MESSAGE": r"/(?:msg|min|sms|txt|text|call|wk|week)\b|\bper (?:msg|sms|txt|text|message|min|minute)\b",
+    "_SHORTCODE": r"\b(?:text|txt|send|reply|call|sms)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b",
+    "_SMS_KEYWORD": r"\b(?:[Tt]ext|TEXT|[Tt]xt|TXT|[Rr]eply|REPLY|SMS)\s(?:(?:the|word|back|with|now)\s){0,3}[\"']?([A-Z][A-Z0-9]{1,12})\b",
+}
+_PIECES = [
+    "1", "2", "9", "0", "٣", "²", ".", ",", " ", "\n", "/", "p", "per ", "msg", "min", "sms", "txt", "text", "Text",
+    "TEXT", "TXT", "reply", "Reply", "REPLY", "SMS", "send", "call", "to ", "usd", "dollars", "gbp", "p/min", "ppm",
+    "/hr", "/day", "/week", "a", "x", "_", "WIN", "STOP", "the ", "back ", "'", '"', "A", "Z", "é", "!", "12345", "150p", "£",
+]
+
+
+@pytest.mark.parametrize("name", sorted(_PLAIN_PATTERNS))
+def test_promotion_patterns_match_their_plain_form(name):
+    plain, fast = re.compile(_PLAIN_PATTERNS[name]), getattr(promotion, name)
+    rnd = random.Random(name)
+    for _ in range(20000):
+        text = "".join(rnd.choices(_PIECES, k=rnd.randint(1, 25)))
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+
+
+# -- array (numpy) paths of the second pass --------------------------------------------------
+
+_MORE = ["\U0001d41f", "\ufdfa", "\u2026", "\u00df", "\ufb01", "\ud800", "\u00a0", "\u3002", "\u2028", "\x1c", "\u0085"]
+
+
+def _long_texts(seed: int, count: int) -> list[str]:
+    """Texts long enough for every array path (``_fold_many`` from 512
+    characters), with astral letters, folds longer than the table holds,
+    expanding characters and lone surrogates now and then."""
+    rnd = random.Random(seed)
+    out = []
+    for text in _texts(seed, count):
+        text = (text * (600 // max(len(text), 1) + 1))[: rnd.choice((512, 700, 2500, 5000))]
+        if rnd.random() < 0.5:
+            chars = list(text)
+            for _ in range(rnd.randint(1, 30)):
+                chars[rnd.randrange(len(chars))] = rnd.choice(_MORE)
+            text = "".join(chars)
+        out.append(text)
+    return out
+
+
+def _span_plain(offsets, original, start, end):
+    """``Normalized.span`` as it reads with a list of offsets."""
+    def o(i):
+        return len(original) if i >= len(offsets) else offsets[i]
+    if end <= start:
+        return (start, start) if offsets is None else (o(start), o(start))
+    if offsets is None:
+        return start, end
+    return offsets[start], offsets[end - 1] + 1
+
+
+def _bounds_plain(text: str) -> tuple[list[int], list[int]]:
+    starts = [m.start() for m in re.finditer(r"[^ ]+", text)]
+    ends = [m.end() for m in re.finditer(r"[^ ]+", text)]
+    return starts, ends
+
+
+def _breaks_plain(n: Normalized) -> set[int]:
+    from bisect import bisect_right
+
+    return {bisect_right(n.word_starts, i) for i, c in enumerate(n.norm) if c in N._BREAK_CHARS}
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_array_paths_match_the_plain_code(seed):
+    rnd = random.Random(seed)
+    for text in _long_texts(seed, 300):
+        n = Normalized(text)
+        assert n.norm == text.translate(N._TABLE)
+        expected = _offsets(text)
+        identity = len(expected) == len(text)
+        assert (n.offsets is None and identity) or n.offsets == expected
+        plain = None if n.offsets is None else list(n.offsets)
+        for _ in range(50):
+            s = rnd.randint(0, len(n.norm))
+            e = rnd.randint(0, len(n.norm))
+            assert n.span(s, e) == _span_plain(plain, text, s, e)
+            assert all(type(x) is int for x in n.span(s, e))
+        starts, ends = _bounds_plain(n.wordtext)
+        assert n.word_starts == starts and n._bounds == (starts, ends)
+        assert len(starts) == len(n.words)
+        assert [n.wordtext[a:b] for a, b in zip(starts, ends)] == n.wordtext.split()
+        assert N.word_bounds(n.canon) == _bounds_plain(n.canon)
+        assert W._canon_pieces(n) == (n.canon.split(), _bounds_plain(n.canon)[0])
+        breaks = n.clause_breaks
+        if not isinstance(breaks, N._LazyBreaks):
+            assert set(breaks) == _breaks_plain(n)
+        classes = N.translate1(n.norm, W._LEET_CLASS)
+        assert W._leet_runs(n.norm) == [(m.start(), m.end() - 1) for m in W._LEET_RUN.finditer(" " + classes)]
+        classes = N.translate1(n.norm, W._TOKEN_CLASS)
+        runs = [(m.start(), m.end() - 1) for m in W._SLOW_RUN.finditer(" " + classes)]
+        assert W._slow_runs(n.norm, []) == runs
+
+
+def test_fold_many_agrees_with_translate_or_declines():
+    rnd = random.Random(9)
+    pool = ALPHABET + _MORE
+    for _ in range(300):
+        text = "".join(rnd.choices(pool, k=rnd.choice((512, 1000, 3000))))
+        folded = N._fold_many(text)
+        if folded is None:
+            # Declined: a lone surrogate, an astral code point or a very long fold.
+            assert any(c in text for c in ("\ud800", "\U0001d41f", "\ufdfa"))
+            continue
+        norm, offsets = folded
+        assert norm == text.translate(N._TABLE)
+        assert (offsets is None and len(norm) == len(text)) or offsets.tolist() == _offsets(text)
+
+
+def test_match_is_an_immutable_record():
+    m = W.Match(1, 4, "key", ("profanity", 0.5, "x"))
+    assert (m.start, m.end, m.key, m.payload) == (1, 4, "key", ("profanity", 0.5, "x"))
+    with pytest.raises(AttributeError):
+        m.start = 2
+    assert hash(m) == hash(W.Match(1, 4, "key", ("profanity", 0.5, "x")))
