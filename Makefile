@@ -1,11 +1,15 @@
 # The two set-up commands (see README.md):
-#   make run   - virtualenv, install, migrate, demo data, serve on http://127.0.0.1:8000
+#   make run   - virtualenv, install, migrate, demo data, serve on http://127.0.0.1:8000 (PORT=8765 make run)
 #   make test  - virtualenv, install, whole test suite (SQLite, or DATABASE_URL's database)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test bench migrate demo bench-admin prod load train check-model
+# The port `make run` serves on: `PORT=8765 make run` or `make run PORT=8765`.
+PORT ?= 8000
+DEMO_ARTICLE ?= drones-target-us-base-in-syrias-hasaka
+
+.PHONY: install run test bench migrate demo bench-admin prod load train check-model screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,10 +32,20 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 run: demo
-	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:8000
+	@echo ""
+	@echo "Demo article:    http://127.0.0.1:$(PORT)/articles/$(DEMO_ARTICLE)/"
+	@echo "Moderator admin: http://127.0.0.1:$(PORT)/admin/  (moderator / demo-moderator-2023)"
+	@echo "API docs:        http://127.0.0.1:$(PORT)/api/docs/"
+	@echo ""
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Full-page screenshots of the reader and moderator pages at 1280 and 390 px (Chromium, the browser
+# tests whose names contain "screenshot"), written to SCREENSHOTS_DIR (default screenshots/, not committed).
+screenshots: install
+	SCREENSHOTS_DIR=$${SCREENSHOTS_DIR:-screenshots} $(PY) -m pytest -m browser -q -k screenshot
 
 bench: install
 	$(PY) benchmarks/bench_checks.py

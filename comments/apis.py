@@ -39,7 +39,7 @@ from comments.serializers import (
     PublicCommentSerializer,
 )
 from comments.services import CommentsClosed, comment_submit
-from comments.throttles import SUBMISSION_THROTTLES
+from comments.throttles import submission_give_back, submission_prechecks, submission_take
 from config.api import BODY_ERRORS, ApiError, error_responses
 from config.filters import page_size_parameter_schema, page_size_value, query_value_errors, single_query_value
 
@@ -201,8 +201,10 @@ class ArticleCommentsApi(CachedPublicListMixin, generics.ListCreateAPIView):
     filter_backends: list = []
 
     def get_throttles(self):
+        # A submission is only looked at here (a client at a limit is refused before anything is
+        # read); create() counts it once it is valid, so invalid posts never use up the limit.
         if self.request.method == "POST":
-            return [throttle() for throttle in SUBMISSION_THROTTLES]
+            return submission_prechecks()
         return []
 
     def get_article(self):
@@ -229,6 +231,9 @@ class ArticleCommentsApi(CachedPublicListMixin, generics.ListCreateAPIView):
             raise CommentsClosedError()
         serializer = CommentSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        counted, wait = submission_take(request)  # atomic: of a burst, exactly the limit is let through
+        if wait is not None:
+            self.throttled(request, wait)
         try:
             comment = comment_submit(
                 article=article,
@@ -237,10 +242,13 @@ class ArticleCommentsApi(CachedPublicListMixin, generics.ListCreateAPIView):
                 user=request.user,
                 **serializer.validated_data,
             )
-        except CommentsClosed as exc:
-            raise CommentsClosedError(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        except BaseException as exc:
+            submission_give_back(counted)  # not stored: it does not count
+            if isinstance(exc, CommentsClosed):
+                raise CommentsClosedError(str(exc)) from exc
+            if isinstance(exc, DjangoValidationError):
+                raise ValidationError(exc.message_dict) from exc
+            raise
         receipt = comment_receipt(comment_id=comment.pk, submitted_at=comment.submitted_at)
         # CommentReceiptSerializer's shape (it documents it), built directly: three plain
         # values did not need the serializer's per-request field set-up (~0.07 ms).

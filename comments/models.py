@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import Truncator
 
 
 class CommentContentImmutable(Exception):
@@ -128,7 +129,9 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Comment {self.pk} by {self.author_name} on {self.article_id}"
+        # Names the article by its title (lists load it with select_related("article")).
+        title = Truncator(self.article.title).chars(60) if self.article_id else "no article"
+        return f"Comment {self.pk} by {self.author_name} on “{title}”"
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Comment:

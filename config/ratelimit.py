@@ -11,6 +11,11 @@ simultaneous requests exactly `limit` are told yes, and a burst straddling two
 windows gets no more than a burst inside one (the previous window still counts
 almost fully just after the turn).
 
+Callers that want only some requests to count (comment submissions count only the
+ones that are stored, not those refused as invalid) look first with `peek()` (reads,
+counts nothing), count with `hit()` once the request is accepted, and `refund()` the
+count if it is not carried out after all; `hit()` alone decides under concurrency.
+
 The counters are exact when the cache is shared by every process (Redis,
 `REDIS_URL`); the per-process memory cache counts per worker.
 
@@ -36,6 +41,7 @@ class Hit:
     allowed: bool
     count: int | None  # this request's number in its window; None when nothing could be counted
     wait: float = 0.0
+    counter: str | None = None  # the window counter that holds this request's count, to refund it
 
 
 UNCOUNTED = Hit(allowed=True, count=None)
@@ -67,12 +73,42 @@ def hit(key: str, limit: int, period: int, now: float) -> Hit:
         return UNCOUNTED
     previous = previous if isinstance(previous, int) else 0
     if previous * (1 - elapsed / period) + count <= limit:
-        return Hit(allowed=True, count=count)
+        return Hit(allowed=True, count=count, counter=counter)
     try:
         cache.decr(counter)  # refused requests do not count (as with DRF's throttles)
     except Exception:  # noqa: BLE001 - gone or unreachable: nothing to take back
         pass
     return Hit(allowed=False, count=count, wait=_wait(limit, period, elapsed, previous, count - 1))
+
+
+def peek(key: str, limit: int, period: int, now: float) -> Hit:
+    """Whether one more request for `key` would be within the limit now, counting nothing.
+
+    A look before the real count (`hit()`), so a request that turns out invalid costs no
+    count: a client refused here is refused, one let through must still pass `hit()`, which
+    alone decides under concurrency. A cache that cannot answer lets the request through.
+    """
+    window = math.floor(now / period)
+    elapsed = now - window * period
+    current, before = f"{key}_w{window}", f"{key}_w{window - 1}"
+    try:
+        values = cache.get_many([current, before])
+    except Exception:  # noqa: BLE001 - a limit must never fail a request
+        return UNCOUNTED
+    count, previous = values.get(current, 0), values.get(before, 0)
+    count = count if isinstance(count, int) else 0
+    previous = previous if isinstance(previous, int) else 0
+    if previous * (1 - elapsed / period) + count + 1 <= limit:
+        return Hit(allowed=True, count=None)
+    return Hit(allowed=False, count=count, wait=_wait(limit, period, elapsed, previous, count))
+
+
+def refund(counter: str) -> None:
+    """Take back one request that `hit()` counted (and allowed) under `counter`."""
+    try:
+        cache.decr(counter)
+    except Exception:  # noqa: BLE001 - gone or unreachable: nothing to take back
+        pass
 
 
 def _wait(limit: int, period: int, elapsed: float, previous: int, current: int) -> float:
@@ -95,8 +131,10 @@ class AtomicRateThrottle(SimpleRateThrottle):
     """
 
     _retry_after: float | None = None
+    _counted: str | None = None  # the counter holding this throttle's allowed count, for refund()
 
     def allow_request(self, request, view) -> bool:
+        """Count the request (atomically) and say whether it is within the limit."""
         if self.rate is None:
             return True
         self.key = self.get_cache_key(request, view)
@@ -105,7 +143,26 @@ class AtomicRateThrottle(SimpleRateThrottle):
         self.now = self.timer()
         result = hit(self.key, self.num_requests, self.duration, self.now)
         self._retry_after = result.wait
+        self._counted = result.counter if result.allowed else None
         return result.allowed
+
+    def has_room(self, request, view) -> bool:
+        """Whether one more request would be within the limit now, counting nothing (`peek()`)."""
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        result = peek(self.key, self.num_requests, self.duration, self.now)
+        self._retry_after = result.wait
+        return result.allowed
+
+    def refund(self) -> None:
+        """Take back the count of the request `allow_request()` last let through (once)."""
+        if self._counted is not None:
+            refund(self._counted)
+            self._counted = None
 
     def wait(self) -> float | None:
         return self._retry_after

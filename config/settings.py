@@ -299,7 +299,14 @@ LOGGING = {
             "class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_receipts"]
         },
     },
-    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # Django's default "django" logger has a console handler of its own (with DEBUG), so each of
+        # its lines (a 404's "Not Found: …", a CSRF failure) printed twice with the root's: here it
+        # only passes its records on to the root's handler (one line each, receipts redacted).
+        # No ADMINS are configured, so Django's mail_admins handler had nothing to send. INFO as before.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 

@@ -67,6 +67,17 @@ from moderation.stats import CACHE_SECONDS, UNFLAGGED, cached_moderation_stats
 GUIDELINE_LABELS = dict(Guideline.choices)
 
 
+def reason_labels(decision: ModerationDecision) -> str:
+    """The decision's guideline codes as their labels ("Promotion, Abuse"), "—" for none."""
+    return ", ".join(GUIDELINE_LABELS.get(code, code) for code in decision.reasons or []) or "—"
+
+
+# Changelists of comments and decisions: a wide table needs the page's width (the breadcrumbs
+# lead to the other admin pages), and the title says what the list is.
+def _list_context(title: str, extra_context: dict | None) -> dict:
+    return {"title": title, "is_nav_sidebar_enabled": False, **(extra_context or {})}
+
+
 class FlaggedCategoryFilter(admin.SimpleListFilter):
     """Filter by a category the automated checks flagged, by any flag, or by none."""
 
@@ -130,9 +141,15 @@ class DecisionInline(admin.TabularInline):
     model = ModerationDecision
     extra = 0
     can_delete = False
-    fields = ["decided_at", "decided_by", "verdict", "reasons", "note", "previous_status"]
+    fields = ["decided_at", "decided_by", "verdict", "reasons_shown", "note", "previous_status"]
     readonly_fields = fields
     ordering = ["-decided_at", "-id"]
+    template = "admin/moderation/decision_history_inline.html"
+    verbose_name_plural = "decision history"
+
+    @admin.display(description="Reasons")
+    def reasons_shown(self, decision: ModerationDecision) -> str:
+        return reason_labels(decision)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -466,7 +483,8 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
         return {
             "claim": claim,
             "claim_is_mine": bool(claim and claim.moderator_id == request.user.pk),
-            "decision_form": DecisionForm(initial={"expected_status": comment.status})
+            # The flagged categories come pre-ticked in the reason picker: a keyboard reject is `r`, Enter.
+            "decision_form": DecisionForm(initial={"expected_status": comment.status, "reasons": comment.flag_list})
             if can_moderate(request.user) else None,
             "decide_url": self.decide_url(request, comment),
         }
@@ -496,7 +514,7 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
             raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        comment = get_object_or_404(Comment, pk=object_id)
+        comment = get_object_or_404(Comment.objects.select_related("article").defer("article__body"), pk=object_id)
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
@@ -563,12 +581,17 @@ class CommentAdmin(CommentPageAdmin):
     def excerpt(self, comment: Comment) -> str:
         return Truncator(comment.body).chars(90)
 
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, _list_context("All comments", extra_context))
+
 
 @admin.register(ReviewQueueItem)
 class ReviewQueueAdmin(CommentPageAdmin):
     """Pending comments, highest priority first, then oldest; only for moderators."""
 
-    list_display = ["id", "priority_score", "flag_badges", "evidence", "author_name", "article", "submitted_at"]
+    # Five columns, so the comment text gets the width at 1280 px: the flags and "being reviewed
+    # by" sit above the text, the article under the author.
+    list_display = ["id", "priority_score", "comment", "author_and_article", "submitted_at"]
     list_display_links = ["id"]
     list_filter = [FlaggedCategoryFilter, QueueArticleFilter, "submitted_at"]
     list_select_related = ["article", "claim__moderator"]
@@ -586,19 +609,36 @@ class ReviewQueueAdmin(CommentPageAdmin):
         return False  # comments are never edited; decisions go through the buttons
 
     def get_list_display(self, request):
-        """The claim column needs the viewer, to say "you" for their own claims."""
+        """The comment column needs the viewer, to say "you" for their own claims."""
         now = timezone.now()
 
-        @admin.display(description="Review")
-        def review(comment):
+        @admin.display(description="Comment (flags, evidence highlighted)")
+        def comment(comment):
             claim = active_claim(comment, now=now)
-            if claim is None:
-                return "—"
-            who = "you" if claim.moderator_id == request.user.pk else claim.moderator.get_username()
-            return format_html('<span class="claim">being reviewed by {}</span>', who)
+            note = ""
+            if claim is not None:
+                who = "you" if claim.moderator_id == request.user.pk else claim.moderator.get_username()
+                note = format_html('<p><span class="claim">being reviewed by {}</span></p>', who)
+            badges = self.flag_badges(comment) if comment.flags else ""
+            return format_html('{}{}{}', format_html('<p class="flags">{}</p>', badges) if badges else "",
+                               note, self.evidence(comment))
 
-        display = list(super().get_list_display(request))
-        return display[:1] + [review] + display[1:]
+        return [comment if name == "comment" else name for name in super().get_list_display(request)]
+
+    @admin.display(description="Comment (flags, evidence highlighted)")
+    def comment(self, comment: Comment):
+        """The column without a viewer (Django's system checks read it); get_list_display replaces it."""
+        badges = self.flag_badges(comment) if comment.flags else ""
+        return format_html('{}{}', format_html('<p class="flags">{}</p>', badges) if badges else "",
+                           self.evidence(comment))
+
+    @admin.display(description="Author and article")
+    def author_and_article(self, comment: Comment):
+        return format_html('<span class="author">{}</span><span class="article">on {}</span>',
+                           comment.author_name, Truncator(comment.article.title).chars(80))
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, _list_context("Review queue", extra_context))
 
     change_list_template = "admin/moderation/review_queue_change_list.html"
     STATS_WINDOWS = (1, 7, 14, 30)
@@ -721,12 +761,28 @@ class _ReadOnly:
 class ModerationDecisionAdmin(_ReadOnly, SafeChangeListMixin, admin.ModelAdmin):
     """The decision log: read-only, append-only; it names comments and authors, so moderators only."""
 
-    list_display = ["decided_at", "comment", "decided_by", "verdict", "reasons", "previous_status"]
+    list_display = ["decided_at", "comment", "decided_by", "verdict", "reasons_shown", "previous_status"]
     list_filter = ["verdict", "decided_at"]
-    list_select_related = ["moderator", "comment"]
+    list_select_related = ["moderator", "comment__article"]  # a comment is named by its article's title
     search_fields = ["note", "moderator__username"]
     date_hierarchy = "decided_at"
     show_facets = admin.ShowFacets.NEVER  # no COUNT per filter choice over the whole log
+    fields = ["comment", "decided_at", "decided_by", "verdict", "reasons_shown", "note", "previous_status"]
+    readonly_fields = fields
+
+    class Media:
+        css = {"all": ["moderation/review.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("moderator", "comment__article").defer(
+            "comment__body", "comment__findings", "comment__user_agent", "comment__article__body")
+
+    @admin.display(description="Reasons")
+    def reasons_shown(self, decision: ModerationDecision) -> str:
+        return reason_labels(decision)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, _list_context("Decision log", extra_context))
 
     def has_module_permission(self, request):
         return can_moderate(request.user)

@@ -110,7 +110,7 @@ class ReviewQueueItem(Comment):
     class Meta:
         proxy = True
         verbose_name = "comment to review"
-        verbose_name_plural = "review queue"
+        verbose_name_plural = "comments to review"
 
 
 class Claim(models.Model):

@@ -58,9 +58,9 @@ def test_article_page_shows_headline_date_and_source(client):
 def test_article_page_shows_text_size_links(client):
     content = html(page(client, ArticleFactory()))
 
-    assert re.search(r'<a href="\?text=3"[^>]*>A\+</a>', content)
-    assert re.search(r'<a href="\?text=1"[^>]*>A-</a>', content)
-    assert 'class="article text-size-2"' in content
+    assert re.search(r'<a href="\?text=3"[^>]*>A\+<', content)
+    assert re.search(r'<a href="\?text=1"[^>]*>A-<', content)
+    assert '<html lang="en" class="text-size-2">' in content
 
 
 def test_article_page_shows_every_guideline_category(client):
@@ -105,7 +105,7 @@ def test_valid_post_redirects_to_article_and_stores_pending_comment(client):
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"{article.get_absolute_url()}#comments"
+    assert response["Location"] == f"{article.get_absolute_url()}#posted"
     comment = Comment.objects.get()
     assert comment.article == article
     assert comment.status == Comment.Status.PENDING
@@ -134,7 +134,7 @@ def test_after_post_the_page_says_it_awaits_approval_and_hides_the_comment(clien
 
     response = client.post(article.get_absolute_url(), form_data(), follow=True)
 
-    assert response.redirect_chain == [(f"{article.get_absolute_url()}#comments", 302)]
+    assert response.redirect_chain == [(f"{article.get_absolute_url()}#posted", 302)]
     content = html(response)
     assert SUCCESS_MESSAGE in content
     assert form_data()["body"] not in content
@@ -388,9 +388,9 @@ def test_invalid_post_to_closed_article_is_refused_as_closed(client):
 def test_text_size_links_change_the_class(client, value, size, larger, smaller):
     content = html(page(client, ArticleFactory(), text=value))
 
-    assert f'class="article text-size-{size}"' in content
-    assert re.search(rf'<a href="\?text={larger}"[^>]*>A\+</a>', content)
-    assert re.search(rf'<a href="\?text={smaller}"[^>]*>A-</a>', content)
+    assert f'<html lang="en" class="text-size-{size}">' in content
+    assert re.search(rf'<a href="\?text={larger}"[^>]*>A\+<', content)
+    assert re.search(rf'<a href="\?text={smaller}"[^>]*>A-<', content)
 
 
 @pytest.mark.parametrize(
@@ -402,14 +402,14 @@ def test_bad_text_size_values_do_not_break_the_page(client, value, size):
     response = page(client, ArticleFactory(), text=value)
 
     assert response.status_code == 200
-    assert f'class="article text-size-{size}"' in html(response)
+    assert f'<html lang="en" class="text-size-{size}">' in html(response)
 
 
 def test_text_size_with_thousands_of_digits_does_not_break_the_page(client):
     response = page(client, ArticleFactory(), text="9" * 5000)
 
     assert response.status_code == 200
-    assert re.search(r'class="article text-size-[0-4]"', html(response))
+    assert re.search(r'<html lang="en" class="text-size-[0-4]">', html(response))
 
 
 # --- the article list ------------------------------------------------------------------
