@@ -11,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.text import Truncator
 
 
@@ -126,6 +127,13 @@ class Comment(models.Model):
                 name="comment_decided_flags",
                 condition=Q(decided_at__isnull=False),
             ),
+            # Commenter history (community.selectors): an author's comments by normalised email,
+            # newest first, and their counts per status and first comment, read from the index.
+            models.Index(
+                Lower("author_email"), F("submitted_at").desc(), F("status"), name="comment_author_email_time"
+            ),
+            # Commenter history: comments from one IP address within a recent window, newest first.
+            models.Index(fields=["ip_address", "-submitted_at"], name="comment_ip_time"),
         ]
 
     def __str__(self) -> str:

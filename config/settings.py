@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "moderation",
+    "community",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,10 @@ COMMENT_DUPLICATE_WINDOW_HOURS = env.int("COMMENT_DUPLICATE_WINDOW_HOURS", defau
 MODERATION_AUTO_REJECT_BANNED = env.bool("MODERATION_AUTO_REJECT_BANNED", default=False)
 # How long opening a pending comment in the review queue claims it for you.
 MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=5)
+
+# --- Community: who is writing (community/) -------------------------------------------
+# Commenter history: how many days back "comments from the same IP address" reaches.
+COMMUNITY_SAME_IP_DAYS = env.int("COMMUNITY_SAME_IP_DAYS", default=30)
 
 # --- Learned layer of the guideline checks (moderation/checkmodels.py) -------------
 # False: the checks run on the rules alone (no model scores, no model findings).

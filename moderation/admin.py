@@ -34,6 +34,7 @@ from django.utils.text import Truncator
 
 from articles.models import Article
 from comments.models import Comment
+from community.selectors import CommenterHistory, HistoryEntry, commenter_badges, commenter_history
 from moderation.claims import active_claim, claim_comment, release_claim
 from moderation.forms import DecisionForm
 from moderation.guidelines import CHECK_CATEGORIES, Guideline
@@ -288,6 +289,36 @@ class SafeChangeList(ChangeList):
                 self.result_list._fetch_all()  # read now, where an error can still become a redirect
 
 
+class BadgedChangeList(SafeChangeList):
+    """The review queue's changelist: after reading the page's rows, one aggregate query gives every row its
+    commenter badge (`comment.commenter_badge`), so the "Author and article" column runs no query per row."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        badges = commenter_badges(comments=self.result_list)
+        for comment in self.result_list:
+            comment.commenter_badge = badges.get(comment.pk)
+
+
+def _history_rows(entries: list[HistoryEntry]) -> list[dict]:
+    return [
+        {"entry": entry, "url": reverse("admin:comments_comment_change", args=[entry.id]),
+         "reasons": ", ".join(GUIDELINE_LABELS.get(code, code) for code in entry.reasons)}
+        for entry in entries
+    ]
+
+
+def commenter_history_context(history: CommenterHistory) -> dict:
+    """The "Commenter history" panel (templates/admin/community/_commenter_history.html)."""
+    rate = history.rejection_rate
+    return {
+        "history": history,
+        "history_rate": "—" if rate is None else f"{rate:.0%}",
+        "history_rows": _history_rows(history.comments),
+        "same_ip_rows": _history_rows(history.same_ip),
+    }
+
+
 class SafeChangeListMixin:
     """Admin pages built on SafeChangeList."""
 
@@ -487,6 +518,7 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
             "decision_form": DecisionForm(initial={"expected_status": comment.status, "reasons": comment.flag_list})
             if can_moderate(request.user) else None,
             "decide_url": self.decide_url(request, comment),
+            **(commenter_history_context(commenter_history(comment=comment)) if can_moderate(request.user) else {}),
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -634,8 +666,11 @@ class ReviewQueueAdmin(CommentPageAdmin):
 
     @admin.display(description="Author and article")
     def author_and_article(self, comment: Comment):
-        return format_html('<span class="author">{}</span><span class="article">on {}</span>',
-                           comment.author_name, Truncator(comment.article.title).chars(80))
+        badge = getattr(comment, "commenter_badge", None)  # set for the whole page by BadgedChangeList
+        shown = format_html('<span class="commenter-badge commenter-{}">{}</span>', badge.kind, badge.label) \
+            if badge and badge.label else ""
+        return format_html('<span class="author">{}</span>{}<span class="article">on {}</span>',
+                           comment.author_name, shown, Truncator(comment.article.title).chars(80))
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, _list_context("Review queue", extra_context))
@@ -737,7 +772,7 @@ class ReviewQueueAdmin(CommentPageAdmin):
     def get_changelist(self, request, **kwargs):
         if getattr(request, "queue_selection_only", False):
             return QueueSelection
-        return super().get_changelist(request, **kwargs)
+        return BadgedChangeList
 
     @admin.display(description="Priority", ordering="priority")
     def priority_score(self, comment: Comment) -> str:

@@ -8,6 +8,8 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from articles.models import Article
 from comments.models import Comment
 from comments.serializers import RejectUnknownFieldsMixin, StrictTextField
+from community.selectors import commenter_history
+from community.serializers import CommenterHistorySerializer
 from config.api import ErrorSerializer
 from moderation.filters import MAX_ID
 from moderation.guidelines import Guideline
@@ -71,10 +73,21 @@ class ModerationCommentDetailSerializer(ModerationCommentSerializer):
 
     findings = serializers.SerializerMethodField()
     decisions = DecisionSerializer(many=True, read_only=True)
+    history = serializers.SerializerMethodField(
+        help_text="Commenter history: the author's other comments (same email) and recent comments from the "
+        "same IP address."
+    )
 
     class Meta(ModerationCommentSerializer.Meta):
-        fields = ModerationCommentSerializer.Meta.fields + ["user_agent", "findings", "decisions"]
+        fields = ModerationCommentSerializer.Meta.fields + ["user_agent", "findings", "decisions", "history"]
         read_only_fields = fields
+
+    @extend_schema_field(CommenterHistorySerializer)
+    def get_history(self, comment: Comment) -> dict:
+        history = commenter_history(comment=comment)
+        return CommenterHistorySerializer({
+            **vars(history), "total": history.total, "rejection_rate": history.rejection_rate,
+        }).data
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, comment: Comment) -> list[dict]:
