@@ -25,6 +25,18 @@ The common case -- plain words -- is a C-level set intersection on a
 translated copy of the text; only tokens that contain leet symbols or
 stretched runs go through the (bounded) trie automaton, and its verdicts are
 memoised per token (bounded dict) because hostile input repeats itself.
+
+Bounded work on hostile text (issue #11): ``find`` and ``find_obfuscated``
+read at most the first ``MAX_TOKENS`` leet words, the first ``MAX_TOKENS``
+slow tokens and the first ``MAX_SPELLED`` spelled-out runs of a text.  No real
+comment comes near these caps (the most over all 56,792 texts of the dev and
+training sets: 8, 41 and 4); a text that reaches one is flagged by the
+profanity rule ("profanity.obfuscation_flood") unless it already has a
+profanity finding, and by personal_attack ("personal_attack.insult_flood")
+unless it has an insult finding, so a cap cannot let an offence through
+unflagged.  The moderator's term list and the slur list of the abuse rule
+(the heaviest category) are read uncapped.  ``CAPS = False`` switches the caps
+off (the uncapped reference of the tests).
 """
 
 from __future__ import annotations
@@ -298,6 +310,23 @@ def canonical(entry: str) -> str:
     return text.replace("*", "")
 
 
+# Bounded work on hostile text (issue #11, third pass).  The matchers read at
+# most the first MAX_TOKENS leet words, the first MAX_TOKENS slow tokens and
+# the first MAX_SPELLED spelled-out runs of a text (in text order).  Over all
+# 56,792 texts of dev.csv and ../shared/train the most were 8 leet words, 41
+# slow tokens and 4 spelled runs, so no real comment comes near a cap; a
+# hostile body written with hundreds of obfuscated tokens stops being read
+# after the cap.  This cannot hide an offence: a text that reaches a cap is
+# flagged anyway (profanity reports "profanity.obfuscation_flood" and
+# personal_attack "personal_attack.insult_flood" on the first unread token
+# when they have found nothing of their own, at their top score), and the
+# moderator's term list and the abuse rule's slurs are always read in full
+# (``find(text, cap=False)``).
+# ``CAPS = False`` restores the uncapped reference (tests compare the two).
+CAPS = True
+MAX_TOKENS = 128
+MAX_SPELLED = 32
+
 _MISS = object()
 _SPAN = attrgetter("start", "end")
 # Above this many list words (and phrase first words) present in a text,
@@ -330,18 +359,54 @@ def _trimmed(norm: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[i
     return starts, ends, list(compress(core, keep))
 
 
-def _trimmed_leet_words(text: Normalized) -> tuple[list[int], list[int], list[str]]:
-    cached = text.__dict__.get("_trimmed_leet")
+def _capped(spans: list, limit: int) -> list:
+    return spans[:limit] if CAPS and len(spans) > limit else spans
+
+
+def capped_tokens(text: Normalized) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Leet words, slow tokens and spelled runs as the matchers read them:
+    the first ``MAX_TOKENS`` / ``MAX_TOKENS`` / ``MAX_SPELLED`` of each."""
+    return (
+        _capped(leet_words(text), MAX_TOKENS),
+        _capped(slow_tokens(text), MAX_TOKENS),
+        _capped(spelled_runs(text), MAX_SPELLED),
+    )
+
+
+def cap_hit(text: Normalized) -> tuple[int, int] | None:
+    """Span of the first obfuscated-looking token the matchers did not read
+    because a cap was reached (the earliest of the three lists), else None."""
+    if not CAPS:
+        return None
+    left = [spans[limit] for spans, limit in (
+        (leet_words(text), MAX_TOKENS), (slow_tokens(text), MAX_TOKENS), (spelled_runs(text), MAX_SPELLED)
+    ) if len(spans) > limit]
+    return min(left) if left else None
+
+
+def _trimmed_tokens(text: Normalized, name: str, find, cap: bool) -> tuple[list[int], list[int], list[str]]:
+    """The trimmed tokens `find(text)` returns, once per text: the first MAX_TOKENS (shared by
+    every matcher) and, for a matcher that reads everything (cap=False), the rest added on."""
+    key = f"_trimmed_{name}" if cap or not CAPS else f"_trimmed_{name}_all"
+    cached = text.__dict__.get(key)
     if cached is None:
-        cached = text.__dict__["_trimmed_leet"] = _trimmed(text.norm, leet_words(text))
+        spans = find(text)
+        if key == f"_trimmed_{name}":
+            cached = _trimmed(text.norm, _capped(spans, MAX_TOKENS))
+        else:  # the capped part (shared) plus the rest: trimming is per token
+            head = _trimmed_tokens(text, name, find, True)
+            tail = _trimmed(text.norm, spans[MAX_TOKENS:])
+            cached = (head[0] + tail[0], head[1] + tail[1], head[2] + tail[2])
+        text.__dict__[key] = cached
     return cached
 
 
-def _trimmed_slow_tokens(text: Normalized) -> tuple[list[int], list[int], list[str]]:
-    cached = text.__dict__.get("_trimmed_slow")
-    if cached is None:
-        cached = text.__dict__["_trimmed_slow"] = _trimmed(text.norm, slow_tokens(text))
-    return cached
+def _trimmed_leet_words(text: Normalized, cap: bool = True) -> tuple[list[int], list[int], list[str]]:
+    return _trimmed_tokens(text, "leet", leet_words, cap)
+
+
+def _trimmed_slow_tokens(text: Normalized, cap: bool = True) -> tuple[list[int], list[int], list[str]]:
+    return _trimmed_tokens(text, "slow", slow_tokens, cap)
 
 
 def _canon_pieces(text: Normalized) -> tuple[list[str], list[int]]:
@@ -440,7 +505,11 @@ class WordMatcher(Generic[P]):
         return bool(self._keys or self._phrases)
 
     # -- public -----------------------------------------------------------
-    def find(self, text: Normalized) -> list[Match[P]]:
+    def find(self, text: Normalized, cap: bool = True) -> list[Match[P]]:
+        """Every list entry in ``text``.  With ``cap`` (the default) at most the
+        first ``MAX_TOKENS`` leet words and slow tokens and ``MAX_SPELLED``
+        spelled runs are read (see "Bounded work" above); the moderator's
+        term list passes ``cap=False``."""
         if not self._keys and not self._phrases:
             return []
         found: dict[tuple[int, int], Match[P]] = {}
@@ -477,8 +546,9 @@ class WordMatcher(Generic[P]):
                 key, value = lookup.get(rest, (first + rest, None))
                 if value is not None:
                     found[m.span()] = Match(m.start(), m.end(), key, value)
-        self._check_tokens(_trimmed_slow_tokens(text), found)
-        for start, end in spelled_runs(text):
+        self._check_tokens(_trimmed_slow_tokens(text, cap), found)
+        spelled = spelled_runs(text)
+        for start, end in _capped(spelled, MAX_SPELLED) if cap else spelled:
             self._check_spelled(norm[start:end], start, found)
         return sorted(found.values(), key=_SPAN)
 
@@ -497,9 +567,8 @@ class WordMatcher(Generic[P]):
         """
         found: dict[tuple[int, int], Match[P]] = {}
         norm = text.norm
-        leet, slow = leet_words(text), slow_tokens(text)
+        leet, slow, spelled = capped_tokens(text)
         tokens = leet + slow
-        spelled = spelled_runs(text)
         if limit is not None:
             tokens = tokens[:limit]
             spelled = spelled[:max(0, limit - len(tokens))]

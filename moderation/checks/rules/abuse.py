@@ -284,7 +284,7 @@ def _reported(words: list[str], i: int) -> bool:
 
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    slurs = (m for m in slur_matcher().find(text) if not innocent(text, m.key, m.start, m.end))
+    slurs = (m for m in slur_matcher().find(text, cap=False) if not innocent(text, m.key, m.start, m.end))
     for m in islice(slurs, MAX_PER_RULE):
         out.append(finding(text, "abuse", "abuse.slur", m.start, m.end, m.payload))
     wordset = text.wordset

@@ -22,6 +22,13 @@ predicate.  Two-word insults ("dumb ass", "piece of shit") and compounds
 ("rude", "terrible") score lower.
 
 Self-deprecation ("I'm an idiot", "we were fools") is not an attack.
+
+Bounded work on hostile text (issue #11): at most ``MAX_EXAMINED`` (100)
+insult candidates are examined per comment; no real comment needs more than
+18.  A comment that reaches the cap (or the shared token caps of
+``wordmatch``) without a finding gets "personal_attack.insult_flood" on the
+first unread word or token, at this rule's top score, so a cap never leaves
+the comment unflagged for the category.
 """
 
 from __future__ import annotations
@@ -33,9 +40,9 @@ import re
 
 from .. import groups
 from ..normalize import Normalized, register_triggers
-from ..wordmatch import WordMatcher
+from ..wordmatch import WordMatcher, cap_hit
 from ..values import CheckContext, Finding
-from . import MAX_PER_RULE, WordSpanFindings, match_phrase, phrase_index
+from . import MAX_PER_RULE, WordSpanFindings, finding, match_phrase, phrase_index
 
 _NOUNS = """
     idiot moron imbecile fool loser retard dumbass jackass asshole arsehole
@@ -484,6 +491,18 @@ def _is_name_word(text: Normalized, i: int, n: int) -> bool:
 
 
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
+    out = _run(text, context)
+    if not out and CAPS:
+        unread = cap_hit(text)
+        if unread is not None:
+            # The insult matcher stopped reading obfuscated tokens at a cap
+            # (``wordmatch.MAX_TOKENS``) before finding anything: flag the
+            # comment rather than let the cap hide an insult further on.
+            out = [finding(text, "personal_attack", "personal_attack.insult_flood", *unread, _FLOOD_SCORE)]
+    return out
+
+
+def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     dismissive_firsts = _DISMISSIVE_INDEX.firsts(text)
     insult_firsts = _INSULT_PHRASE_INDEX.firsts(text)
     hits = (text.wordset & _WORD_TRIGGERS) | dismissive_firsts | insult_firsts
@@ -524,9 +543,18 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
 
     findings = spans.findings
     seen, top = 0, 0.0
+    budget = MAX_EXAMINED if CAPS else -1
     for i in indices:
         if i not in candidates and (not insult_word_open or i not in strong_at):
             continue
+        if not budget:
+            # More insult candidates than any real comment has: stop reading
+            # (flagged anyway, see MAX_EXAMINED).
+            text.__dict__["_insult_cap_hit"] = True
+            if not findings:
+                add(i, aliases[i][1] if i in aliases else i, _FLOOD_SCORE, "personal_attack.insult_flood")
+            break
+        budget -= 1
         if len(findings) != seen:
             insult_word_open = counts.get("personal_attack.insult_word", 0) < MAX_PER_RULE
             # Enough examples and the category's best score is reached:
@@ -725,6 +753,18 @@ def _any_in(positions: list[int], lo: int, hi: int) -> bool:
 # are read for insults (a real comment has a handful; the profanity rule
 # still reads them all).
 _MAX_OBFUSCATED = 400
+# Bounded work on hostile text (issue #11, third pass): the loop below
+# examines at most MAX_EXAMINED insult candidates of a text (words that could
+# be reported, in text order).  Over all texts of dev.csv and ../shared/train
+# the most any text examined was 18, so no real comment reaches it.
+# A text that does is flagged for the category anyway: if no finding was made
+# from the first MAX_EXAMINED candidates, "personal_attack.insult_flood"
+# reports the first candidate left unread (and likewise the first unread
+# obfuscated token when the shared token caps of ``wordmatch`` were reached).  ``CAPS = False`` is the uncapped
+# reference the tests compare with.
+CAPS = True
+MAX_EXAMINED = 100
+_FLOOD_SCORE = 0.8  # this rule's highest score: a flood never lowers the priority it would have had
 # The highest score this rule gives (direct address, second-person predicate).
 _TOP_SCORE = 0.8
 

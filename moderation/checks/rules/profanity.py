@@ -35,7 +35,7 @@ from importlib import resources
 from ..normalize import Normalized
 from ..senses import innocent
 from ..values import CheckContext, Finding
-from ..wordmatch import PLAIN_CANON, WordMatcher
+from ..wordmatch import PLAIN_CANON, WordMatcher, cap_hit
 from . import MAX_PER_RULE, finding
 from .profanity_words import EXCLUDED, EXTRA_PROFANITY, MILD, VULGARITY
 
@@ -100,4 +100,17 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             continue
         shown[category] = n + 1
         out.append(finding(text, category, rule, m.start, m.end, score))
+    if "profanity" not in shown:
+        unread = cap_hit(text)
+        if unread is not None:
+            # More obfuscated-looking tokens than any real comment has, and
+            # the matchers stopped reading them (``wordmatch.MAX_TOKENS``):
+            # flag the comment rather than let a cap hide what follows.
+            out.append(finding(text, "profanity", "profanity.obfuscation_flood", *unread, _FLOOD_SCORE))
     return out
+
+
+# Score of "profanity.obfuscation_flood" (a comment written in hundreds of
+# leet/masked/stretched tokens): this rule's top profanity score, so the flag
+# never ranks the comment below what the unread tokens could have.
+_FLOOD_SCORE = 0.8

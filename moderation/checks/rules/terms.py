@@ -40,7 +40,7 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     if not terms.banned and not terms.suspect:
         return []
     out = []
-    for m in compile_terms(terms).find(text):
+    for m in compile_terms(terms).find(text, cap=False):
         category, rule, score = m.payload
         out.append(finding(text, category, rule, m.start, m.end, score))
     return out
