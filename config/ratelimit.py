@@ -135,28 +135,26 @@ class AtomicRateThrottle(SimpleRateThrottle):
 
     def allow_request(self, request, view) -> bool:
         """Count the request (atomically) and say whether it is within the limit."""
-        if self.rate is None:
-            return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        self.now = self.timer()
-        result = hit(self.key, self.num_requests, self.duration, self.now)
-        self._retry_after = result.wait
-        self._counted = result.counter if result.allowed else None
-        return result.allowed
+        result = self._ask(request, view, hit)
+        self._counted = result.counter if result is not None and result.allowed else None
+        return result is None or result.allowed
 
     def has_room(self, request, view) -> bool:
         """Whether one more request would be within the limit now, counting nothing (`peek()`)."""
+        result = self._ask(request, view, peek)
+        return result is None or result.allowed
+
+    def _ask(self, request, view, counter):
+        """`counter` (hit or peek) on this request's key; None when this throttle does not apply."""
         if self.rate is None:
-            return True
+            return None
         self.key = self.get_cache_key(request, view)
         if self.key is None:
-            return True
+            return None
         self.now = self.timer()
-        result = peek(self.key, self.num_requests, self.duration, self.now)
+        result = counter(self.key, self.num_requests, self.duration, self.now)
         self._retry_after = result.wait
-        return result.allowed
+        return result
 
     def refund(self) -> None:
         """Take back the count of the request `allow_request()` last let through (once)."""
