@@ -2,7 +2,7 @@
 check models (stored versions and their append-only activation log)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
@@ -16,17 +16,45 @@ class DecisionLogIsAppendOnly(Exception):
     """Raised when code tries to rewrite or delete a logged decision."""
 
 
-class ModerationDecisionQuerySet(models.QuerySet):
-    """Decision log rows are written once and never changed or removed."""
+class CheckModelLogIsAppendOnly(Exception):
+    """Raised when code tries to rewrite or delete a stored model version or an activation."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows written once and never changed or removed: bulk update() and delete() refuse."""
 
     def update(self, **kwargs: Any) -> int:
-        raise DecisionLogIsAppendOnly("moderation decisions are never rewritten")
+        self.model.refuse("rewritten")
 
     def delete(self) -> Any:
-        raise DecisionLogIsAppendOnly("moderation decisions are never deleted")
+        self.model.refuse("deleted")
 
 
-class ModerationDecision(models.Model):
+class _AppendOnlyModel(models.Model):
+    """A log row: saved once, never saved again or deleted (one by one or in bulk)."""
+
+    append_only_error: type[Exception]
+    append_only_rows: str  # what the error message calls these rows
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def refuse(cls, what: str) -> NoReturn:
+        raise cls.append_only_error(f"{cls.append_only_rows} are never {what}")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            self.refuse("rewritten")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self.refuse("deleted")
+
+
+class ModerationDecision(_AppendOnlyModel):
     """One approve/reject decision on a comment, by a moderator or by the system."""
 
     class Verdict(models.TextChoices):
@@ -48,7 +76,8 @@ class ModerationDecision(models.Model):
     previous_status = models.CharField(max_length=10, choices=Comment.Status.choices)
     decided_at = models.DateTimeField(db_index=True)
 
-    objects = ModerationDecisionQuerySet.as_manager()
+    append_only_error = DecisionLogIsAppendOnly
+    append_only_rows = "moderation decisions"
 
     class Meta:
         ordering = ["-decided_at", "-id"]
@@ -67,14 +96,6 @@ class ModerationDecision(models.Model):
     @property
     def decided_by(self) -> str:
         return self.moderator.get_username() if self.moderator_id else "system"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise DecisionLogIsAppendOnly("moderation decisions are never rewritten")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise DecisionLogIsAppendOnly("moderation decisions are never deleted")
 
 
 class GuidelineTerm(models.Model):
@@ -130,33 +151,6 @@ class Claim(models.Model):
         return self.expires_at > (now or timezone.now())
 
 
-class CheckModelLogIsAppendOnly(Exception):
-    """Raised when code tries to rewrite or delete a stored model version or an activation."""
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    """Rows written once and never changed or removed (model versions and their activations)."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise CheckModelLogIsAppendOnly("check model versions and activations are never rewritten")
-
-    def delete(self) -> Any:
-        raise CheckModelLogIsAppendOnly("check model versions and activations are never deleted")
-
-
-class _AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise CheckModelLogIsAppendOnly("check model versions and activations are never rewritten")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise CheckModelLogIsAppendOnly("check model versions and activations are never deleted")
-
-
 class CheckModelVersion(_AppendOnlyModel):
     """One learned-layer model the checks can use: its weights (the .npz bytes) and where it came from.
 
@@ -187,7 +181,8 @@ class CheckModelVersion(_AppendOnlyModel):
         related_name="check_model_versions",
     )
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_error = CheckModelLogIsAppendOnly
+    append_only_rows = "check model versions and activations"
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -216,7 +211,8 @@ class CheckModelActivation(_AppendOnlyModel):
     activated_at = models.DateTimeField()
     note = models.TextField(blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    append_only_error = CheckModelLogIsAppendOnly
+    append_only_rows = "check model versions and activations"
 
     class Meta:
         ordering = ["-id"]
