@@ -29,7 +29,7 @@ from comments.cache import CachedPublicListMixin
 from comments.http import client_ip, user_agent
 from comments.models import Comment
 from comments.receipts import comment_receipt, receipt_matches
-from comments.selectors import approved_comments_for
+from comments.selectors import approved_comments_for, status_for_reader
 from comments.serializers import (
     ArticleWithCountDetailSerializer,
     ArticleWithCountListSerializer,
@@ -38,13 +38,20 @@ from comments.serializers import (
     CommentSubmitSerializer,
     PublicCommentSerializer,
 )
-from comments.services import CommentsClosed, comment_submit
+from comments.services import CommenterBanned, CommentsClosed, comment_submit
 from comments.throttles import submission_give_back, submission_prechecks, submission_take
 from config.api import BODY_ERRORS, ApiError, error_responses
 from config.filters import page_size_parameter_schema, page_size_value, query_value_errors, single_query_value
 
 RECEIPT_HEADER = "X-Comment-Receipt"
 ORDERS = {"newest": True, "oldest": False}  # order name -> newest first?
+
+
+class CommenterBannedError(PermissionDenied):
+    """403: a ban covers the commenter and COMMUNITY_BANNED_REFUSE is on."""
+
+    default_detail = "You cannot comment here."
+    default_code = "commenter_banned"
 
 
 class CommentsClosedError(PermissionDenied):
@@ -246,6 +253,8 @@ class ArticleCommentsApi(CachedPublicListMixin, generics.ListCreateAPIView):
             submission_give_back(counted)  # not stored: it does not count
             if isinstance(exc, CommentsClosed):
                 raise CommentsClosedError(str(exc)) from exc
+            if isinstance(exc, CommenterBanned):
+                raise CommenterBannedError() from exc
             if isinstance(exc, DjangoValidationError):
                 raise ValidationError(exc.message_dict) from exc
             raise
@@ -312,9 +321,6 @@ class CommentStatusApi(APIView):
             comment_id=comment.pk, submitted_at=comment.submitted_at, receipt=receipt
         ):
             raise NotFound(self.not_found_message)
-        reasons: list[str] = []
-        if comment.status == Comment.Status.REJECTED:
-            # The latest decision (the log's default order) holds the guideline codes.
-            reasons = list(comment.decisions.values_list("reasons", flat=True).first() or [])
-        data = CommentStatusSerializer({"id": comment.pk, "status": comment.status, "reasons": reasons}).data
+        shown_status, reasons = status_for_reader(comment)
+        data = CommentStatusSerializer({"id": comment.pk, "status": shown_status, "reasons": reasons}).data
         return Response(data)

@@ -3,6 +3,7 @@ from django.db.models import QuerySet
 
 from articles.models import Article
 from comments.models import Comment
+from moderation.guidelines import SystemReason
 
 
 def approved_comments_for(article: Article, *, newest_first: bool = True) -> QuerySet[Comment]:
@@ -14,3 +15,19 @@ def approved_comments_for(article: Article, *, newest_first: bool = True) -> Que
         .only("id", "article_id", "author_name", "body", "submitted_at", "status")
         .order_by(*order)
     )
+
+
+def status_for_reader(comment: Comment) -> tuple[str, list[str]]:
+    """What the comment's author is told about it: its status and, when rejected, the latest decision's codes.
+
+    A comment the system rejected because a ban covers its author reads as still pending: telling
+    the author would let a banned commenter test new addresses until one gets through.
+    """
+    if comment.status != Comment.Status.REJECTED:
+        return str(comment.status), []
+    # The latest decision (the log's default order) holds the codes.
+    latest = comment.decisions.values("reasons", "moderator_id").first() or {"reasons": [], "moderator_id": None}
+    reasons = list(latest["reasons"] or [])
+    if latest["moderator_id"] is None and SystemReason.BANNED in reasons:
+        return str(Comment.Status.PENDING), []
+    return str(comment.status), reasons

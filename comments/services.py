@@ -29,6 +29,10 @@ class CommentsClosed(Exception):
     """The article does not accept new comments."""
 
 
+class CommenterBanned(Exception):
+    """A ban covers the commenter and COMMUNITY_BANNED_REFUSE is on: nothing was stored."""
+
+
 def comment_submit(
     *,
     article: Article,
@@ -43,7 +47,10 @@ def comment_submit(
 
     Raises CommentsClosed when the article is closed and ValidationError
     (with a per-field message dict) on bad input. The comment and what the
-    checks found are stored in one transaction.
+    checks found are stored in one transaction. A banned commenter's comment
+    is stored and rejected by the system in that transaction (reason
+    "banned"), unless COMMUNITY_BANNED_REFUSE is on: then CommenterBanned is
+    raised and nothing is stored.
     """
     now = timezone.now()
     if not article.accepts_comments(now):
@@ -56,7 +63,10 @@ def comment_submit(
         author_email=author_email,
         body=body,
         fingerprint=fingerprint,
+        ip_address=ip_address or None,
     )
+    if outcome.standing.banned and settings.COMMUNITY_BANNED_REFUSE:
+        raise CommenterBanned("You cannot comment here.")
     with transaction.atomic():
         comment = Comment.objects.create(
             article=article,

@@ -18,8 +18,8 @@ from comments.forms import CommentForm
 from comments.http import client_ip, user_agent
 from comments.models import Comment
 from comments.receipts import comment_receipt, receipt_matches
-from comments.selectors import approved_comments_for
-from comments.services import CommentsClosed, comment_submit
+from comments.selectors import approved_comments_for, status_for_reader
+from comments.services import CommenterBanned, CommentsClosed, comment_submit
 from comments.throttles import submission_give_back, submission_take, submission_wait
 from moderation.guidelines import Guideline, guideline_list
 
@@ -73,7 +73,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 except BaseException as exc:
                     submission_give_back(counted)
-                    if isinstance(exc, CommentsClosed):
+                    if isinstance(exc, (CommentsClosed, CommenterBanned)):
                         form.add_error(None, str(exc))
                         status = 403
                     elif isinstance(exc, ValidationError):
@@ -172,9 +172,8 @@ def comment_status(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         raise Http404("No comment with this id and receipt.")
     broken = []
-    if comment.status == Comment.Status.REJECTED:
-        # The latest decision (the log's default order) holds the guideline codes.
-        codes = comment.decisions.values_list("reasons", flat=True).first() or []
+    shown_status, codes = status_for_reader(comment)
+    if shown_status == Comment.Status.REJECTED:
         by_code = {guideline["code"]: guideline for guideline in guideline_list()}
         broken = [
             by_code.get(code, {"code": code, "label": code, "text": ""})
@@ -185,7 +184,8 @@ def comment_status(request: HttpRequest, pk: int) -> HttpResponse:
             broken.append(
                 {"code": Guideline.OTHER, "label": "Other", "text": "It breaks our guidelines in a way not listed above."}
             )
-    response = render(request, "comments/comment_status.html", {"comment": comment, "broken": broken})
+    context = {"comment": comment, "shown_status": shown_status, "broken": broken}
+    response = render(request, "comments/comment_status.html", context)
     # The address holds the receipt: no other site learns it from a Referer, and no one indexes it.
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"

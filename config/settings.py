@@ -204,6 +204,17 @@ MODERATION_CLAIM_MINUTES = env.int("MODERATION_CLAIM_MINUTES", default=5)
 # --- Community: who is writing (community/) -------------------------------------------
 # Commenter history: how many days back "comments from the same IP address" reaches.
 COMMUNITY_SAME_IP_DAYS = env.int("COMMUNITY_SAME_IP_DAYS", default=30)
+# Bans: a banned commenter's comment is stored and rejected by the system at once (reason "banned"),
+# and the reader sees the usual "received" answer. True: the API and the form refuse it instead
+# (403, code "commenter_banned").
+COMMUNITY_BANNED_REFUSE = env.bool("COMMUNITY_BANNED_REFUSE", default=False)
+# Trust: the system suggests trusting a commenter with at least this many approved comments and
+# none rejected; a moderator decides. A trusted commenter's comments get their priority multiplied
+# by COMMUNITY_TRUSTED_PRIORITY_FACTOR (still moderated like every comment).
+COMMUNITY_TRUST_SUGGEST_APPROVED = env.int("COMMUNITY_TRUST_SUGGEST_APPROVED", default=10)
+COMMUNITY_TRUSTED_PRIORITY_FACTOR = env.float("COMMUNITY_TRUSTED_PRIORITY_FACTOR", default=0.5)
+# Reader reports: how many reports one IP address may send (django-style rate, e.g. "10/hour").
+COMMUNITY_REPORT_RATE = env.str("COMMUNITY_REPORT_RATE", default="10/hour")
 
 # --- Learned layer of the guideline checks (moderation/checkmodels.py) -------------
 # False: the checks run on the rules alone (no model scores, no model findings).

@@ -19,6 +19,16 @@ class Guideline(models.TextChoices):
     OTHER = "other", "Other (see note)"
 
 
+class SystemReason(models.TextChoices):
+    """A reason only the system gives (a decision without a moderator), never a moderator's choice."""
+
+    BANNED = "banned", "Banned commenter"
+
+
+# Every code a decision's `reasons` may hold: the guidelines, then the system's own.
+REASON_CHOICES = [*Guideline.choices, *SystemReason.choices]
+
+
 # What each guideline means, in the words a reader and a moderator both see.
 GUIDELINE_TEXT = {
     Guideline.PROFANITY: "Swearing and obscene language, including disguised spellings.",

@@ -48,15 +48,18 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import names
+from community.standing import Standing, commenter_standing
 from comments.models import Comment
 from moderation.checkmodels import active_check_model
 from moderation.checks import CheckContext, Finding, Report, TermList, check
 from moderation.checks.engine import priority
 from moderation.checks.model import LinearModel
+from moderation.guidelines import SystemReason
 from moderation.models import GuidelineTerm
 from moderation.services import comment_reject
 
 BANNED_RULE = "terms.banned"
+BAN_REASON = SystemReason.BANNED
 TERMS_VERSION_KEY = "guideline-terms:version"
 # Longest a process serves its copy of the term lists without asking the table.
 TERMS_RECHECK_SECONDS = 5.0
@@ -80,10 +83,17 @@ class ScreeningOutcome:
 
     report: Report
     auto_reject_reasons: tuple[str, ...] = ()
+    standing: Standing = Standing()
 
 
 def screen_comment(
-    *, article: Article, author_name: str, author_email: str, body: str, fingerprint: str
+    *,
+    article: Article,
+    author_name: str,
+    author_email: str,
+    body: str,
+    fingerprint: str,
+    ip_address: str | None = None,
 ) -> ScreeningOutcome:
     context = check_context(
         article=article,
@@ -94,7 +104,17 @@ def screen_comment(
         model=active_check_model(),
     )
     report = with_name_findings(check(body, context), author_name)
-    return ScreeningOutcome(report=report, auto_reject_reasons=auto_reject_reasons(report))
+    standing = commenter_standing(email=author_email, ip_address=ip_address)
+    if standing.trusted:
+        report = with_trusted_priority(report)
+    reasons = (BAN_REASON,) if standing.banned else auto_reject_reasons(report)
+    return ScreeningOutcome(report=report, auto_reject_reasons=reasons, standing=standing)
+
+
+def with_trusted_priority(report: Report) -> Report:
+    """A trusted commenter's comment waits behind strangers' (COMMUNITY_TRUSTED_PRIORITY_FACTOR); findings stay."""
+    lowered = round(report.priority * settings.COMMUNITY_TRUSTED_PRIORITY_FACTOR, 4)
+    return Report(report.findings, lowered, report.model_version, report.model_scores)
 
 
 def name_findings(author_name: str) -> tuple[Finding, ...]:
@@ -174,7 +194,16 @@ def auto_reject_reasons(report: Report) -> tuple[str, ...]:
 
 
 def apply_screening(*, comment: Comment, outcome: ScreeningOutcome) -> None:
-    if outcome.auto_reject_reasons:
+    """Inside the submit transaction: the system rejects a banned commenter's comment, or (when
+    enabled) one with a banned term, recorded as a decision without a moderator."""
+    if outcome.standing.banned:
+        comment_reject(
+            comment=comment,
+            moderator=None,
+            reasons=[BAN_REASON],
+            note=f"Rejected automatically: the commenter is banned (ban {outcome.standing.ban.pk}).",
+        )
+    elif outcome.auto_reject_reasons:
         comment_reject(
             comment=comment,
             moderator=None,

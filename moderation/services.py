@@ -27,7 +27,7 @@ from django.utils import timezone
 from comments.models import Comment
 from moderation import checkmodels
 from moderation.checks.model import LinearModel
-from moderation.guidelines import Guideline
+from moderation.guidelines import Guideline, SystemReason
 from moderation.models import CheckModelActivation, CheckModelVersion, ModerationDecision
 from moderation.selectors import decision_training_rows, latest_check_model_activation
 from moderation.signals import comment_decided
@@ -88,17 +88,18 @@ def comment_reject(
         comment=comment,
         verdict=ModerationDecision.Verdict.REJECTED,
         moderator=moderator,
-        reasons=_clean_reasons(reasons, note),
+        reasons=_clean_reasons(reasons, note, system=moderator is None),
         note=note,
         expected_status=expected_status,
     )
 
 
-def _clean_reasons(reasons: Iterable[str], note: str) -> list[str]:
+def _clean_reasons(reasons: Iterable[str], note: str, *, system: bool = False) -> list[str]:
     codes = sorted(set(reasons))
     if not codes:
         raise ValidationError({"reasons": ["Choose at least one guideline the comment breaks."]})
-    unknown = [code for code in codes if code not in Guideline.values]
+    known = set(Guideline.values) | (set(SystemReason.values) if system else set())
+    unknown = [code for code in codes if code not in known]
     if unknown:
         raise ValidationError({"reasons": [f"Unknown guideline code: {', '.join(unknown)}."]})
     if Guideline.OTHER in codes and not note.strip():
