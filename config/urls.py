@@ -22,6 +22,7 @@ class SwaggerDocsView(SpectacularSwaggerSplitView):
 api_patterns = [
     path("", include("comments.api_urls")),
     path("", include("moderation.urls")),
+    path("", include("community.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -30,6 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include((api_patterns, "api"))),
     path("", include("comments.urls")),
+    path("", include("community.urls")),
 ]
 
 

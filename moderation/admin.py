@@ -34,6 +34,7 @@ from django.utils.text import Truncator
 
 from articles.models import Article
 from comments.models import Comment
+from community.admin_panels import commenter_panel_context
 from community.selectors import CommenterHistory, HistoryEntry, commenter_badges, commenter_history
 from moderation.claims import active_claim, claim_comment, release_claim
 from moderation.forms import DecisionForm
@@ -519,6 +520,7 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
             if can_moderate(request.user) else None,
             "decide_url": self.decide_url(request, comment),
             **(commenter_history_context(commenter_history(comment=comment)) if can_moderate(request.user) else {}),
+            **(commenter_panel_context(request, comment) if can_moderate(request.user) else {}),
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

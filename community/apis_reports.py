@@ -1,0 +1,4 @@
+"""Moderator API for reports (under /api/)."""
+from __future__ import annotations
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Public community pages: the reader's report form."""
+from __future__ import annotations
+
+urlpatterns: list = []
