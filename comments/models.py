@@ -90,6 +90,9 @@ class Comment(models.Model):
     # The learned-model version that scored it ("" when none did: the learned layer
     # was off or did not exist yet). A check result like findings: rechecks rewrite it.
     checks_model_version = models.CharField(max_length=40, blank=True, default="")
+    # The reader asked for an email when a moderator approves or rejects the comment
+    # (notifications/). Not content: erasing personal data clears it with the address.
+    notify_author = models.BooleanField(default=False)
 
     objects = CommentQuerySet.as_manager()
 

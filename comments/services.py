@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments import names
 from comments.models import Comment
+from comments.signals import comment_submitted
 from moderation import screening
 
 _WHITESPACE = re.compile(r"\s+")
@@ -42,6 +43,7 @@ def comment_submit(
     ip_address: str | None,
     user_agent: str = "",
     user: AbstractBaseUser | None = None,
+    notify_author: bool = False,
 ) -> Comment:
     """Validate, screen and store a reader's comment as pending.
 
@@ -83,7 +85,10 @@ def comment_submit(
             priority=outcome.report.priority,
             fingerprint=fingerprint,
             checks_model_version=outcome.report.model_version,
+            notify_author=bool(notify_author),
         )
+        # Registered before a system decision's own signal, so listeners hear "submitted" first.
+        transaction.on_commit(lambda: comment_submitted.send(sender=Comment, comment=comment))
         screening.apply_screening(comment=comment, outcome=outcome)
     return comment
 
