@@ -294,7 +294,7 @@ def cost_ns(run, body: str, reps: int) -> list[int]:
 def side_by_side(run, bodies: dict[str, str], reps: int) -> dict[str, list[int]]:
     """CPU ns per call for each body, in interleaved rounds (noise hits each alike)."""
     times: dict[str, list[int]] = {name: [] for name in bodies}
-    for name, body in bodies.items():
+    for body in bodies.values():
         run(body)  # warm-up
     for _ in range(reps):
         for name, body in bodies.items():

@@ -48,7 +48,7 @@ def test_caps_are_far_above_typical_comments(run):
     # length up to 5,000 characters): far below every cap, and the report is
     # the uncapped one.
     rnd = random.Random(20261202)
-    for k in range(40):
+    for _ in range(40):
         body = make_text(rnd.choice((80, 300, 1000, 2500, 5000)), rnd.randrange(1 << 20))
         leet, slow, spelled = counts(body)
         assert leet * 4 <= wordmatch.MAX_TOKENS and slow * 2 <= wordmatch.MAX_TOKENS

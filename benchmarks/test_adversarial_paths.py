@@ -251,3 +251,102 @@ def test_match_is_an_immutable_record():
     with pytest.raises(AttributeError):
         m.start = 2
     assert hash(m) == hash(W.Match(1, 4, "key", ("profanity", 0.5, "x")))
+
+
+# -- fourth pass (issue #11): per-text look-ups written as C-level passes ---------------------
+
+
+def _firsts_plain(index, text):
+    wordset = text.wordset
+    return frozenset(
+        w for w in index.keys() & wordset
+        if w in index.singles or any(rest <= wordset for rest in index.rests[w])
+    )
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_indices_and_phrase_firsts_match_the_plain_code(seed):
+    from moderation.checks.rules import threat
+
+    words, groups = sa.vocabulary()
+    indexes = [
+        personal_attack._DISMISSIVE_INDEX, personal_attack._INSULT_PHRASE_INDEX, abuse._EXPULSION_INDEX,
+        abuse._TROPE_INDEX, promotion._STRONG_INDEX, threat._MENACE_INDEX,
+    ]
+    rnd = random.Random(seed)
+    phrases = [" ".join(p) for index in indexes for by_second in index.values() for ps in by_second.values() for p in ps]
+    for k in range(150):
+        gen = sa.Generator(random.Random(seed * 1000 + k), words, groups)
+        chunks = [gen.chunk() for _ in range(rnd.randint(1, 30))] + rnd.sample(phrases, rnd.randint(0, 30))
+        rnd.shuffle(chunks)
+        n = Normalized(sa.render(chunks, rnd.choice((60, 800, 5000))))
+        for index in indexes:
+            assert index.firsts(n) == _firsts_plain(index, n)
+        for vocabulary in (
+            personal_attack._WORD_TRIGGERS, abuse._WORD_TRIGGERS, frozenset(rnd.sample(sorted(n.wordset), min(5, len(n.wordset)))),
+            frozenset(rnd.sample(words, 50)), frozenset(),
+        ):
+            hits = n.wordset & vocabulary
+            assert n.indices(vocabulary) == [i for i, w in enumerate(n.words) if w in hits]
+
+
+def test_word_index_path_keeps_digit_runs_out():
+    # The word-index path of ``find`` skips the digit test for keys that no
+    # digit run can spell ("_digit_like"); digits still never match.
+    body = " ".join(["455 a55 4ss ass 7175 717 tits t1t 5h17 shit 5hit"] * 20 + ["fuck f4ck fvck"] * 5)
+    for matcher in (profanity.matcher(), abuse.slur_matcher(), personal_attack.insult_matcher()):
+        results = []
+        for index_from in (-1, 10**9):
+            old, W._INDEX_FROM = W._INDEX_FROM, index_from
+            try:
+                results.append(matcher.find(Normalized(body)))
+            finally:
+                W._INDEX_FROM = old
+        assert results[0] == results[1]
+    assert not any(body[m.start:m.end].isdigit() for m in profanity.matcher().find(Normalized(body)))
+    assert all(not set(k) <= W._DIGIT_IMAGES for k in profanity.matcher()._keys - profanity.matcher()._digit_like)
+
+
+def _aliases_plain(text, words):
+    # personal_attack._aliases as written before the fourth pass.
+    from operator import methodcaller
+
+    P = personal_attack
+    out = {}
+    wordset = text.wordset
+    variants = wordset & P._VARIANT_WORDS
+    if variants:
+        for i in text.indices(variants):
+            out[i] = (P.VARIANTS[words[i]], i)
+    for m in P.insult_matcher().find_obfuscated(text, limit=P._MAX_OBFUSCATED):
+        first, last = text.word_range(m.start, m.end)
+        if first <= last and first not in out and words[first] not in P._WORD_TRIGGERS:
+            out[first] = (m.payload, last)
+    if "tard" in text.norm:
+        for w in filter(methodcaller("endswith", ("tard", "tards")), wordset):
+            if len(w) > 5 and w not in P._TARD_WORDS and w not in P.NOUNS and (
+                w[-5] if w.endswith("tard") else w[-6]
+            ) != "s":
+                for i in text.indices(frozenset((w,))):
+                    out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
+    if wordset & P._BRAIN_WORDS:
+        for i in text.indices(P._BRAIN_WORDS & wordset):
+            if words[i] == "brained" and i > 0 and words[i - 1] not in P._BRAINED_NOT and words[i - 1] not in ("a", "the"):
+                out.setdefault(i - 1, ("brainless", i))
+            elif words[i] == "brains" and i > 1 and words[i - 1] == "for" and len(words[i - 2]) > 2 and words[i - 2] not in P._NOT_FOR_BRAINS:
+                out.setdefault(i - 2, ("idiot", i))
+    return out
+
+
+def test_insult_aliases_match_the_plain_code():
+    words, groups = sa.vocabulary()
+    extra = ["libtard", "obamatards", "mustard", "bitard", "pea brained", "shit for brains", "1d10t", "m0r0n", "l0s3r", "stuuupid"]
+    rnd = random.Random(11)
+    for k in range(150):
+        gen = sa.Generator(random.Random(7000 + k), words, groups)
+        chunks = [gen.chunk() for _ in range(rnd.randint(1, 30))] + rnd.choices(extra, k=rnd.randint(0, 12))
+        rnd.shuffle(chunks)
+        n = Normalized(sa.render(chunks, rnd.choice((60, 800, 5000))))
+        got = personal_attack._aliases(n, n.words)
+        want = _aliases_plain(Normalized(n.original), Normalized(n.original).words)
+        assert got == want and list(got) == list(want)

@@ -9,7 +9,7 @@ tested, benchmarked and reused outside the web process.
     ('personal_attack',)
 """
 
-from .values import CATEGORIES, CheckContext, Finding, Report, TermList
 from .engine import check
+from .values import CATEGORIES, CheckContext, Finding, Report, TermList
 
 __all__ = ["CATEGORIES", "CheckContext", "Finding", "Report", "TermList", "check"]

@@ -16,7 +16,7 @@ probability.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from .normalize import Normalized
 from .rules import abuse, off_topic, personal_attack, profanity, promotion, terms, threat

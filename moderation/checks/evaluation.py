@@ -15,8 +15,8 @@ Pure Python; the Django side wraps it in ``manage.py evaluate_checks``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .engine import check
 from .values import CheckContext, Report
@@ -87,7 +87,7 @@ class EvaluationResult:
     violation_priorities: list[float] = field(default_factory=list)
     clean_priorities: list[float] = field(default_factory=list)
 
-    def merge(self, other: "EvaluationResult") -> None:
+    def merge(self, other: EvaluationResult) -> None:
         for mine, theirs in ((self.by_label, other.by_label), (self.by_source, other.by_source)):
             for key, t in theirs.items():
                 tally = mine.setdefault(key, Tally())

@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cached_property
 from bisect import bisect_left, bisect_right
+from functools import cached_property
 from itertools import accumulate, compress, count, repeat
 from operator import add
 
@@ -210,7 +209,7 @@ def word_bounds(text: str) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
-def run_bounds(space: "np.ndarray") -> "tuple[np.ndarray, np.ndarray]":
+def run_bounds(space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends (arrays) of the maximal runs of False in a boolean array."""
     edges = np.empty(space.shape[0] + 1, dtype=bool)
     edges[0] = True
@@ -225,7 +224,7 @@ def run_bounds(space: "np.ndarray") -> "tuple[np.ndarray, np.ndarray]":
     return change[0:-1:2], change[1::2]
 
 
-def _codes(text: str) -> "np.ndarray | None":
+def _codes(text: str) -> np.ndarray | None:
     """Code points of ``text`` as an array (None for lone surrogates)."""
     if text.isascii():
         return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
@@ -268,10 +267,10 @@ class _FoldArrays:
             self.lens[code] = len(points)  # last: a reader never sees a half-filled entry
 
 
-_fold_arrays: "_FoldArrays | None" = None
+_fold_arrays: _FoldArrays | None = None
 
 
-def _fold_many(text: str) -> "tuple[str, np.ndarray | None] | None":
+def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     """``(text.translate(_TABLE), offsets)`` as ``Normalized`` builds them
     (offsets as an array, None for the identity),
     computed with array operations (``str.translate`` looks every character
@@ -399,7 +398,7 @@ class _LazyBreaks:
 
     __slots__ = ("_text", "_memo")
 
-    def __init__(self, text: "Normalized") -> None:
+    def __init__(self, text: Normalized) -> None:
         self._text = text
         self._memo: dict[int, bool] = {}
 
@@ -584,8 +583,9 @@ class Normalized:
             # Every rule asks for its own trigger words; one C-level pass
             # finds the positions of all of them, and each rule filters
             # that (short) list instead of scanning all words again.
-            words = self.words
-            return [i for i in self._trigger_positions if words[i] in hits]
+            # (compress/map over the trigger words themselves: no Python
+            # step per trigger position, which dense hostile text has hundreds of.)
+            return list(compress(self._trigger_positions, map(hits.__contains__, self._trigger_words)))
         # compress/map keep the scan in C.
         return list(compress(count(), map(hits.__contains__, self.words)))
 
@@ -593,6 +593,11 @@ class Normalized:
     def _trigger_positions(self) -> list[int]:
         hits = self.wordset & _TRIGGER_UNION
         return list(compress(count(), map(hits.__contains__, self.words)))
+
+    @cached_property
+    def _trigger_words(self) -> list[str]:
+        """``words[i]`` for every ``i`` of ``_trigger_positions`` (index-aligned)."""
+        return list(map(self.words.__getitem__, self._trigger_positions))
 
     @cached_property
     def _bounds(self) -> tuple[list[int], list[int]]:
@@ -612,7 +617,7 @@ class Normalized:
         return list(self._bounds[0])
 
     @cached_property
-    def clause_breaks(self) -> "frozenset[int] | _LazyBreaks":
+    def clause_breaks(self) -> frozenset[int] | _LazyBreaks:
         """Indices ``i`` of words whose preceding gap holds a sentence or
         clause break (``. ! ? ;`` or a newline); supports ``i in breaks``.
 
@@ -670,5 +675,11 @@ class Normalized:
         return self.translate1(CANON_TABLE)
 
     @cached_property
+    def canon_split(self) -> list[str]:
+        """``canon.split()``, once per text (``canon_words`` and the word
+        matchers' position index both read it)."""
+        return self.canon.split()
+
+    @cached_property
     def canon_words(self) -> frozenset[str]:
-        return frozenset(self.canon.split())
+        return frozenset(self.canon_split)

@@ -9,9 +9,10 @@ hashable, read-only form in ``__post_init__``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 CATEGORIES = (
     "profanity",

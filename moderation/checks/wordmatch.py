@@ -43,9 +43,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
+from functools import partial
 from itertools import compress, count, repeat
 from operator import add, attrgetter, is_, is_not, itemgetter, le, sub
-from typing import Generic, Iterable, Mapping, NamedTuple, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from .normalize import IGNORABLE, Normalized, fold, np, run_bounds, translate1, word_bounds
 
@@ -58,6 +60,8 @@ _CANON_CHARS = {
     "7": "t",
 }
 PLAIN_CANON = str.maketrans(_CANON_CHARS)
+# What a digit can become in ``Normalized.canon``: a leet letter, or itself.
+_DIGIT_IMAGES = frozenset("0123456789" + "".join(v for k, v in _CANON_CHARS.items() if k.isdigit()))
 
 
 class _CanonTable(dict):
@@ -192,7 +196,7 @@ def _leet_runs(norm: str, classes: str | None = None) -> list[tuple[int, int]]:
     return [(m.start(), m.end() - 1) for m in _LEET_RUN.finditer(" " + classes)]
 
 
-def _class_runs(classes: str, need: bytes, max_len: int | None = None) -> "tuple[list[int], list[int]]":
+def _class_runs(classes: str, need: bytes, max_len: int | None = None) -> tuple[list[int], list[int]]:
     """Starts and ends of the maximal runs of non-space characters of an
     (ASCII) class string that hold every character of ``need`` and are at
     most ``max_len`` long."""
@@ -414,17 +418,8 @@ def _canon_pieces(text: Normalized) -> tuple[list[str], list[int]]:
     cached = text.__dict__.get("_canon_pieces")
     if cached is None:
         canon = text.canon
-        cached = text.__dict__["_canon_pieces"] = (canon.split(), word_bounds(canon)[0])
+        cached = text.__dict__["_canon_pieces"] = (text.canon_split, word_bounds(canon)[0])
     return cached
-
-
-def _token_positions(text: Normalized, wanted) -> dict[str, list[int]]:
-    """Start offsets in ``canon`` of every whole word in ``wanted``, ascending."""
-    pieces, starts = _canon_pieces(text)
-    where: dict[str, list[int]] = {w: [] for w in wanted}
-    for k in compress(count(), map(wanted.__contains__, pieces)):
-        where[pieces[k]].append(starts[k])
-    return where
 
 
 def _matches_at(pattern: re.Pattern, text: str, positions: list[int]):
@@ -452,6 +447,11 @@ class Match(NamedTuple, Generic[P]):
     payload: P
 
 
+# ``Match`` built from a tuple without the named tuple's Python-level
+# ``__new__`` (half the cost; the loops below build hundreds per hostile text).
+_new_match = partial(tuple.__new__, Match)
+
+
 class WordMatcher(Generic[P]):
     """Compiled whole-token matcher; see module docstring."""
 
@@ -463,6 +463,10 @@ class WordMatcher(Generic[P]):
             if key and _LETTER.search(key) and key not in self._payload:
                 self._payload[key] = payload
         self._keys = frozenset(self._payload)
+        # Keys whose every character is the canonical form of a digit ("ass"
+        # is "455" in canon): only at those can the text hold digits, which
+        # never match.
+        self._digit_like = frozenset(k for k in self._keys if set(k) <= _DIGIT_IMAGES)
         # Multi-word entries are also matched across word boundaries:
         # one regex per first word, run only when that word occurs.
         phrases: dict[str, list[tuple[list[str], P]]] = {}
@@ -518,23 +522,31 @@ class WordMatcher(Generic[P]):
         canon_words = text.canon_words
         keys = self._keys & canon_words
         firsts = self._phrases.keys() & canon_words if self._phrases else frozenset()
+        payload = self._payload
         if len(keys) + len(firsts) > _INDEX_FROM:
             # Many list words present (dense hostile text): one pass over the
-            # words of ``canon`` finds them all instead of a scan per word.
-            where = _token_positions(text, keys | firsts)
+            # words of ``canon`` finds them all instead of a scan per word;
+            # list words become matches in that pass, phrase first words
+            # keep their positions for the phrase patterns below.
+            pieces, starts = _canon_pieces(text)
+            where: dict[str, list[int]] | None = {w: [] for w in firsts}
+            digit_like = self._digit_like
+            for k in compress(count(), map((keys | firsts).__contains__, pieces)):
+                key = pieces[k]
+                start = starts[k]
+                if key in keys:
+                    end = start + len(key)
+                    # Only a key made of leet-digit letters can stand for digits ("455").
+                    if key not in digit_like or not norm[start:end].isdigit():
+                        found[(start, end)] = _new_match((start, end, key, payload[key]))
+                if key in where:
+                    where[key].append(start)
         else:
             where = None
-        payload = self._payload
-        for key in keys:
-            if where is None:
+            for key in keys:
                 for m in self._boundary(key).finditer(canon):
                     if not norm[m.start():m.end()].isdigit():
                         found[m.span()] = Match(m.start(), m.end(), key, payload[key])
-            else:
-                size = len(key)
-                for start in where[key]:
-                    if not norm[start:start + size].isdigit():
-                        found[(start, start + size)] = Match(start, start + size, key, payload[key])
         for first in firsts:
             pattern, lookup = self._phrases[first]
             if where is None:
@@ -643,7 +655,7 @@ class WordMatcher(Generic[P]):
         for i in compress(count(), map(is_not, keys, repeat(None))):
             span = (starts[i], ends[i])
             if span not in found:
-                found[span] = Match(starts[i], ends[i], keys[i], payload[keys[i]])
+                found[span] = _new_match((*span, keys[i], payload[keys[i]]))
 
     def _check_token(self, norm: str, start: int, end: int, found: dict) -> None:
         while start < end and norm[start] in _EDGE_JUNK:
@@ -704,7 +716,7 @@ class WordMatcher(Generic[P]):
             repeats = run if run < 3 else min(run, self._max_len)
             reached: set[int] = set()
             frontier = states
-            for k in range(repeats):
+            for _ in range(repeats):
                 nxt = set()
                 for s in frontier:
                     kids = children[s]

@@ -17,8 +17,8 @@ Both need scipy (training); the Django command ``evaluate_checks`` wraps them.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from ..engine import check
 from ..evaluation import EXPECTED, EvaluationResult, evaluate

@@ -208,7 +208,7 @@ class LinearModel:
         return self._bytes
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> "LinearModel":
+    def from_bytes(cls, data: bytes) -> LinearModel:
         try:
             with np.load(io.BytesIO(data), allow_pickle=False) as npz:
                 if int(npz["format"][0]) != FORMAT:

@@ -36,7 +36,10 @@ from ..senses import innocent
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher
 from . import MAX_PER_RULE, WordSpanFindings, finding, match_phrase, phrase_index
-from .personal_attack import ADJECTIVES as _INSULT_ADJ, MILD_ADJECTIVES as _MILD_ADJ, NOUNS as _INSULT_NOUNS, STRONG_NOUNS as _STRONG_INSULTS
+from .personal_attack import ADJECTIVES as _INSULT_ADJ
+from .personal_attack import MILD_ADJECTIVES as _MILD_ADJ
+from .personal_attack import NOUNS as _INSULT_NOUNS
+from .personal_attack import STRONG_NOUNS as _STRONG_INSULTS
 
 _SLURS = {
     0.9: """
