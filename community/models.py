@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from comments.models import Comment
 from moderation.guidelines import Guideline
-from moderation.models import ModerationDecision, _AppendOnlyModel
+from moderation.models import ModerationDecision, UsernameOf, _AppendOnlyModel, keep_username_set_null
 
 
 class CommunityLogIsAppendOnly(Exception):
@@ -51,9 +51,11 @@ class Sanction(_AppendOnlyModel):
     comment = models.ForeignKey(  # the comment the moderator banned from, when there was one
         Comment, null=True, blank=True, on_delete=models.PROTECT, related_name="sanctions"
     )
+    # Deleting a moderator's account keeps their bans and the name (moderation.models.keep_username_set_null).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sanctions_created"
+        settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="sanctions_created"
     )
+    created_by_username = UsernameOf(user_field="created_by", verbose_name="created by")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)  # null: until lifted
 
@@ -62,6 +64,8 @@ class Sanction(_AppendOnlyModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = "ban"
+        verbose_name_plural = "bans"
         indexes = [
             models.Index(fields=["kind", "value"], name="sanction_kind_value"),
             models.Index(fields=["kind", "ip_first", "ip_last"], name="sanction_ip_range"),
@@ -80,7 +84,8 @@ class SanctionLift(_AppendOnlyModel):
     """Lifting a ban: its own logged action (one per ban), never an edit of the ban."""
 
     sanction = models.OneToOneField(Sanction, on_delete=models.PROTECT, related_name="lift")
-    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="+")
+    lifted_by_username = UsernameOf(user_field="lifted_by", verbose_name="lifted by")
     lifted_at = models.DateTimeField()
     note = models.TextField(blank=True)
 
@@ -97,7 +102,8 @@ class TrustChange(_AppendOnlyModel):
     email = models.CharField(max_length=254)  # trimmed, lower case
     trusted = models.BooleanField()
     note = models.TextField(blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="+")
+    changed_by_username = UsernameOf(user_field="changed_by", verbose_name="changed by")
     changed_at = models.DateTimeField()
 
     append_only_error = CommunityLogIsAppendOnly
@@ -123,7 +129,8 @@ class ReportResolution(_AppendOnlyModel):
     decision = models.OneToOneField(  # the rejection, when upheld
         ModerationDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="report_resolution"
     )
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="+")
+    moderator_username = UsernameOf(user_field="moderator", verbose_name="moderator")
     note = models.TextField(blank=True)
     resolved_at = models.DateTimeField(db_index=True)
 

@@ -57,8 +57,9 @@ def test_history_queries_use_the_email_ip_and_decision_indexes(comments):
     assert all("decision_comment_time" in p for _, p in plans if "moderation_moderationdecision" in _), plans
 
 
-def test_badge_query_uses_the_email_index(comments):
-    plans = explained(lambda: commenter_badges(comments=comments[:5]))
+def test_badge_queries_use_their_indexes(comments):
+    counts, trust, bans = explained(lambda: commenter_badges(comments=comments[:5]))
 
-    assert len(plans) == 1
-    assert "comment_author_email_time" in plans[0][1], plans[0][1]
+    assert "comment_author_email_time" in counts[1], counts[1]
+    assert "trust_email_latest" in trust[1], trust[1]
+    assert "sanction_kind_value" in bans[1] or "sanction_ip_range" in bans[1], bans[1]
