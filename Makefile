@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DEMO_ARTICLE ?= drones-target-us-base-in-syrias-hasaka
 
-.PHONY: install run test bench migrate demo bench-admin prod load train check-model screenshots
+.PHONY: install run test lint format bench migrate demo bench-admin bench-public prod load train check-model screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,17 @@ node_modules/.installed: package.json package-lock.json
 	else echo "npm not found: axe-core not installed (browser accessibility checks need it)"; fi
 
 install: $(VENV)/.installed node_modules/.installed
+
+# Lint (ruff), types (mypy with django-stubs; strict on the services, see pyproject.toml) and
+# migrations that match the models. CI runs this before the tests.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy .
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Apply ruff's safe fixes (import order, modern syntax).
+format: install
+	$(VENV)/bin/ruff check --fix .
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -64,6 +75,12 @@ BENCH_SQLITE ?= /tmp/bench_admin.sqlite3
 BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/h2bench
 bench-admin: install
 	$(PY) benchmarks/bench_admin.py --generate --sqlite $(BENCH_SQLITE) --postgres $(BENCH_POSTGRES)
+
+# Public pages at scale, uncached (BENCHMARKS.md "Public pages at scale"): 1M comments over 300 articles.
+BENCH_PUBLIC_SQLITE ?= /tmp/bench_public.sqlite3
+BENCH_PUBLIC_POSTGRES ?= postgres://postgres@127.0.0.1:5432/h2public
+bench-public: install
+	$(PY) benchmarks/bench_public_pages.py --generate --sqlite $(BENCH_PUBLIC_SQLITE) --postgres $(BENCH_PUBLIC_POSTGRES)
 
 # --- Production stack, locally (README "Production stack"): PostgreSQL + Redis, gunicorn + a
 # Celery worker. The database is created if missing; Ctrl-C stops both processes.

@@ -14,31 +14,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
-from django.test.signals import clear_cache_handlers
-
-from config.celery import app as celery_app
 
 # Chromium + Playwright fixtures for the tests marked `browser`.
 pytest_plugins = ["config.tests.browser"]
-
-
-def _test_overrides() -> None:
-    """No collected static files, Celery tasks inline unless a test says otherwise, own cache keys."""
-    # The production hasher costs a large fraction of a second per user; tests create many users.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
-    celery_app.conf.update(task_always_eager=True, task_eager_propagates=True)
-    # Test keys get a prefix of their own: clearing them never touches a running stack's keys.
-    default = settings.CACHES["default"]
-    settings.CACHES = {**settings.CACHES, "default": {**default, "KEY_PREFIX": f"test-{default.get('KEY_PREFIX', '')}"}}
-    clear_cache_handlers(setting="CACHES")
-
-
-_test_overrides()
 
 
 def pytest_collection_modifyitems(config, items):

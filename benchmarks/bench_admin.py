@@ -15,7 +15,9 @@ both side by side. The database must already hold load data:
 `--generate` runs migrate and generate_load_data first for a database that has
 fewer comments than `--comments`. Pages are fetched with Django's test Client
 logged in as a load-data moderator, in rotation so that machine noise hits every
-page alike; the first two rounds are warm-up and not counted.
+page alike; the first two rounds are warm-up and not counted. Before measuring, the worker
+trusts and bans some of the first queue page's authors (once per database, through the
+services), so the queue's commenter badges look up real trust and ban rows.
 """
 from __future__ import annotations
 
@@ -94,8 +96,9 @@ def _generate(url: str, comments: int, pending: int) -> None:
 
 
 def _create_postgres_database(url: str) -> None:
-    import psycopg
     from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
@@ -125,6 +128,7 @@ def _worker(args) -> int:
     if moderator is None:
         print("no load data: run generate_load_data first (or pass --generate)", file=sys.stderr)
         return 2
+    badges = _trusted_and_banned_authors(moderator)
     pending = review_queue().count()
     total = Comment.objects.count()
     client = Client()
@@ -174,6 +178,7 @@ def _worker(args) -> int:
         "vendor": connection.vendor,
         "comments": total,
         "pending": pending,
+        "badges": badges,
         "pages": {
             name: {
                 "p50": statistics.median(values),
@@ -187,11 +192,46 @@ def _worker(args) -> int:
     return 0
 
 
+def _trusted_and_banned_authors(moderator) -> dict[str, int]:
+    """Trust and bans for the badges to find (once per database, through the services): among the first
+    queue page's authors every 5th is trusted, every 7th banned by address and every 11th by its IP address;
+    then 2,000 trust changes and 2,000 bans on other addresses, so the look-ups read real indexes.
+    Returns the first queue page's badge kinds and their counts."""
+    from community.models import Sanction, TrustChange
+    from community.sanctions import SanctionExists, sanction_create
+    from community.selectors import commenter_badges
+    from community.trust import NoTrustChange, trust_grant
+    from moderation.selectors import review_queue
+
+    first_page = list(review_queue()[:50])
+    if not TrustChange.objects.exists():
+        for n, comment in enumerate(first_page):
+            try:
+                if n % 5 == 0:
+                    trust_grant(email=comment.author_email, actor=moderator, note="benchmark")
+                if n % 7 == 3:
+                    sanction_create(actor=moderator, kind=Sanction.Kind.EMAIL, value=comment.author_email,
+                                    reasons=["abuse"], note="benchmark")
+                if n % 11 == 5 and comment.ip_address:
+                    # One address: the load data's comments all come from one /24 (about 400 per address).
+                    sanction_create(actor=moderator, kind=Sanction.Kind.IP, value=comment.ip_address,
+                                    reasons=["abuse"], note="benchmark")
+            except (NoTrustChange, SanctionExists):
+                pass  # the same author twice on the page
+        for n in range(2000):
+            trust_grant(email=f"bench-regular{n}@example.net", actor=moderator, note="benchmark")
+            sanction_create(actor=moderator, kind=Sanction.Kind.EMAIL, value=f"bench-troll{n}@example.net",
+                            reasons=["abuse"], note="benchmark")
+    kinds = [badge.kind or "none" for badge in commenter_badges(comments=first_page).values()]
+    return {kind: kinds.count(kind) for kind in sorted(set(kinds))}
+
+
 def _report(results: dict, requests: int) -> None:
     names = list(results)
     print(f"\n{requests} timed requests per page after 2 warm-up rounds; pages fetched in rotation.")
     for name, result in results.items():
-        print(f"{name}: {result['comments']:,} comments, {result['pending']:,} pending")
+        print(f"{name}: {result['comments']:,} comments, {result['pending']:,} pending; "
+              f"first queue page's commenter badges: {result['badges']}")
     header = "| page | " + " | ".join(f"{n} p50 | {n} p90 | {n} queries" for n in names) + " |"
     print()
     print(header)

@@ -176,8 +176,8 @@ def main() -> None:
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
-    from moderation.checks import CheckContext, check  # noqa: E402 (measured import)
-    from moderation.checks.model import shipped_model  # noqa: E402 (measured import)
+    from moderation.checks import CheckContext, check
+    from moderation.checks.model import shipped_model
 
     model = shipped_model()
     with_model = CheckContext(model=model)

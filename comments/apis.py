@@ -7,8 +7,7 @@ from functools import lru_cache
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connections, router
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,7 +15,14 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import (
+    NotFound,
+    ParseError,
+    PermissionDenied,
+    Throttled,
+    UnsupportedMediaType,
+    ValidationError,
+)
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +35,7 @@ from comments.cache import CachedPublicListMixin
 from comments.http import client_ip, user_agent
 from comments.models import Comment
 from comments.receipts import comment_receipt, receipt_matches
+from comments.selectors import approved_comment_counts as approved_count_of
 from comments.selectors import approved_comments_for, status_for_reader
 from comments.serializers import (
     ArticleWithCountDetailSerializer,
@@ -42,9 +49,25 @@ from comments.services import CommenterBanned, CommentsClosed, comment_submit
 from comments.throttles import submission_give_back, submission_prechecks, submission_take
 from config.api import BODY_ERRORS, ApiError, error_responses
 from config.filters import page_size_parameter_schema, page_size_value, query_value_errors, single_query_value
+from config.metrics import SUBMISSIONS
 
 RECEIPT_HEADER = "X-Comment-Receipt"
 ORDERS = {"newest": True, "oldest": False}  # order name -> newest first?
+
+
+def refusal_reason(exc: BaseException) -> str:
+    """The metrics label of a refused submission (config/metrics.py)."""
+    if isinstance(exc, Throttled):
+        return "rate_limited"
+    if isinstance(exc, CommenterBannedError):
+        return "banned"
+    if isinstance(exc, CommentsClosedError):
+        return "closed"
+    if isinstance(exc, (ValidationError, ParseError, UnsupportedMediaType)):
+        return "invalid"
+    if isinstance(exc, Http404 | NotFound):
+        return "not_found"
+    return "error"
 
 
 class CommenterBannedError(PermissionDenied):
@@ -62,19 +85,9 @@ class CommentsClosedError(PermissionDenied):
 
 
 def _with_approved_counts(queryset: QuerySet) -> QuerySet:
-    # A correlated count (served by the article/status index) rather than a JOIN + GROUP BY
-    # over every article: only the rows of the page are counted.
-    approved = (
-        Comment.objects.approved()
-        .filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return queryset.annotate(
-        approved_comment_count=Coalesce(Subquery(approved, output_field=IntegerField()), 0)
-    )
+    """Each article's approved count, as kept by the decisions (comments.PublicCommentsVersion):
+    a primary-key read per listed article, whatever the number of comments."""
+    return queryset.annotate(approved_comment_count=approved_count_of(OuterRef("pk")))
 
 
 @extend_schema(
@@ -230,6 +243,15 @@ class ArticleCommentsApi(CachedPublicListMixin, generics.ListCreateAPIView):
         return CommentSubmitSerializer if self.request.method == "POST" else PublicCommentSerializer
 
     def create(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            response = self._create(request)
+        except BaseException as exc:
+            SUBMISSIONS.labels(refusal_reason(exc), "api").inc()
+            raise
+        SUBMISSIONS.labels("accepted", "api").inc()
+        return response
+
+    def _create(self, request: Request) -> Response:
         # Read from the database on every post (one lean statement), never from a cached
         # copy: closing or unpublishing the article takes effect on the next post even if
         # the cache missed the change.
@@ -261,7 +283,9 @@ class ArticleCommentsApi(CachedPublicListMixin, generics.ListCreateAPIView):
         receipt = comment_receipt(comment_id=comment.pk, submitted_at=comment.submitted_at)
         # CommentReceiptSerializer's shape (it documents it), built directly: three plain
         # values did not need the serializer's per-request field set-up (~0.07 ms).
-        body = {"id": comment.pk, "status": str(comment.status), "receipt": receipt}
+        # The status as its author may see it: a banned commenter's comment, rejected at once by the
+        # system, answers "pending" like anyone's (no oracle for ban evasion).
+        body = {"id": comment.pk, "status": status_for_reader(comment)[0], "receipt": receipt}
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
 

@@ -63,15 +63,37 @@ def article_version(slug: str) -> int | None:
     return found[1] if found else None
 
 
-def bump_public_version(article_id: int) -> None:
-    """Count one more change to the article's public comments, in the caller's transaction.
+def bump_public_version(article_id: int, *, approved_delta: int = 0) -> None:
+    """Count one more change to the article's public comments, in the caller's transaction, and move
+    its approved count by `approved_delta` (+1 a comment became public, -1 one stopped being public).
 
     Every list cached under the previous number is never read again. Call it
     inside the transaction that makes the change, so both commit or neither does.
     """
     alias = router.db_for_write(PublicCommentsVersion)
     with connections[alias].cursor() as cursor:
-        cursor.execute(_bump_sql(alias), [article_id])
+        cursor.execute(_bump_sql(alias), [article_id, approved_delta, approved_delta])
+
+
+def recount_approved(article_ids: list[int] | None = None) -> int:
+    """Set the approved counts (and move the versions) from the comments themselves; returns the
+    number of articles written. For rows created without signals (bulk loads) and for repairs."""
+    from django.db import transaction
+    from django.db.models import Count
+
+    from comments.models import Comment
+
+    articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
+    ids = list(articles.values_list("pk", flat=True))
+    counts = dict(
+        Comment.objects.approved().filter(article_id__in=ids).order_by().values("article_id")
+        .annotate(n=Count("pk")).values_list("article_id", "n")
+    ) if ids else {}
+    with transaction.atomic():
+        for article_id in ids:
+            PublicCommentsVersion.objects.update_or_create(article_id=article_id, defaults={"approved_count": counts.get(article_id, 0)})
+            bump_public_version(article_id)
+    return len(ids)
 
 
 @lru_cache(maxsize=None)
@@ -93,10 +115,13 @@ def _bump_sql(alias: str) -> str:
     quote = connections[alias].ops.quote_name
     meta = PublicCommentsVersion._meta
     table = quote(meta.db_table)
-    article, number = (quote(meta.get_field(name).column) for name in ("article", "version"))
+    article, number, approved = (
+        quote(meta.get_field(name).column) for name in ("article", "version", "approved_count")
+    )
     return (
-        f"INSERT INTO {table} ({article}, {number}) VALUES (%s, 1) "
-        f"ON CONFLICT ({article}) DO UPDATE SET {number} = {table}.{number} + 1"
+        f"INSERT INTO {table} ({article}, {number}, {approved}) VALUES (%s, 1, %s) "
+        f"ON CONFLICT ({article}) DO UPDATE SET {number} = {table}.{number} + 1, "
+        f"{approved} = {table}.{approved} + %s"
     )
 
 

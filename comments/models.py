@@ -4,13 +4,18 @@ Content fields are frozen once the row exists: `save()` refuses a change and
 the queryset refuses `update()`/`bulk_update()` on them. The status moves only
 through the decision services in `moderation.services`, which use a
 conditional `update()` (the one write path allowed to touch `status`).
+
+The one sanctioned exception is erasing a commenter's personal data
+(`privacy.services.comment_erase_personal_data`): `CommentQuerySet.erase_personal_data()`
+changes the personal columns, and only with an open erasure audit row written
+in the same transaction (see its docstring).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.text import Truncator
@@ -24,6 +29,16 @@ IMMUTABLE_FIELDS = ("article_id", "author_name", "author_email", "body", "submit
 # Written only by the decision services (queryset.update()), never by save().
 SERVICE_ONLY_FIELDS = ("status", "decided_at")
 FROZEN_FIELDS = IMMUTABLE_FIELDS + SERVICE_ONLY_FIELDS
+# What erasing a commenter's personal data may change ("body" only on rejected comments).
+ERASABLE_FIELDS = ("author_name", "author_email", "ip_address", "user_agent", "notify_author", "user", "body")
+# The audit row an erasure must hold (by label: comments does not import the privacy app).
+ERASURE_MODEL = "privacy.PersonalDataErasure"
+# PostgreSQL transaction-local setting naming the erasure while its UPDATE runs: the hook for
+# triggers that refuse content changes except on the erasure path (see erase_personal_data()).
+ERASURE_SETTING = "newsroom.erasure"
+# A comment still holding connection data the retention purge clears (the partial index's condition:
+# queries must use this same expression for the planner to pick the index).
+HOLDS_CONNECTION_DATA = Q(ip_address__isnull=False) | ~Q(user_agent="")
 
 
 class CommentQuerySet(models.QuerySet):
@@ -37,6 +52,38 @@ class CommentQuerySet(models.QuerySet):
         _refuse_content_fields(fields)
         return super().bulk_update(objs, fields, batch_size=batch_size)
 
+    def erase_personal_data(self, *, erasure: models.Model, **values: Any) -> int:
+        """The one sanctioned change of stored content: overwrite these comments' personal data.
+
+        Only for `privacy.services.comment_erase_personal_data`. Refused
+        (CommentContentImmutable) unless `erasure` is a saved, still open (not
+        completed) `privacy.PersonalDataErasure` row inside a transaction, which on
+        PostgreSQL must also be a row this very transaction inserted: so every use
+        leaves its audit row, committed with the change or rolled back with it. Only
+        ERASABLE_FIELDS may be given, and a new `body` is written to rejected comments
+        only (approved and pending texts are never replaced).
+
+        On PostgreSQL the UPDATE runs with `newsroom.erasure` set to the erasure's id
+        (`set_config(..., true)`, i.e. SET LOCAL), cleared again right after it, so a
+        trigger refusing content changes can let exactly this statement through: it
+        allows the row when current_setting('newsroom.erasure', true) names an open
+        erasure row inserted by the current transaction and only ERASABLE_FIELDS changed.
+        """
+        unknown = sorted(set(values) - set(ERASABLE_FIELDS))
+        if unknown or not values:
+            raise CommentContentImmutable(f"the erasure path cannot change: {', '.join(unknown) or 'nothing given'}")
+        _require_open_erasure(erasure, self.db)
+        queryset = self.filter(status=Comment.Status.REJECTED) if "body" in values else self
+        connection = connections[self.db]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT set_config(%s, %s, true)", [ERASURE_SETTING, str(erasure.pk)])
+            try:
+                return super(CommentQuerySet, queryset).update(**values)
+            finally:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SELECT set_config(%s, '', true)", [ERASURE_SETTING])
+
     def approved(self) -> CommentQuerySet:
         return self.filter(status=Comment.Status.APPROVED)
 
@@ -49,6 +96,25 @@ def _refuse_content_fields(fields: Any) -> None:
     frozen = names & {name.removesuffix("_id") for name in IMMUTABLE_FIELDS}
     if frozen:
         raise CommentContentImmutable(f"comment content cannot change: {', '.join(sorted(frozen))}")
+
+
+def _require_open_erasure(erasure: models.Model, alias: str) -> None:
+    """Refuse unless `erasure` is an open erasure audit row of the current transaction (see erase_personal_data)."""
+    connection = connections[alias]
+    if getattr(getattr(erasure, "_meta", None), "label", None) != ERASURE_MODEL or erasure.pk is None:
+        raise CommentContentImmutable(f"comment content changes only through a saved {ERASURE_MODEL}")
+    if not connection.in_atomic_block:
+        raise CommentContentImmutable("a personal-data erasure runs inside the transaction of its audit row")
+    table = connection.ops.quote_name(erasure._meta.db_table)
+    sql = f"SELECT 1 FROM {table} WHERE id = %s AND completed_at IS NULL"
+    if connection.vendor == "postgresql":
+        # A row whose inserting transaction is still in progress is visible only to that
+        # transaction (or its subtransactions): then it is ours, not a committed leftover.
+        sql += " AND txid_status((txid_current() >> 32 << 32) + xmin::text::bigint) = 'in progress'"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [erasure.pk])
+        if cursor.fetchone() is None:
+            raise CommentContentImmutable("the erasure audit row must be open and written in this transaction")
 
 
 class Comment(models.Model):
@@ -137,6 +203,14 @@ class Comment(models.Model):
             ),
             # Commenter history: comments from one IP address within a recent window, newest first.
             models.Index(fields=["ip_address", "-submitted_at"], name="comment_ip_time"),
+            # Retention (privacy.services.personal_data_purge): the comments still holding an IP address or user agent,
+            # oldest first. Partial, so the purge reads only rows it will clear: a purged row
+            # leaves the index, and it stays as small as the retention window.
+            models.Index(
+                fields=["submitted_at", "id"],
+                name="comment_personal_data_time",
+                condition=HOLDS_CONNECTION_DATA,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,6 +287,11 @@ class PublicCommentsVersion(models.Model):
         "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     version = models.PositiveBigIntegerField(default=0)
+    # How many of the article's comments are approved, moved in the same statement as `version`
+    # (+1 when a comment becomes public, -1 when one stops being public), so article lists show
+    # counts without counting comments (`comments.cache.recount_approved` rebuilds it after bulk
+    # loads). Not a PositiveIntegerField: a count set wrong by hand must never make a decision fail.
+    approved_count = models.IntegerField(default=0)
 
     def __str__(self) -> str:
         return f"Public comments of article {self.article_id}: version {self.version}"

@@ -6,13 +6,13 @@ time is included so that an id reused after a deletion never inherits a receipt.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 _SALT = "comments.receipts.v1"
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _message(comment_id: int, submitted_at: datetime) -> str:

@@ -17,11 +17,11 @@ from comments.models import Comment
 def version_on_approved_comment_created(sender, instance, created, raw=False, **kwargs) -> None:
     """A comment stored as approved at once (demo data, tests) changes the public list."""
     if created and not raw and instance.status == Comment.Status.APPROVED:
-        bump_public_version(instance.article_id)
+        bump_public_version(instance.article_id, approved_delta=1)
 
 
 @receiver(post_delete, sender=Comment, dispatch_uid="comments.version_on_approved_comment_deleted")
 def version_on_approved_comment_deleted(sender, instance, **kwargs) -> None:
     """Deleting an approved comment (superusers only) takes it off the public list at once."""
     if instance.status == Comment.Status.APPROVED:
-        bump_public_version(instance.article_id)
+        bump_public_version(instance.article_id, approved_delta=-1)

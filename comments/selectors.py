@@ -1,8 +1,9 @@
 """Read paths for comments: what the public may see."""
-from django.db.models import QuerySet
+from django.db.models import IntegerField, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from articles.models import Article
-from comments.models import Comment
+from comments.models import Comment, PublicCommentsVersion
 from moderation.guidelines import SystemReason
 
 
@@ -15,6 +16,13 @@ def approved_comments_for(article: Article, *, newest_first: bool = True) -> Que
         .only("id", "article_id", "author_name", "body", "submitted_at", "status")
         .order_by(*order)
     )
+
+
+def approved_comment_counts(article_pk) -> Coalesce:
+    """An expression for the approved count of the article `article_pk` (an OuterRef or a value),
+    read from the counter the decisions keep (comments.PublicCommentsVersion; 0 without a row)."""
+    kept = PublicCommentsVersion.objects.filter(article=article_pk).values("approved_count")[:1]
+    return Coalesce(Subquery(kept, output_field=IntegerField()), 0)
 
 
 def status_for_reader(comment: Comment) -> tuple[str, list[str]]:

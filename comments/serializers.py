@@ -24,6 +24,15 @@ class StrictTextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false; "true", 1 and other look-alikes are refused, as the schema says."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
 @extend_schema_field({"type": "string", "format": "email"})
 class StrictEmailField(StrictTextField):
     """An email address; comment_submit() checks it, so the reader gets the page's messages."""
@@ -50,6 +59,11 @@ class CommentSubmitSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     author_name = StrictTextField(min_length=1, max_length=settings.COMMENT_AUTHOR_NAME_MAX_LENGTH, allow_blank=True)
     author_email = StrictEmailField(min_length=1, max_length=254, allow_blank=True)
     body = StrictTextField(min_length=1, max_length=settings.COMMENT_MAX_LENGTH, allow_blank=True)
+    notify_author = StrictBooleanField(
+        required=False, default=False,
+        help_text="Email the author when a moderator approves or rejects the comment (one email per decision, "
+        "with a one-click unsubscribe link).",
+    )
 
 
 class CommentReceiptSerializer(serializers.Serializer):

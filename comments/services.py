@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User  # the staff account type (annotations)
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -22,8 +22,8 @@ _WHITESPACE = re.compile(r"\s+")
 # Control characters other than tab/newline/carriage return: PostgreSQL
 # refuses NUL in text, and none of them belongs in a comment.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_USER_AGENT_MAX = Comment._meta.get_field("user_agent").max_length
-_EMAIL_MAX = Comment._meta.get_field("author_email").max_length
+_USER_AGENT_MAX: int = Comment._meta.get_field("user_agent").max_length or 400
+_EMAIL_MAX: int = Comment._meta.get_field("author_email").max_length or 254
 
 
 class CommentsClosed(Exception):
@@ -42,7 +42,7 @@ def comment_submit(
     body: str,
     ip_address: str | None,
     user_agent: str = "",
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     notify_author: bool = False,
 ) -> Comment:
     """Validate, screen and store a reader's comment as pending.
@@ -136,7 +136,7 @@ def _clean_input(author_name: str, author_email: str, body: str) -> tuple[str, s
             validate_email(author_email)
         except ValidationError:
             errors.setdefault("author_email", []).append("Enter a valid email address.")
-    body_max = settings.COMMENT_MAX_LENGTH
+    body_max = int(settings.COMMENT_MAX_LENGTH)
     if not body:
         errors.setdefault("body", []).append("Please write a comment.")
     elif len(body) > body_max:

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,9 +18,10 @@ from comments.forms import CommentForm
 from comments.http import client_ip, user_agent
 from comments.models import Comment
 from comments.receipts import comment_receipt, receipt_matches
-from comments.selectors import approved_comments_for, status_for_reader
+from comments.selectors import approved_comment_counts, approved_comments_for, status_for_reader
 from comments.services import CommenterBanned, CommentsClosed, comment_submit
 from comments.throttles import submission_give_back, submission_take, submission_wait
+from config.metrics import SUBMISSIONS
 from moderation.guidelines import Guideline, guideline_list
 
 TEXT_SIZES = range(0, 5)
@@ -34,7 +35,7 @@ RECEIPT_PARAMETER = "receipt"  # redacted from every log line (config/logfilters
 def article_list(request: HttpRequest) -> HttpResponse:
     articles = (
         published_articles()
-        .annotate(approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
+        .annotate(approved_count=approved_comment_counts(OuterRef("pk")))
         .order_by("-published_at", "-id")
     )
     page = Paginator(articles, 20).get_page(request.GET.get("page"))
@@ -46,6 +47,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(published_articles(), slug=slug)
     status = 200
     retry_after = None
+    refused = "closed"  # what a 403 means (the metrics label; config/metrics.py)
     if request.method == "POST":
         form = CommentForm(request.POST)
         if not article.accepts_comments():
@@ -76,6 +78,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     if isinstance(exc, (CommentsClosed, CommenterBanned)):
                         form.add_error(None, str(exc))
                         status = 403
+                        refused = "banned" if isinstance(exc, CommenterBanned) else "closed"
                     elif isinstance(exc, ValidationError):
                         for field, errors in exc.message_dict.items():
                             form.add_error(field if field in form.fields else None, errors)
@@ -92,10 +95,12 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                         ),
                         extra_tags="comment-posted",
                     )
+                    SUBMISSIONS.labels("accepted", "form").inc()
                     # Back to the form, where the confirmation is shown (and focused, static/js/article.js).
                     return redirect(f"{article.get_absolute_url()}#{POSTED_ANCHOR}")
         if status == 200 and form.errors:
             status = 400
+        SUBMISSIONS.labels({403: refused, 429: "rate_limited"}.get(status, "invalid"), "form").inc()
     else:
         form = CommentForm()
     comments_page = Paginator(approved_comments_for(article), COMMENTS_PER_PAGE).get_page(

@@ -42,6 +42,8 @@ from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from config.metrics import FALLBACKS
+
 logger = logging.getLogger("config.cache")
 
 DEFAULT_BACKOFF_SECONDS = 5.0
@@ -172,12 +174,14 @@ class RedisCache(DjangoRedisCache):
         backoff = self.backoff_seconds
         outage = self._outage
         if outage.should_skip(backoff):
+            FALLBACKS.labels("cache").inc()
             if self._ignore_exceptions:
                 return miss
             raise SkippedWhileUnreachable("Redis is skipped after a failure (CACHE_FAILURE_BACKOFF_SECONDS)")
         try:
             result = call(self, *args, **kwargs)
         except ConnectionInterrupted as exc:
+            FALLBACKS.labels("cache").inc()
             if isinstance(exc.__cause__, UNREACHABLE):
                 outage.failed(exc, backoff)
             else:

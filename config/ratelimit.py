@@ -66,7 +66,7 @@ def hit(key: str, limit: int, period: int, now: float) -> Hit:
     except ValueError:
         # The counter is gone: the cache is down (a miss) or evicted it between add and incr.
         return UNCOUNTED
-    except Exception as exc:  # noqa: BLE001 - a limit must never fail a request
+    except Exception as exc:
         logger.warning("rate limit not counted for %s: %s", key, exc.__class__.__name__)
         return UNCOUNTED
     if not isinstance(count, int):
@@ -76,7 +76,7 @@ def hit(key: str, limit: int, period: int, now: float) -> Hit:
         return Hit(allowed=True, count=count, counter=counter)
     try:
         cache.decr(counter)  # refused requests do not count (as with DRF's throttles)
-    except Exception:  # noqa: BLE001 - gone or unreachable: nothing to take back
+    except Exception:
         pass
     return Hit(allowed=False, count=count, wait=_wait(limit, period, elapsed, previous, count - 1))
 
@@ -93,7 +93,7 @@ def peek(key: str, limit: int, period: int, now: float) -> Hit:
     current, before = f"{key}_w{window}", f"{key}_w{window - 1}"
     try:
         values = cache.get_many([current, before])
-    except Exception:  # noqa: BLE001 - a limit must never fail a request
+    except Exception:
         return UNCOUNTED
     count, previous = values.get(current, 0), values.get(before, 0)
     count = count if isinstance(count, int) else 0
@@ -107,7 +107,7 @@ def refund(counter: str) -> None:
     """Take back one request that `hit()` counted (and allowed) under `counter`."""
     try:
         cache.decr(counter)
-    except Exception:  # noqa: BLE001 - gone or unreachable: nothing to take back
+    except Exception:
         pass
 
 

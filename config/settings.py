@@ -10,6 +10,9 @@ from pathlib import Path
 
 import environ
 
+from config.errortracking import init_error_tracking
+from config.logconfig import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -39,13 +42,23 @@ INSTALLED_APPS = [
     "corsheaders",
     "axes",
     "csp",
+    "django_guid",
+    "django_prometheus",
     "articles",
     "comments",
     "moderation",
     "community",
+    "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
+    # First: every later middleware's and view's log lines carry the request id.
+    "django_guid.middleware.guid_middleware",
+    # Request metrics (django-prometheus): this one first, its After twin last.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # /healthz and /readyz answered here, before host checks, HTTPS redirects and sessions (config/health.py).
+    "config.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before CommonMiddleware, so preflight and redirect responses carry the CORS headers too.
@@ -62,6 +75,7 @@ MIDDLEWARE = [
     # inside CSP, so the 429 pages get its header too).
     "config.lockout.AdminLoginRateLimitMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -216,6 +230,18 @@ COMMUNITY_TRUSTED_PRIORITY_FACTOR = env.float("COMMUNITY_TRUSTED_PRIORITY_FACTOR
 # Reader reports: how many reports one IP address may send (django-style rate, e.g. "10/hour").
 COMMUNITY_REPORT_RATE = env.str("COMMUNITY_REPORT_RATE", default="10/hour")
 
+# --- Commenter emails (notifications/emails.py) ------------------------------------------
+# Where email goes: EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:password@smtp.example:587
+# (smtp+ssl:// for implicit TLS). The default prints each email on the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Comments <comments@localhost>")
+# Links in emails are absolute: the public address of this site, and its name in the footer.
+PUBLIC_SITE_URL = env.str("PUBLIC_SITE_URL", default="http://127.0.0.1:8000")
+PUBLIC_SITE_NAME = env.str("PUBLIC_SITE_NAME", default="The newsroom")
+# How often a worker retries a failed send (back-off doubling from 1 minute, at most 1 hour apart).
+NOTIFICATION_EMAIL_RETRIES = env.int("NOTIFICATION_EMAIL_RETRIES", default=6)
+
 # --- Learned layer of the guideline checks (moderation/checkmodels.py) -------------
 # False: the checks run on the rules alone (no model scores, no model findings).
 CHECKS_MODEL_ENABLED = env.bool("CHECKS_MODEL_ENABLED", default=True)
@@ -284,6 +310,7 @@ SPECTACULAR_SETTINGS = {
         "CommentStatusEnum": "comments.models.Comment.Status",
         "GuidelineEnum": "moderation.guidelines.Guideline",
         "VerdictEnum": "moderation.models.ModerationDecision.Verdict",
+        "SanctionKindEnum": "community.models.Sanction.Kind",
     },
 }
 
@@ -297,34 +324,34 @@ CORS_ALLOW_HEADERS = (
     "x-csrftoken",
     "x-requested-with",
     "x-comment-receipt",
+    "x-request-id",
 )
-CORS_EXPOSE_HEADERS = ["Retry-After"]
+CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    # Comment receipts never reach a log: `?receipt=` values are redacted (config/logfilters.py).
-    "filters": {"redact_receipts": {"()": "config.logfilters.RedactReceipts"}},
-    "formatters": {
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_receipts"]},
-        # runserver's request lines, as Django logs them by default, plus the filter.
-        "django.server": {
-            "class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_receipts"]
-        },
-    },
-    "loggers": {
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
-        # Django's default "django" logger has a console handler of its own (with DEBUG), so each of
-        # its lines (a 404's "Not Found: …", a CSRF failure) printed twice with the root's: here it
-        # only passes its records on to the root's handler (one line each, receipts redacted).
-        # No ADMINS are configured, so Django's mail_admins handler had nothing to send. INFO as before.
-        "django": {"handlers": [], "level": "INFO", "propagate": True},
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# Logs (config/logconfig.py): LOG_FORMAT "json" (one JSON object per line: time, level, logger,
+# request_id, message and any fields a line adds, e.g. comment_id and moderator) or "text" (readable
+# lines); JSON by default unless DEBUG is on. The request id comes from the request's X-Request-ID
+# header (a valid UUID) or is made here, and is returned in the response's X-Request-ID header.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,  # CORS_EXPOSE_HEADERS names it (django-guid would replace that list)
+    # Only a UUID is taken from a request (anything else gets a new id): no log injection.
+    # Tasks queued while handling a request carry its id to the worker: config/requestid.py.
 }
+# Error tracking (optional): with SENTRY_DSN set, unhandled errors go to Sentry without personal
+# data (no IP addresses, cookies, user details or request bodies: config/errortracking.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+# Metrics (config/metrics.py): GET /metrics in Prometheus' text format, served to these addresses or
+# networks, or to a request with "Authorization: Bearer <METRICS_TOKEN>" (empty: no token accepted).
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# The queue figures (pending per category, oldest pending) are computed at most this often.
+METRICS_QUEUE_SECONDS = env.int("METRICS_QUEUE_SECONDS", default=15)
+init_error_tracking(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default="production"))
 
 # --- Production stack: cache, task queue, static files, 503 on database loss ---
 # (issue 6) Without REDIS_URL everything runs in one process: a local-memory
@@ -422,3 +449,42 @@ if STATIC_MANIFEST:
     }
 # Database unreachable: a clear 503 (JSON under /api/) instead of a 500.
 MIDDLEWARE.append("config.middleware.DatabaseUnavailableMiddleware")
+
+# --- Webhooks (notifications/webhooks.py) ------------------------------------------------------
+# Seconds an endpoint gets to accept the connection and answer one delivery attempt.
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5.0)
+# Seconds to wait after each failed attempt before the next (one retry per entry); when all are used
+# the delivery has failed for good. Default: 6 attempts, the retries after 10 s, 1 min, 10 min, 1 h, 6 h.
+WEBHOOKS_RETRY_DELAYS = env.list("WEBHOOKS_RETRY_DELAYS", cast=int, default=[10, 60, 600, 3600, 21600])
+# After this many deliveries in a row failed for good, the endpoint is turned off with the reason
+# shown in admin (0: never).
+WEBHOOKS_DISABLE_AFTER_FAILURES = env.int("WEBHOOKS_DISABLE_AFTER_FAILURES", default=5)
+# True lets endpoints be on private, loopback or link-local addresses (the SSRF guard off): for a
+# receiver on this machine or inside the newsroom's network only.
+WEBHOOKS_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOKS_ALLOW_PRIVATE_HOSTS", default=False)
+# After publishing a delivery to the broker failed, this process leaves new deliveries pending (for the
+# sweep or `manage.py deliver_webhooks`) for this many seconds instead of making each request wait.
+WEBHOOKS_BROKER_BACKOFF_SECONDS = env.float("WEBHOOKS_BROKER_BACKOFF_SECONDS", default=30.0)
+# Seconds between Celery beat sweeps that queue deliveries whose message was lost (0: no sweep).
+WEBHOOKS_SWEEP_SECONDS = env.int("WEBHOOKS_SWEEP_SECONDS", default=60)
+# Days delivered and failed deliveries stay in the delivery log (pruned by the sweep; 0: kept).
+WEBHOOKS_LOG_DAYS = env.int("WEBHOOKS_LOG_DAYS", default=30)
+if WEBHOOKS_SWEEP_SECONDS:
+    CELERY_BEAT_SCHEDULE["deliver-due-webhooks"] = {
+        "task": "notifications.deliver_due_webhooks",
+        "schedule": timedelta(seconds=WEBHOOKS_SWEEP_SECONDS),
+    }
+
+# --- Personal data (privacy/): retention of connection data ------------------------------
+# Days a comment keeps its IP address and user agent; then the retention purge clears them
+# (the periodic task below, or `manage.py purge_personal_data`).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=90)
+# Comments cleared per purge transaction: small enough that no batch holds row locks for long.
+PERSONAL_DATA_PURGE_BATCH_SIZE = env.int("PERSONAL_DATA_PURGE_BATCH_SIZE", default=1000)
+# Hours between runs of the purge by Celery beat (0: never; run the command from cron instead).
+PERSONAL_DATA_PURGE_HOURS = env.float("PERSONAL_DATA_PURGE_HOURS", default=24)
+if PERSONAL_DATA_PURGE_HOURS > 0:
+    CELERY_BEAT_SCHEDULE["purge-personal-data"] = {
+        "task": "privacy.purge_personal_data",
+        "schedule": timedelta(hours=PERSONAL_DATA_PURGE_HOURS),
+    }

@@ -23,6 +23,7 @@ api_patterns = [
     path("", include("comments.api_urls")),
     path("", include("moderation.urls")),
     path("", include("community.api_urls")),
+    path("", include("privacy.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -32,6 +33,7 @@ urlpatterns = [
     path("api/", include((api_patterns, "api"))),
     path("", include("comments.urls")),
     path("", include("community.urls")),
+    path("", include("notifications.urls")),
 ]
 
 

@@ -16,19 +16,27 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
-from django.core.validators import validate_ipv46_address
 from django.core.paginator import Paginator
+from django.core.validators import validate_ipv46_address
 from django.db import DatabaseError, connections, router, transaction
 from django.db.models import (
-    BooleanField, Case, Exists, GenericIPAddressField, OuterRef, QuerySet, Subquery, Value, When,
+    BooleanField,
+    Case,
+    Exists,
+    GenericIPAddressField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
 )
 from django.db.models.constants import LOOKUP_SEP
-from django.utils.functional import cached_property
 from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -36,11 +44,11 @@ from articles.models import Article
 from comments.models import Comment
 from community.admin_panels import commenter_panel_context
 from community.selectors import CommenterHistory, HistoryEntry, commenter_badges, commenter_history
+from moderation.checkmodels import shipped_or_none
 from moderation.claims import active_claim, claim_comment, release_claim
 from moderation.forms import DecisionForm
 from moderation.guidelines import CHECK_CATEGORIES, Guideline
 from moderation.highlight import highlighted_body
-from moderation.checkmodels import shipped_or_none
 from moderation.models import (
     CheckModelActivation,
     CheckModelVersion,
@@ -921,7 +929,7 @@ class CheckModelVersionAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.Mode
 
     @admin.display(description="Created by")
     def created_by_name(self, version: CheckModelVersion) -> str:
-        return version.created_by.get_username() if version.created_by_id else "system"
+        return version.created_by_name
 
     @admin.display(description="Activations")
     def activation_history(self, version: CheckModelVersion):

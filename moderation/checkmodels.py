@@ -128,7 +128,7 @@ def load_version(version: str) -> LinearModel | None:
         model = LinearModel.from_bytes(bytes(data))
         if model.version != version:
             raise ValueError(f"the stored weights are version {model.version}")
-    except Exception:  # noqa: BLE001 (any broken row: the checks go on with the shipped model)
+    except Exception:
         logger.exception("check model %s could not be loaded; using the shipped model", version)
         return shipped_or_none()
     with _loaded_lock:
@@ -143,7 +143,7 @@ def shipped_or_none() -> LinearModel | None:
     """The model shipped with the code; None (rules only) if its file is missing or broken."""
     try:
         return shipped_model()
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.exception("the shipped check model could not be loaded; the checks run on the rules alone")
         return None
 
@@ -170,7 +170,7 @@ def bump_check_model_version() -> None:
     """After an activation committed: every process's copy stops being trusted on its next comment."""
     try:
         cache.set(MODEL_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # noqa: BLE001 (committed; processes notice within MODEL_RECHECK_SECONDS)
+    except Exception:
         logger.exception("could not publish the check model activation to the shared cache")
 
 

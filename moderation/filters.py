@@ -118,8 +118,9 @@ class DecisionLogFilter(StrictFilterSet):
 
     def filter_moderator(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "system":
-            return queryset.filter(moderator__isnull=True)
-        return queryset.filter(moderator__username=value)
+            return queryset.filter(ModerationDecision.system_q())
+        # The username stored on the decision: it stays when the moderator's account is deleted.
+        return queryset.filter(moderator_username=value)
 
     def filter_reason(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # `reasons` is a JSON list of codes; the quoted code matches a whole list element on

@@ -1,11 +1,17 @@
 """Moderation records: the append-only decision log, moderator term lists, and the learned
-check models (stored versions and their append-only activation log)."""
+check models (stored versions and their append-only activation log).
+
+Log rows name the staff member who wrote them twice: a link to the account and the username
+copied when the row is inserted (`UsernameOf`). Deleting the account nulls the link
+(`keep_username_set_null`, the one change a log row ever gets) and the row still says who.
+"""
 from __future__ import annotations
 
 from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from comments.models import Comment
@@ -54,6 +60,56 @@ class _AppendOnlyModel(models.Model):
         self.refuse("deleted")
 
 
+class UsernameOf(models.CharField):
+    """The username of the account in `user_field` when the row is inserted ("" when there is none).
+
+    Filled in `pre_save` on insert, which `save()` and `bulk_create()` both call, so no
+    writer has to remember it. Kept when the account is deleted (keep_username_set_null).
+    """
+
+    def __init__(self, *args: Any, user_field: str = "", **kwargs: Any) -> None:
+        self.user_field = user_field
+        kwargs.setdefault("max_length", 150)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["user_field"] = self.user_field
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = getattr(model_instance, self.attname)
+        link = model_instance._meta.get_field(self.user_field)
+        if add and not value and getattr(model_instance, link.attname) is not None:
+            value = getattr(model_instance, self.user_field).get_username()
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+def keep_username_set_null(collector: Any, field: models.Field, sub_objs: Any, using: str) -> None:
+    """on_delete for a log row's link to a staff account: SET NULL, as long as the row keeps the username.
+
+    The collector nulls the link with its own UPDATE (through the default base manager,
+    not the append-only queryset), so this is the only way a log row changes. A row
+    without its stored username (written by raw SQL) protects the account instead, so
+    deleting an account never makes a logged action anonymous.
+    """
+    username_field = f"{field.name}_username"
+    nameless = sub_objs.filter(**{username_field: ""})
+    if nameless.exists():
+        raise ProtectedError(
+            f"Cannot delete the account: {field.model.__name__} rows link to it without its stored username.",
+            set(nameless[:10]),
+        )
+    collector.add_field_update(field, None, sub_objs)
+
+
+keep_username_set_null.lazy_sub_objs = True  # type: ignore[attr-defined]
+
+
 class ModerationDecision(_AppendOnlyModel):
     """One approve/reject decision on a comment, by a moderator or by the system."""
 
@@ -62,14 +118,16 @@ class ModerationDecision(_AppendOnlyModel):
         REJECTED = Comment.Status.REJECTED.value, "Rejected"
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="decisions")
-    # Null means the system decided (automatic rejection on a banned term).
+    # Null with no moderator_username: the system decided (automatic rejection). Null with a
+    # username: the moderator's account was deleted since.
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=keep_username_set_null,
         related_name="moderation_decisions",
     )
+    moderator_username = UsernameOf(user_field="moderator")
     verdict = models.CharField(max_length=10, choices=Verdict.choices)
     reasons = models.JSONField(default=list, blank=True)  # list of Guideline codes
     note = models.TextField(blank=True)
@@ -85,7 +143,7 @@ class ModerationDecision(_AppendOnlyModel):
             models.Index(fields=["comment", "-decided_at"], name="decision_comment_time"),
             # Moderation stats over a time window: covers every column they read.
             models.Index(
-                fields=["decided_at", "moderator", "verdict", "previous_status", "comment"],
+                fields=["decided_at", "moderator", "moderator_username", "verdict", "previous_status", "comment"],
                 name="decision_time_stats",
             ),
         ]
@@ -95,7 +153,17 @@ class ModerationDecision(_AppendOnlyModel):
 
     @property
     def decided_by(self) -> str:
-        return self.moderator.get_username() if self.moderator_id else "system"
+        """The moderator's username when they decided (kept after their account is deleted), or `system`."""
+        return self.moderator_username or "system"
+
+    @property
+    def by_system(self) -> bool:
+        return self.moderator_id is None and not self.moderator_username
+
+    @staticmethod
+    def system_q() -> Q:
+        """Decisions the system made (no moderator, now or deleted)."""
+        return Q(moderator__isnull=True, moderator_username="")
 
 
 class GuidelineTerm(models.Model):
@@ -172,14 +240,15 @@ class CheckModelVersion(_AppendOnlyModel):
     metrics = models.JSONField(default=dict, blank=True)
     note = models.TextField(blank=True)
     created_at = models.DateTimeField()
-    # Null means the system (the shipped model, the periodic retraining, a command).
+    # Null with no username: the system (the shipped model, the periodic retraining, a command).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=keep_username_set_null,
         related_name="check_model_versions",
     )
+    created_by_username = UsernameOf(user_field="created_by")
 
     append_only_error = CheckModelLogIsAppendOnly
     append_only_rows = "check model versions and activations"
@@ -192,6 +261,10 @@ class CheckModelVersion(_AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.version} ({self.get_origin_display()})"
 
+    @property
+    def created_by_name(self) -> str:
+        return self.created_by_username or "system"
+
 
 class CheckModelActivation(_AppendOnlyModel):
     """An append-only log: the latest row names the model version the checks use (none: the shipped file).
@@ -200,14 +273,15 @@ class CheckModelActivation(_AppendOnlyModel):
     """
 
     version = models.ForeignKey(CheckModelVersion, on_delete=models.PROTECT, related_name="activations")
-    # Null means the system (the periodic retraining with CHECKS_RETRAIN_ACTIVATE, a command).
+    # Null with no username: the system (the periodic retraining with CHECKS_RETRAIN_ACTIVATE, a command).
     activated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=keep_username_set_null,
         related_name="check_model_activations",
     )
+    activated_by_username = UsernameOf(user_field="activated_by")
     activated_at = models.DateTimeField()
     note = models.TextField(blank=True)
 
@@ -223,7 +297,7 @@ class CheckModelActivation(_AppendOnlyModel):
 
     @property
     def activated_by_name(self) -> str:
-        return self.activated_by.get_username() if self.activated_by_id else "system"
+        return self.activated_by_username or "system"
 
 
 class RecheckBatch(models.Model):

@@ -7,8 +7,10 @@ from django.dispatch import receiver
 
 from comments.cache import bump_public_version
 from comments.models import Comment
+from config.metrics import DECISIONS
 from moderation import screening
 from moderation.models import GuidelineTerm, ModerationDecision
+from moderation.signals import comment_decided
 
 
 @receiver(post_save, sender=ModerationDecision, dispatch_uid="moderation.version_public_comments_on_decision")
@@ -30,7 +32,15 @@ def version_public_comments_on_decision(sender, instance, created, raw=False, **
     else:
         article_id = Comment.objects.filter(pk=instance.comment_id).values_list("article_id", flat=True).first()
     if article_id is not None:
-        bump_public_version(article_id)
+        became_public = instance.verdict == approved and instance.previous_status != approved
+        stopped = instance.previous_status == approved and instance.verdict != approved
+        bump_public_version(article_id, approved_delta=int(became_public) - int(stopped))
+
+
+@receiver(comment_decided, dispatch_uid="moderation.count_decision")
+def count_decision(sender, comment, decision, **kwargs) -> None:
+    """Decisions per verdict, by a moderator or the system (config/metrics.py), once committed."""
+    DECISIONS.labels(decision.verdict, "system" if decision.moderator_id is None else "moderator").inc()
 
 
 @receiver(post_save, sender=GuidelineTerm, dispatch_uid="moderation.publish_term_change_on_save")

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from comments.models import Comment
 from comments.services import flags_value
-from moderation.checks import check
 from moderation.checkmodels import current_check_model
+from moderation.checks import check
 from moderation.models import GuidelineTerm, RecheckBatch
 from moderation.screening import active_terms, check_context, with_name_findings
 

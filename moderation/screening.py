@@ -34,8 +34,8 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -48,8 +48,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments import names
-from community.standing import Standing, commenter_standing
 from comments.models import Comment
+from community.standing import Standing, commenter_standing
+from config.metrics import CHECK_SECONDS
 from moderation.checkmodels import active_check_model
 from moderation.checks import CheckContext, Finding, Report, TermList, check
 from moderation.checks.engine import priority
@@ -103,7 +104,9 @@ def screen_comment(
         duplicate_count=recent_duplicate_count(fingerprint),
         model=active_check_model(),
     )
-    report = with_name_findings(check(body, context), author_name)
+    with CHECK_SECONDS.time():
+        report = check(body, context)
+    report = with_name_findings(report, author_name)
     standing = commenter_standing(email=author_email, ip_address=ip_address)
     if standing.trusted:
         report = with_trusted_priority(report)

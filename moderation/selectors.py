@@ -114,14 +114,14 @@ def decision_training_rows(*, since: datetime | None = None, limit: int | None =
         decisions = (
             ModerationDecision.objects.filter(comment_id__in=chunk)
             .order_by("comment_id", "-decided_at", "-id")
-            .values_list("comment_id", "moderator_id", "verdict", "reasons")
+            .values_list("comment_id", "moderator_username", "verdict", "reasons")
         )
-        for comment_id, moderator_id, verdict, reasons in decisions:
-            latest.setdefault(comment_id, (moderator_id, verdict, reasons))
+        for comment_id, moderator_username, verdict, reasons in decisions:
+            latest.setdefault(comment_id, (moderator_username, verdict, reasons))
         labels_of: dict[int, frozenset[str]] = {}
-        for comment_id, (moderator_id, verdict, reasons) in latest.items():
-            if moderator_id is None:
-                continue  # the system decided last
+        for comment_id, (moderator_username, verdict, reasons) in latest.items():
+            if not moderator_username:
+                continue  # the system decided last (a moderator's decision keeps their name, account or not)
             if verdict == ModerationDecision.Verdict.APPROVED:
                 labels_of[comment_id] = frozenset()
                 continue

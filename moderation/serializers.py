@@ -10,6 +10,8 @@ from comments.models import Comment
 from comments.serializers import RejectUnknownFieldsMixin, StrictTextField
 from community.selectors import commenter_history
 from community.serializers import CommenterHistorySerializer
+from community.serializers_trust import CommenterStandingSerializer
+from community.trust import standing_summary
 from config.api import ErrorSerializer
 from moderation.filters import MAX_ID
 from moderation.guidelines import Guideline
@@ -77,9 +79,14 @@ class ModerationCommentDetailSerializer(ModerationCommentSerializer):
         help_text="Commenter history: the author's other comments (same email) and recent comments from the "
         "same IP address."
     )
+    standing = serializers.SerializerMethodField(
+        help_text="Where the author stands: banned (and by which ban), trusted, trust suggested."
+    )
 
     class Meta(ModerationCommentSerializer.Meta):
-        fields = ModerationCommentSerializer.Meta.fields + ["user_agent", "findings", "decisions", "history"]
+        fields = ModerationCommentSerializer.Meta.fields + [
+            "user_agent", "findings", "decisions", "history", "standing",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(CommenterHistorySerializer)
@@ -88,6 +95,10 @@ class ModerationCommentDetailSerializer(ModerationCommentSerializer):
         return CommenterHistorySerializer({
             **vars(history), "total": history.total, "rejection_rate": history.rejection_rate,
         }).data
+
+    @extend_schema_field(CommenterStandingSerializer)
+    def get_standing(self, comment: Comment) -> dict:
+        return CommenterStandingSerializer(vars(standing_summary(comment=comment))).data
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, comment: Comment) -> list[dict]:

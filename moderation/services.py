@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User  # the staff account type (annotations)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,14 +53,14 @@ class AlreadyDecided(Exception):
         super().__init__(f"Comment {comment.pk} was already {current_status}{who}.")
 
 
-def can_moderate(user: AbstractBaseUser | None) -> bool:
+def can_moderate(user: User | None) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(MODERATE_PERMISSION))
 
 
 def comment_approve(
     *,
     comment: Comment,
-    moderator: AbstractBaseUser | None,
+    moderator: User | None,
     note: str = "",
     expected_status: str | None = None,
 ) -> ModerationDecision:
@@ -78,7 +78,7 @@ def comment_approve(
 def comment_reject(
     *,
     comment: Comment,
-    moderator: AbstractBaseUser | None,
+    moderator: User | None,
     reasons: Iterable[str],
     note: str = "",
     expected_status: str | None = None,
@@ -111,7 +111,7 @@ def _decide(
     *,
     comment: Comment,
     verdict: str,
-    moderator: AbstractBaseUser | None,
+    moderator: User | None,
     reasons: list[str],
     note: str,
     expected_status: str | None,
@@ -147,7 +147,17 @@ def _decide(
         transaction.on_commit(
             lambda: comment_decided.send(sender=Comment, comment=comment, decision=decision)
         )
+        transaction.on_commit(lambda: _log_decision(decision))
     return decision
+
+
+def _log_decision(decision: ModerationDecision) -> None:
+    # Structured fields of their own in the JSON logs (config/logconfig.py).
+    logger.info(
+        "comment %s %s by %s", decision.comment_id, decision.verdict, decision.decided_by,
+        extra={"comment_id": decision.comment_id, "moderator": decision.decided_by,
+               "verdict": decision.verdict, "reasons": list(decision.reasons)},
+    )
 
 
 # --- The learned checks: stored versions and which one is active ----------------------------------
@@ -165,18 +175,18 @@ class NotEnoughDecisions(Exception):
         )
 
 
-def can_manage_check_models(user: AbstractBaseUser | None) -> bool:
+def can_manage_check_models(user: User | None) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(MANAGE_CHECK_MODELS_PERMISSION))
 
 
-def _require_manage_check_models(actor: AbstractBaseUser | None) -> None:
+def _require_manage_check_models(actor: User | None) -> None:
     """`actor=None` is the system (the periodic task, a command run by the operator)."""
     if actor is not None and not can_manage_check_models(actor):
         raise PermissionDenied("You do not have permission to manage the guideline-check models.")
 
 
 def check_model_activate(
-    *, version: str, actor: AbstractBaseUser | None, note: str = ""
+    *, version: str, actor: User | None, note: str = ""
 ) -> CheckModelActivation:
     """Make `version` the model the checks use (also the way to roll back): one more activation row.
 
@@ -201,7 +211,7 @@ def check_model_activate(
         return _activate(stored=stored, actor=actor, note=note)
 
 
-def _activate(*, stored: CheckModelVersion, actor: AbstractBaseUser | None, note: str) -> CheckModelActivation:
+def _activate(*, stored: CheckModelVersion, actor: User | None, note: str) -> CheckModelActivation:
     activation = CheckModelActivation.objects.create(
         version=stored, activated_by=actor, activated_at=timezone.now(), note=note.strip()
     )
@@ -214,7 +224,7 @@ def _store_version(
     *,
     model: LinearModel,
     origin: str,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     parent_version: str = "",
     decisions_used: int = 0,
     metrics: dict | None = None,
@@ -240,7 +250,7 @@ def _store_version(
 
 def check_model_train_from_decisions(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     activate: bool = False,
     since: datetime | None = None,
     note: str = "",

@@ -13,9 +13,8 @@ import statistics
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Min, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Min, Value, When
 from django.utils import timezone
 
 from comments.models import Comment
@@ -105,6 +104,11 @@ def cached_moderation_stats(*, days: int = 14) -> tuple[dict[str, Any], datetime
     return value
 
 
+def pending_figures(now: datetime) -> dict[str, Any]:
+    """The pending-queue figures of moderation_stats() alone (also read by the metrics endpoint)."""
+    return _pending_figures(now)
+
+
 def _pending_figures(now: datetime) -> dict[str, Any]:
     # Grouping by the stored flag string gives one row per combination of
     # categories (a few dozen at most), which is then split per category here.
@@ -158,24 +162,23 @@ def _window_figures(decisions, *, since: datetime, now: datetime) -> tuple[list,
         decisions.filter(comment__decided_at__gt=since)
         .order_by()
         .annotate(bucket=bucket)
-        .values("bucket", "moderator_id", "verdict", "comment__flags", "comment__checks_model_version")
+        .values("bucket", "moderator_username", "verdict", "comment__flags", "comment__checks_model_version")
         .annotate(n=Count("*"))
     )
-    ids = {group["moderator_id"] for group in groups} - {None}
-    names = dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")) if ids else {}
 
     per_day: dict[tuple, dict[str, Any]] = {}
     decided = dict.fromkeys(CHECK_CATEGORIES, 0)
     rejected = dict.fromkeys(CHECK_CATEGORIES, 0)
     versions: dict[str, dict[str, int]] = {}
     for group in groups:
-        moderator = names.get(group["moderator_id"], SYSTEM) if group["moderator_id"] else SYSTEM
+        # The username stored with the decision ("" only for the system's): a deleted account still counts.
+        moderator = group["moderator_username"] or SYSTEM
         row = per_day.setdefault(
             (group["bucket"], moderator),
             {"day": days[group["bucket"]], "moderator": moderator, "approved": 0, "rejected": 0},
         )
         row[group["verdict"]] += group["n"]
-        if group["moderator_id"] is None:
+        if not group["moderator_username"]:
             continue  # agreement is about moderators, not the automatic rejections
         is_rejected = group["verdict"] == ModerationDecision.Verdict.REJECTED
         is_flagged = bool(group["comment__flags"])
@@ -221,7 +224,7 @@ def _window_figures(decisions, *, since: datetime, now: datetime) -> tuple[list,
 
 def _median_seconds_to_decision(decisions) -> float | None:
     # The most recent MEDIAN_SAMPLE first decisions, read along the decided_at index.
-    first = decisions.filter(moderator__isnull=False, previous_status=Comment.Status.PENDING)
+    first = decisions.exclude(moderator_username="").filter(previous_status=Comment.Status.PENDING)
     pairs = first.order_by("-decided_at").values_list("decided_at", "comment__submitted_at")[:MEDIAN_SAMPLE]
     waits = [(decided_at - submitted_at).total_seconds() for decided_at, submitted_at in pairs]
     return statistics.median(waits) if waits else None

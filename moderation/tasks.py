@@ -22,12 +22,12 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from celery import Task, shared_task
-from kombu.exceptions import OperationalError as BrokerError
-
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
+from config.metrics import FALLBACKS
 from moderation.models import RecheckBatch
 from moderation.rechecks import (
     comments_to_recheck,
@@ -94,6 +94,7 @@ def dispatch(task: Task, **kwargs: Any) -> Ran:
         task.apply_async(kwargs=kwargs)
     except BROKER_ERRORS as exc:
         logger.warning("task broker unavailable (%s); running %s inline", exc, task.name)
+        FALLBACKS.labels("broker").inc()
         task(**kwargs)
         return "inline"
     return "queued"

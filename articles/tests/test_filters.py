@@ -1,4 +1,4 @@
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -16,9 +16,9 @@ def run(**params):
 
 
 def test_date_range_includes_whole_days_at_both_ends():
-    ArticleFactory(slug="early", published_at=datetime(2024, 5, 1, 0, 0, tzinfo=dt_timezone.utc))
-    ArticleFactory(slug="late", published_at=datetime(2024, 5, 1, 23, 59, 59, tzinfo=dt_timezone.utc))
-    ArticleFactory(slug="next", published_at=datetime(2024, 5, 2, 0, 0, tzinfo=dt_timezone.utc))
+    ArticleFactory(slug="early", published_at=datetime(2024, 5, 1, 0, 0, tzinfo=UTC))
+    ArticleFactory(slug="late", published_at=datetime(2024, 5, 1, 23, 59, 59, tzinfo=UTC))
+    ArticleFactory(slug="next", published_at=datetime(2024, 5, 2, 0, 0, tzinfo=UTC))
 
     assert run(published_after="2024-05-01", published_before="2024-05-01") == ["early", "late"]
     assert run(published_after="2024-05-02") == ["next"]

@@ -6,3 +6,6 @@ class CeilingRow(models.Model):
 
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Ceiling row {self.pk}"

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from benchmarks.ceiling_app.views import insert_one_row
-from config.urls import handler404, handler500, urlpatterns as project_urlpatterns  # noqa: F401
+from config.urls import handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as project_urlpatterns
 
 urlpatterns = [path("bench/ceiling/", insert_one_row), *project_urlpatterns]

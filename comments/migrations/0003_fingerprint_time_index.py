@@ -3,6 +3,7 @@
 Dropping `db_index` through AlterField would make SQLite copy the whole
 comments table; the old index is dropped by name instead (on PostgreSQL also
 its `_like` companion), so the migration costs one index build on both.
+Only the schema editor's public API is used (add_index / remove_index).
 """
 from django.db import migrations, models
 
@@ -21,16 +22,18 @@ def _fingerprint_only_indexes(schema_editor, model) -> list[str]:
 def drop_fingerprint_index(apps, schema_editor) -> None:
     model = apps.get_model("comments", "Comment")
     for name in _fingerprint_only_indexes(schema_editor, model):
-        schema_editor.execute(schema_editor._delete_index_sql(model, name))
+        # remove_index() drops by the index's name; the fields only describe it.
+        schema_editor.remove_index(model, models.Index(fields=["fingerprint"], name=name))
 
 
 def restore_fingerprint_index(apps, schema_editor) -> None:
     model = apps.get_model("comments", "Comment")
-    field = model._meta.get_field("fingerprint")
-    schema_editor.execute(schema_editor._create_index_sql(model, fields=[field]))
-    like = getattr(schema_editor, "_create_like_index_sql", None)
-    if like is not None and (statement := like(model, field)) is not None:
-        schema_editor.execute(statement)
+    schema_editor.add_index(model, models.Index(fields=["fingerprint"], name="comment_fingerprint"))
+    if schema_editor.connection.vendor == "postgresql":
+        # What db_index=True adds for LIKE lookups on PostgreSQL.
+        schema_editor.add_index(
+            model, models.Index(fields=["fingerprint"], name="comment_fingerprint_like", opclasses=["varchar_pattern_ops"])
+        )
 
 
 class Migration(migrations.Migration):

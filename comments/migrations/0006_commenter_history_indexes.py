@@ -4,8 +4,13 @@ import django.db.models.functions.text
 from django.conf import settings
 from django.db import migrations, models
 
+from config.migration_ops import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The comments table can be large: its new indexes are built without blocking writes
+    # (CREATE INDEX CONCURRENTLY on PostgreSQL), which cannot run inside a transaction.
+    atomic = False
 
     dependencies = [
         ('articles', '0001_initial'),
@@ -14,11 +19,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='comment',
             index=models.Index(django.db.models.functions.text.Lower('author_email'), models.OrderBy(models.F('submitted_at'), descending=True), models.F('status'), name='comment_author_email_time'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='comment',
             index=models.Index(fields=['ip_address', '-submitted_at'], name='comment_ip_time'),
         ),

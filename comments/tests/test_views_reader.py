@@ -8,6 +8,7 @@ import re
 import threading
 import uuid
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -345,5 +346,5 @@ def test_favicon_ico_is_served(client):
     assert response.status_code == 302
     assert response["Location"] == "/static/favicon.ico"
     icon = finders.find("favicon.ico")
-    assert icon and open(icon, "rb").read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    assert icon and Path(icon).read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert finders.find("favicon.svg")

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -15,9 +15,9 @@ def slugs(qs):
 
 @pytest.fixture
 def articles():
-    ArticleFactory(slug="start", published_at=datetime(2024, 5, 1, 0, 0, tzinfo=dt_timezone.utc))
-    ArticleFactory(slug="end", published_at=datetime(2024, 5, 1, 23, 59, 59, 999999, tzinfo=dt_timezone.utc))
-    ArticleFactory(slug="next", published_at=datetime(2024, 5, 2, 0, 0, tzinfo=dt_timezone.utc))
+    ArticleFactory(slug="start", published_at=datetime(2024, 5, 1, 0, 0, tzinfo=UTC))
+    ArticleFactory(slug="end", published_at=datetime(2024, 5, 1, 23, 59, 59, 999999, tzinfo=UTC))
+    ArticleFactory(slug="next", published_at=datetime(2024, 5, 2, 0, 0, tzinfo=UTC))
 
 
 def test_after_and_before_are_inclusive_whole_days(articles):

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from gunicorn.config import Config
 
-from config.logfilters import RedactReceipts, redact_query, redact_urls
+from config.logfilters import redact_query, redact_urls
 
 SECRET = "6f1e0c2d9a8b7c6d5e4f3a2b1c0d9e8f"
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"

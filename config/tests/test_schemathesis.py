@@ -61,6 +61,13 @@ CONTENT_RULES = [
     ("/api/auth/token/", "POST"),
     ("/api/moderation/comments/{id}/reject/", "POST"),
     ("/api/moderation/comments/bulk/", "POST"),
+    # Bans: the value per kind (a valid address, a domain with a dot, a range no broader than /16 or /32),
+    # an expiry in the future, reasons or a note; from a comment, the value it lacks (no IP address).
+    ("/api/moderation/sanctions/", "POST"),
+    ("/api/moderation/comments/{id}/ban/", "POST"),
+    # Reader reports: a note without control characters, and one with `other`; upholding: `other` needs a note.
+    ("/api/comments/{id}/reports/", "POST"),
+    ("/api/moderation/comments/{id}/reports/uphold/", "POST"),
 ]
 ACCEPTANCE = ["2xx", "401", "403", "404", "409", "429"]
 

@@ -3,8 +3,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
-from django.core.cache import cache
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,14 +13,13 @@ from django.utils import timezone
 from articles.tests.factories import ArticleFactory
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
+from moderation import checkmodels
 from moderation.admin import CappedCountPaginator, QueueArticleFilter, ReviewQueueAdmin
+from moderation.checks.model import shipped_model
 from moderation.claims import claim_comment
-from moderation.models import Claim, ModerationDecision
+from moderation.models import CheckModelActivation, Claim, ModerationDecision
 from moderation.services import comment_approve, comment_reject
 from moderation.stats import cache_key as stats_cache_key
-from moderation import checkmodels
-from moderation.checks.model import shipped_model
-from moderation.models import CheckModelActivation
 from moderation.tests.factories import (
     CheckModelManagerFactory,
     CheckModelVersionFactory,
@@ -270,9 +269,14 @@ def test_queue_and_comment_pages_load_the_keyboard_script(client, moderator):
 
 
 def is_badge_query(sql: str) -> bool:
-    """The commenter badges' one aggregate per queue page: grouped by the page's authors' emails."""
+    """The commenter badges' one aggregate per queue page: grouped by the page's authors' emails (their trust
+    and ban look-ups are one query each, see is_trust_or_ban_query)."""
     sql = sql.upper()
     return "COUNT(" in sql and 'LOWER("COMMENTS_COMMENT"."AUTHOR_EMAIL") IN (' in sql and "GROUP BY" in sql
+
+
+def is_trust_or_ban_query(sql: str) -> bool:
+    return 'FROM "COMMUNITY_TRUSTCHANGE"' in sql.upper() or 'FROM "COMMUNITY_SANCTION"' in sql.upper()
 
 
 def test_queue_runs_a_constant_number_of_queries(client, moderator, django_assert_max_num_queries):
@@ -284,7 +288,7 @@ def test_queue_runs_a_constant_number_of_queries(client, moderator, django_asser
             claim_comment(comment, other if n % 2 else moderator)
 
     def queries():
-        with django_assert_max_num_queries(10) as captured:
+        with django_assert_max_num_queries(12) as captured:
             response = client.get(QUEUE, {"flag": "__any__"})
         assert response.status_code == 200
         return captured.captured_queries, len(listed(response))
@@ -299,6 +303,7 @@ def test_queue_runs_a_constant_number_of_queries(client, moderator, django_asser
     # No extra full-table count: the one COUNT besides the capped queue count is the commenter badges'
     # aggregate over the page's authors (community.selectors.commenter_badges), one for the whole page.
     assert sum(is_badge_query(q["sql"]) for q in many) == 1
+    assert sum(is_trust_or_ban_query(q["sql"]) for q in many) == 2  # which authors are trusted, which banned
     assert sum("COUNT(" in q["sql"].upper() and not is_badge_query(q["sql"]) for q in many) == 1
 
 
@@ -314,9 +319,11 @@ def test_change_pages_run_a_constant_number_of_queries(client, moderator, django
             comment_reject(comment=Comment.objects.get(pk=decided.pk), moderator=other, reasons=["abuse"])
 
     # 10 before the "Commenter history" panel, which adds a fixed 3 per page (the author's counts, their
-    # other comments with their latest decisions' reasons, the same-IP comments).
+    # other comments with their latest decisions' reasons, the same-IP comments), its ban controls 1 (the
+    # bans covering the commenter) and its trust controls 2 (the address's latest trust change, its
+    # approved / rejected counts).
     def queries(url):
-        with django_assert_max_num_queries(13) as captured:
+        with django_assert_max_num_queries(16) as captured:
             response = client.get(url)
         assert response.status_code == 200
         return len(captured.captured_queries)
@@ -330,7 +337,7 @@ def test_change_pages_run_a_constant_number_of_queries(client, moderator, django
 
     assert Claim.objects.get(comment=comments[3]).moderator == moderator
     assert Claim.objects.get(comment=comments[1]).moderator == other
-    assert max(first_open, reopen, claimed_by_other, filtered, history) <= 13
+    assert max(first_open, reopen, claimed_by_other, filtered, history) <= 16
 
 
 def test_change_page_shows_decision_buttons_with_the_status_shown(client, moderator):

@@ -116,7 +116,9 @@ def test_the_warm_active_model_costs_no_query(frozen_clock, django_assert_num_qu
         assert active_check_model() is first
 
 
-def test_a_warm_screening_asks_the_database_only_for_repeats(frozen_clock, monkeypatch, django_assert_num_queries):
+def test_a_warm_screening_asks_the_database_only_for_repeats_and_standing(
+    frozen_clock, monkeypatch, django_assert_num_queries
+):
     monkeypatch.setattr(screening, "_clock", lambda: 1000.0)  # the term lists' copy stays trusted too
     article = ArticleFactory()
     stored = CheckModelVersionFactory()
@@ -127,7 +129,9 @@ def test_a_warm_screening_asks_the_database_only_for_repeats(frozen_clock, monke
                                         body=THREAT_TEXT, fingerprint=body_fingerprint(THREAT_TEXT))
 
     screen()
-    with django_assert_num_queries(1):  # the bounded count of recent repeats, nothing for the model
+    # The bounded count of recent repeats and the commenter's standing (a ban in force? trusted?:
+    # community.standing), nothing for the model or the term lists.
+    with django_assert_num_queries(3):
         outcome = screen()
     assert outcome.report.model_version == stored.version and "threat" in outcome.report.categories
 

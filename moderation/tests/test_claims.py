@@ -21,15 +21,6 @@ def test_claim_lasts_the_configured_minutes(settings):
     assert (claim.moderator, claim.claimed_at, claim.expires_at) == (moderator, now, now + timedelta(minutes=7))
 
 
-def test_claim_lasts_the_configured_minutes(settings):
-    settings.MODERATION_CLAIM_MINUTES = 7
-    now = timezone.now()
-
-    claim = claim_comment(CommentFactory(), ModeratorFactory(), now=now)
-
-    assert claim.expires_at == now + timedelta(minutes=7)
-
-
 def test_own_claim_is_renewed_not_duplicated():
     comment, moderator = CommentFactory(), ModeratorFactory()
     now = timezone.now()

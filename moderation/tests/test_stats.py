@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import factory
 import pytest
@@ -6,15 +6,15 @@ from django.core.cache import cache
 
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
+from moderation import stats as stats_module
 from moderation.guidelines import CHECK_CATEGORIES
 from moderation.models import ModerationDecision
-from moderation import stats as stats_module
 from moderation.stats import cached_moderation_stats, moderation_stats
 from moderation.tests.factories import ModeratorFactory
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 class DecisionFactory(factory.django.DjangoModelFactory):

@@ -28,6 +28,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from articles.models import Article
+from comments.cache import recount_approved
 from comments.models import Comment
 from comments.services import body_fingerprint, flags_value
 from moderation.checks import TermList, check
@@ -128,6 +129,8 @@ class Command(BaseCommand):
                         generator.decisions(rows, plans), batch_size=batch_size
                     )
                 bar.update(size)
+        # bulk_create sends no signals: set the articles' approved counts (and public versions) once.
+        recount_approved([article.pk for article in article_list])
         _refresh_planner_statistics()
         decided = comments - pending
         self.stdout.write(self.style.SUCCESS(

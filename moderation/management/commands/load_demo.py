@@ -1,7 +1,7 @@
 """Load demo articles, comments of every guideline category and a demo moderator (idempotent)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -22,7 +22,7 @@ ARTICLES = [
         "slug": "drones-target-us-base-in-syrias-hasaka",
         "title": "Drones target US base in Syria’s Hasaka: Monitor",
         "source": "Rudaw",
-        "published_at": datetime(2023, 10, 29, 9, 0, tzinfo=dt_timezone.utc),
+        "published_at": datetime(2023, 10, 29, 9, 0, tzinfo=UTC),
         "canonical_url": "",
         "body": (
             "A war monitor says drones launched from Iraq were flown at a base housing US troops "
@@ -37,7 +37,7 @@ ARTICLES = [
         "slug": "erbil-city-council-approves-new-park",
         "title": "Erbil city council approves plan for a riverside park",
         "source": "Newsroom demo",
-        "published_at": datetime(2023, 11, 2, 8, 30, tzinfo=dt_timezone.utc),
+        "published_at": datetime(2023, 11, 2, 8, 30, tzinfo=UTC),
         "body": (
             "The city council voted on Wednesday to turn a disused depot by the river into a public "
             "park with playgrounds, shaded walkways and a cycling lane.\n\n"
@@ -49,7 +49,7 @@ ARTICLES = [
         "slug": "university-students-win-robotics-contest",
         "title": "University students win regional robotics contest",
         "source": "Newsroom demo",
-        "published_at": datetime(2023, 11, 5, 14, 0, tzinfo=dt_timezone.utc),
+        "published_at": datetime(2023, 11, 5, 14, 0, tzinfo=UTC),
         "body": (
             "A team of engineering students built a robot that sorts recycling by material and took "
             "first prize at a regional robotics contest this weekend.\n\n"
@@ -60,7 +60,7 @@ ARTICLES = [
         "slug": "archive-flood-warning-2022",
         "title": "Flood warning issued for low-lying districts",
         "source": "Newsroom demo",
-        "published_at": datetime(2022, 3, 14, 6, 0, tzinfo=dt_timezone.utc),
+        "published_at": datetime(2022, 3, 14, 6, 0, tzinfo=UTC),
         "comments_open": False,
         "body": (
             "Forecasters warned of heavy rain and urged residents of low-lying districts to move "

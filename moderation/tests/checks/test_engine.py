@@ -1,6 +1,7 @@
 import json
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moderation.checks import CATEGORIES, CheckContext, Finding, Report, TermList, check
 

@@ -174,7 +174,7 @@ def test_model_findings_join_rule_findings_and_priority(tiny_model):
 
 def test_fine_tuning_learns_a_new_offence_from_decisions(tiny_model):
     decisions = []
-    for i, place in enumerate(PLACES):
+    for place in PLACES:
         for template in NEUTRAL[:3]:
             text = template.format(place)
             decisions.append(Row(text, frozenset(), "decisions"))

@@ -1,9 +1,8 @@
-import random
 
 import pytest
-from hypothesis import assume, given, settings, strategies as st
-
 from better_profanity import profanity as bp
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from moderation.checks import check
 from moderation.checks.rules.profanity import classify, package_wordlist
@@ -26,8 +25,8 @@ def _load_bp():
 
 def test_classification_only_names_package_words():
     words = set(package_wordlist())
-    assert VULGARITY <= words
-    assert EXCLUDED <= words
+    assert words >= VULGARITY
+    assert words >= EXCLUDED
     assert not VULGARITY & EXCLUDED
     assert (MILD - {"bloody"}) <= words
 
