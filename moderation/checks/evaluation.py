@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .engine import check
 from .values import CheckContext, Report
@@ -88,7 +89,9 @@ class EvaluationResult:
     clean_priorities: list[float] = field(default_factory=list)
 
     def merge(self, other: EvaluationResult) -> None:
-        for mine, theirs in ((self.by_label, other.by_label), (self.by_source, other.by_source)):
+        pairs: tuple[tuple[dict[Any, Tally], dict[Any, Tally]], ...] = (
+            (self.by_label, other.by_label), (self.by_source, other.by_source))
+        for mine, theirs in pairs:
             for key, t in theirs.items():
                 tally = mine.setdefault(key, Tally())
                 tally.rows += t.rows
@@ -161,8 +164,8 @@ def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def format_summary(summary: dict) -> str:
-    def pct(x):
+def format_summary(summary: dict[str, Any]) -> str:
+    def pct(x: float | None) -> str:
         return "n/a" if x is None else _pct(x)
 
     auc = summary.get("priority_auc")

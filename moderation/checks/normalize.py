@@ -29,14 +29,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from itertools import accumulate, compress, count, repeat
 from operator import add
+from typing import cast
 
 try:  # numpy folds long non-ASCII texts faster; everything works without it
     import numpy as np
 except ImportError:  # pragma: no cover
-    np = None
+    np = None  # type: ignore[assignment]  # optional dependency; every use checks `np is not None`
 
 IGNORABLE = "\x00"
 
@@ -151,7 +153,7 @@ def _expander_pattern() -> re.Pattern:
 _NON_ASCII_RUN = re.compile(r"([^\x00-\x7f]+)")
 
 
-def translate1(text: str, table, parts: list[str] | None = None) -> str:
+def translate1(text: str, table: Mapping[int, str], parts: list[str] | None = None) -> str:
     """``text.translate(table)`` for a table that maps every character to one character.
 
     ``str.translate`` only has a fast path for ASCII input: one non-ASCII
@@ -199,8 +201,8 @@ def word_bounds(text: str) -> tuple[list[int], list[int]]:
     if np is not None and len(text) >= _BOUNDS_ARRAY_FROM:
         codes = _codes(text)
         if codes is not None:  # (None: lone surrogates, the plain path below)
-            starts, ends = run_bounds(codes == 32)
-            return starts.tolist(), ends.tolist()
+            start_array, end_array = run_bounds(codes == 32)
+            return start_array.tolist(), end_array.tolist()
     pieces = text.split(" ")
     cum = list(accumulate(map(len, pieces), initial=0))
     piece = list(compress(count(), pieces))
@@ -255,7 +257,7 @@ class _FoldArrays:
         self.chars = np.zeros((_FOLD_ARRAY_CODES, _FOLD_WIDTH), dtype=np.uint32)
         self.first = np.zeros(_FOLD_ARRAY_CODES, dtype=np.uint32)
 
-    def learn(self, codes) -> None:
+    def learn(self, codes: Iterable[int]) -> None:
         for code in codes:
             value = _TABLE[code]  # fills _TABLE (and _EXPANDERS) exactly as translate does
             if len(value) > _FOLD_WIDTH:
@@ -459,7 +461,7 @@ class Normalized:
             extend(range(prev, len(original)))
             self.offsets = offsets
 
-    def translate1(self, table) -> str:
+    def translate1(self, table: Mapping[int, str]) -> str:
         """``norm.translate(table)`` for a one-character-per-character table
         (``translate1``), splitting ``norm`` at non-ASCII runs once per text."""
         norm = self.norm
@@ -472,7 +474,7 @@ class Normalized:
 
     # The offset map as a numpy array when ``_fold_many`` built it (then
     # ``offsets`` is filled from it on first use).
-    _offset_array = None
+    _offset_array: np.ndarray | None = None
 
     @cached_property
     def offsets(self) -> list[int] | None:
@@ -495,9 +497,10 @@ class Normalized:
         return offsets[start], offsets[end - 1] + 1
 
     def _o(self, i: int) -> int:
-        if i >= len(self.offsets):
+        offsets = cast("list[int]", self.offsets)  # only called when ``offsets`` is not None
+        if i >= len(offsets):
             return len(self.original)
-        return self.offsets[i]
+        return offsets[i]
 
     def evidence(self, start: int, end: int) -> tuple[int, int, str]:
         """Original span and evidence for a span of ``norm``, trimmed of ignorables."""
@@ -642,11 +645,11 @@ class Normalized:
                 at = np.searchsorted(np.array(self.word_starts, dtype=np.int64), np.flatnonzero(mask), side="right")
                 return frozenset(at.tolist())
         positions: list[int] = []
-        for c in _BREAK_CHARS:
-            pos = norm.find(c)
+        for ch in _BREAK_CHARS:
+            pos = norm.find(ch)
             while pos != -1:
                 positions.append(pos)
-                pos = norm.find(c, pos + 1)
+                pos = norm.find(ch, pos + 1)
         starts = self.word_starts
         return frozenset(map(bisect_right, repeat(starts), positions))
 

@@ -9,10 +9,10 @@ hashable, read-only form in ``__post_init__``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 CATEGORIES = (
     "profanity",
@@ -92,32 +92,32 @@ class _FrozenTerms(Mapping):
     __slots__ = ("_data", "_hash")
 
     def __init__(self, data: Mapping[str, object] | None = None):
-        items = {}
+        items: dict[str, tuple[str, ...]] = {}
         for key, terms in dict(data or {}).items():
             if isinstance(terms, str):
                 terms = (terms,)
-            items[str(key)] = tuple(str(t) for t in terms)
+            items[str(key)] = tuple(str(t) for t in cast("Iterable[object]", terms))
         self._data = MappingProxyType(items)
         self._hash = hash(tuple(sorted(items.items())))
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> tuple[str, ...]:
         return self._data[key]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._data)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._data)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return self._hash
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if isinstance(other, Mapping):
             return dict(self._data) == dict(other)
         return NotImplemented
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"{dict(self._data)!r}"
 
 
@@ -137,7 +137,7 @@ class TermList:
     banned: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_terms_default)
     suspect: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_terms_default)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not isinstance(self.banned, _FrozenTerms):
             object.__setattr__(self, "banned", _FrozenTerms(self.banned))
         if not isinstance(self.suspect, _FrozenTerms):

@@ -43,11 +43,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from itertools import compress, count, repeat
 from operator import add, attrgetter, is_, is_not, itemgetter, le, sub
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from .normalize import IGNORABLE, Normalized, fold, np, run_bounds, translate1, word_bounds
 
@@ -125,7 +125,7 @@ def _leet_words(norm: str, text: Normalized | None = None) -> list[tuple[int, in
         start = pos
         while start > last_end and norm[start - 1].isalnum():
             start -= 1
-        end = _ALNUM_RUN.match(norm, pos).end()
+        end = cast("re.Match[str]", _ALNUM_RUN.match(norm, pos)).end()  # a `*` pattern always matches
         last_end = end
         token = norm[start:end]
         if end - start <= _MAX_TOKEN and not token.isdigit() and not token.isalpha():
@@ -147,7 +147,7 @@ class _ClassTable(dict):
     of ``norm`` ("a" a token character, " " a separator, a marker for the
     characters that make a token interesting), filled on first use."""
 
-    def __init__(self, classify) -> None:
+    def __init__(self, classify: Callable[[str], str]) -> None:
         super().__init__()
         self._classify = classify
 
@@ -250,7 +250,7 @@ def slow_tokens(text: Normalized) -> list[tuple[int, int]]:
             start = pos
             while start > last_end and (norm[start - 1].isalnum() or norm[start - 1] in _TOKEN_CHARS):
                 start -= 1
-            end = _TOKEN_TAIL.match(norm, pos).end()
+            end = cast("re.Match[str]", _TOKEN_TAIL.match(norm, pos)).end()  # a `*` pattern always matches
             last_end = max(end, pos + 1)
             out.append((start, end))
     text.__dict__["_slow_tokens"] = out
@@ -388,7 +388,9 @@ def cap_hit(text: Normalized) -> tuple[int, int] | None:
     return min(left) if left else None
 
 
-def _trimmed_tokens(text: Normalized, name: str, find, cap: bool) -> tuple[list[int], list[int], list[str]]:
+def _trimmed_tokens(
+    text: Normalized, name: str, find: Callable[[Normalized], list[tuple[int, int]]], cap: bool
+) -> tuple[list[int], list[int], list[str]]:
     """The trimmed tokens `find(text)` returns, once per text: the first MAX_TOKENS (shared by
     every matcher) and, for a matcher that reads everything (cap=False), the rest added on."""
     key = f"_trimmed_{name}" if cap or not CAPS else f"_trimmed_{name}_all"
@@ -422,7 +424,7 @@ def _canon_pieces(text: Normalized) -> tuple[list[str], list[int]]:
     return cached
 
 
-def _matches_at(pattern: re.Pattern, text: str, positions: list[int]):
+def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` when every match can only start at ``positions``
     (ascending): matches are tried there alone, skipping those inside a match."""
     last_end = 0
@@ -475,7 +477,7 @@ class WordMatcher(Generic[P]):
             parts = [p for p in parts if p]
             if len(parts) > 1:
                 phrases.setdefault(parts[0], []).append((parts[1:], payload))
-        self._phrases: dict[str, tuple[re.Pattern, dict[str, P]]] = {}
+        self._phrases: dict[str, tuple[re.Pattern[str], dict[str, tuple[str, P]]]] = {}
         for first, rests in phrases.items():
             alternatives = {r" {1,3}".join(map(re.escape, rest)): payload for rest, payload in rests}
             lookup = {"".join(rest): (first + "".join(rest), payload) for rest, payload in rests}
@@ -502,7 +504,8 @@ class WordMatcher(Generic[P]):
         self._first_chars = frozenset(k[0] for k in self._keys)
         # Verdict memo: adversarial input repeats the same near-misses, and a
         # token's verdict never changes.  Bounded; cleared when full.
-        self._memo: dict[str, str | None] = {}
+        # Token -> entry key or None; "\x01" + spelled run -> (start, end, key) or None.
+        self._memo: dict[str, Any] = {}
         self._boundary_cache: dict[str, re.Pattern] = {}
 
     def __bool__(self) -> bool:
@@ -529,7 +532,8 @@ class WordMatcher(Generic[P]):
             # list words become matches in that pass, phrase first words
             # keep their positions for the phrase patterns below.
             pieces, starts = _canon_pieces(text)
-            where: dict[str, list[int]] | None = {w: [] for w in firsts}
+            where: dict[str, list[int]] | None
+            where = {w: [] for w in firsts}
             digit_like = self._digit_like
             for k in compress(count(), map((keys | firsts).__contains__, pieces)):
                 key = pieces[k]
@@ -617,7 +621,7 @@ class WordMatcher(Generic[P]):
         if len(run) > 4 * (self._max_len + 2):
             return  # far longer than any entry even with stretched letters
         memo_key = "\x01" + run
-        hit = self._memo.get(memo_key, False)
+        hit = cast("tuple[int, int, str] | Literal[False] | None", self._memo.get(memo_key, False))
         if hit is False:
             hit = self._spelled_uncached(run)
             if len(self._memo) >= _MEMO_SIZE:
@@ -627,7 +631,7 @@ class WordMatcher(Generic[P]):
             s, e, key = hit
             found.setdefault((offset + s, offset + e), Match(offset + s, offset + e, key, self._payload[key]))
 
-    def _spelled_uncached(self, run: str):
+    def _spelled_uncached(self, run: str) -> tuple[int, int, str] | None:
         """A spelled-out run, e.g. "a f.a.g" or "f u c k": try the whole run,
         then the run minus one stray piece at either end (an article or a
         pronoun).  Returns (start, end, key) relative to the run, or None."""
@@ -648,7 +652,7 @@ class WordMatcher(Generic[P]):
         starts, ends, tokens = trimmed
         if not tokens:
             return
-        keys = list(map(self._memo.get, tokens, repeat(_MISS)))
+        keys: list[Any] = list(map(self._memo.get, tokens, repeat(_MISS)))
         for i in compress(count(), map(is_, keys, repeat(_MISS))):
             keys[i] = self._match_token(tokens[i])
         payload = self._payload
@@ -717,7 +721,7 @@ class WordMatcher(Generic[P]):
             reached: set[int] = set()
             frontier = states
             for _ in range(repeats):
-                nxt = set()
+                nxt: set[int] = set()
                 for s in frontier:
                     kids = children[s]
                     if options is None:

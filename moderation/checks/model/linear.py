@@ -26,7 +26,7 @@ import numpy as np
 
 from ..normalize import Normalized
 from ..values import Finding
-from .features import featurize
+from .features import Features, featurize
 
 RULE = "model"
 WINDOW_WORDS = 64
@@ -99,7 +99,9 @@ class LinearModel:
         feats = featurize(wordtext, self.bits)
         return self._window_logits(feats)[0]
 
-    def _window_logits(self, feats, contrib=None) -> tuple[np.ndarray, np.ndarray | None]:
+    def _window_logits(
+        self, feats: Features, contrib: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
         """Logit of the worst window per category, and each category's worst window's first word."""
         if feats.count == 0:
             return self.bias.copy(), None
@@ -140,7 +142,10 @@ class LinearModel:
             findings.extend(self._evidence(text, feats, contrib[j:j + 1], j, scores[cat], window_starts))
         return ModelAssessment(scores, findings)
 
-    def _evidence(self, text, feats, contrib, j, prob, window_starts) -> list[Finding]:
+    def _evidence(
+        self, text: Normalized, feats: Features, contrib: np.ndarray, j: int, prob: float,
+        window_starts: np.ndarray | None,
+    ) -> list[Finding]:
         words = feats.words
         lo = 0 if window_starts is None else int(window_starts[j])
         hi = min(lo + WINDOW_WORDS, words)

@@ -22,6 +22,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -106,7 +107,7 @@ def canonical_order(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda r: (r.text, sorted(r.labels), r.source, r.multilabel))
 
 
-def design_matrix(texts: Sequence[str], bits: int):
+def design_matrix(texts: Sequence[str], bits: int) -> Any:  # a scipy.sparse csr_matrix (scipy is untyped)
     """Sparse rows of hashed features, each occurrence worth 1/sqrt(occurrences)."""
     from scipy import sparse
 
@@ -143,7 +144,7 @@ def targets(rows: Sequence[Row], categories: Sequence[str] = CATEGORIES) -> tupl
     return y, w
 
 
-def fit(x, y: np.ndarray, w: np.ndarray, *, l2: float, prior: np.ndarray | None = None,
+def fit(x: Any, y: np.ndarray, w: np.ndarray, *, l2: float, prior: np.ndarray | None = None,
         prior_bias: np.ndarray | None = None, maxiter: int = 200,
         min_total: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """Weighted logistic regression, every category at once, by L-BFGS.
@@ -167,7 +168,7 @@ def fit(x, y: np.ndarray, w: np.ndarray, *, l2: float, prior: np.ndarray | None 
     total[total == 0] = 1.0
     bias_l2 = l2 if prior_bias is not None else 0.0
 
-    def objective(theta: np.ndarray):
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         weights = theta[: d * c].reshape(d, c)
         bias = theta[d * c:]
         z = x @ weights + bias

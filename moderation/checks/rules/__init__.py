@@ -7,6 +7,8 @@ through ``finding()``, which maps them back to the original comment so that
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from ..normalize import Normalized
 from ..values import Finding
 
@@ -47,7 +49,7 @@ class PhraseIndex(dict):
         return frozenset(w for w in candidates if w in singles or any(map(superset, rests[w])))
 
 
-def phrase_index(phrases) -> PhraseIndex:
+def phrase_index(phrases: Iterable[Iterable[str]]) -> PhraseIndex:
     """first word -> second word -> phrases starting with both, longest first.
 
     One-word phrases sit under the second-word key ``None``.  Keying on two
@@ -71,7 +73,9 @@ def phrase_index(phrases) -> PhraseIndex:
     return out
 
 
-def match_phrase(words: list[str], i: int, index) -> tuple[str, ...] | None:
+def match_phrase(
+    words: list[str], i: int, index: Mapping[str, Mapping[str | None, tuple[tuple[str, ...], ...]]]
+) -> tuple[str, ...] | None:
     """The longest phrase of ``index`` starting at word ``i``, if any."""
     by_second = index.get(words[i])
     if by_second is None:

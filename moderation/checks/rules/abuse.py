@@ -27,6 +27,7 @@ Harmless readings of slur words ("honky tonk", Dutch "hoe") are skipped via
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import islice
 
@@ -271,8 +272,8 @@ _DEHUMANISING_NEXT = DEHUMANISING | _COLLECTIVE - frozenset(("pack", "packs", "h
 
 
 @lru_cache(maxsize=1)
-def slur_matcher() -> WordMatcher:
-    entries = {}
+def slur_matcher() -> WordMatcher[float]:
+    entries: dict[str, float] = {}
     for score, block in _SLURS.items():
         for word in block.split():
             entries.setdefault(word.replace("_", " "), score)
@@ -376,9 +377,9 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         # "trans women are men", "a trans woman is not a woman".
         gender = _trans_gender(words, i, group_end)
         if gender:
-            shape = _gender_denial(words, group_end + 1, n, gender)
-            if shape is not None:
-                add(i, shape, 0.7, "abuse.trope")
+            denial_end = _gender_denial(words, group_end + 1, n, gender)
+            if denial_end is not None:
+                add(i, denial_end, 0.7, "abuse.trope")
                 continue
         shape = _predicate_shape(words, group_end + 1, n)
         if shape is not None:
@@ -450,7 +451,8 @@ def _gender_denial(words: list[str], start: int, n: int, gender: str) -> int | N
     return None
 
 
-def _trope(words: list[str], i: int, phrase: tuple[str, ...], lgbt: bool, gender_context: bool, add) -> None:
+def _trope(words: list[str], i: int, phrase: tuple[str, ...], lgbt: bool, gender_context: bool,
+           add: Callable[[int, int, float, str], None]) -> None:
     """Gender-identity and breeding tropes found by phrase."""
     last = i + len(phrase) - 1
     head = phrase[0]

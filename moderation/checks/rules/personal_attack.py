@@ -35,12 +35,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Mapping
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
+from typing import cast
 
 from .. import groups
-from ..normalize import Normalized, register_triggers
+from ..normalize import Normalized, _LazyBreaks, register_triggers
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher, cap_hit
 from . import MAX_PER_RULE, WordSpanFindings, finding, match_phrase, phrase_index
@@ -355,7 +357,7 @@ def _is_modifier(word: str) -> bool:
     )
 
 
-def _clause(breaks: frozenset[int], n: int, first: int, last: int, before: int, after: int) -> tuple[int, int]:
+def _clause(breaks: frozenset[int] | _LazyBreaks, n: int, first: int, last: int, before: int, after: int) -> tuple[int, int]:
     """Word range ``[lo, hi)`` around ``first..last``, clipped at sentence breaks."""
     lo = first
     while lo > 0 and first - lo < before and lo not in breaks:
@@ -690,7 +692,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
                 continue
             if is_noun and w in _WEAK_NOUNS and subject not in ("second",):
                 continue
-            score = {"second": 0.8, "third": 0.6, "person": 0.6, "other": 0.5}[subject]
+            score = {"second": 0.8, "third": 0.6, "person": 0.6, "other": 0.5}[cast(str, subject)]  # not None: skipped above
             if mild:
                 score -= 0.2
             first = max(0, k) if k >= 0 else j
@@ -731,7 +733,10 @@ _RULES = frozenset(
 )
 
 
-def _candidates(text: Normalized, aliases, firsts, head_at, address_at, near_at) -> set[int]:
+def _candidates(
+    text: Normalized, aliases: Mapping[int, tuple[str, int]], firsts: frozenset[str], head_at: list[int],
+    address_at: list[int], near_at: list[int],
+) -> set[int]:
     """Word indices where ``run`` may report something other than a plain
     strong insult (a superset; ``run`` still checks each): phrase starts,
     aliases and the words before them, words up to five after a possible

@@ -27,7 +27,7 @@ _VULGAR_PHRASES = (
 )
 
 
-def _words(block: str, phrases=()) -> frozenset[str]:
+def _words(block: str, phrases: tuple[str, ...] = ()) -> frozenset[str]:
     text = " " + block + " "
     for phrase in phrases:
         text = text.replace(" " + phrase + " ", " ")

@@ -436,11 +436,11 @@ def run(text: Normalized, spans: WordSpanFindings) -> None:
     for i in text.indices(hits):
         w = words[i]
         if w in _EJECT or w in _WIPE or w in _BACK_VERBS:
-            found = _removal(text, i, n)
-            if found:
+            removal = _removal(text, i, n)
+            if removal:
                 mood = _mood(text, i)
                 if mood:
-                    add(i, found[0], found[1], "threat.incitement")
+                    add(i, removal[0], removal[1], "threat.incitement")
                     continue
         if w in _PARTICLE:
             last = _run_over(text, i, n)

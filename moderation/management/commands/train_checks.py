@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from argparse import ArgumentParser
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from moderation.checks.model import CARD_PATH, SHIPPED_PATH
+
+if TYPE_CHECKING:
+    from moderation.checks.model.linear import LinearModel
 
 DEFAULT_SHARED = settings.BASE_DIR.parent / "shared"
 
@@ -32,7 +37,7 @@ class Command(BaseCommand):
         "--with-decisions fine-tunes the shipped model on moderators' decisions into a new stored version."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
                             help="the shared data folder (train/train.csv, eval/dev.csv); default: ../shared")
         parser.add_argument("--seed", type=int, default=13, help="training seed (default 13, the shipped model's)")
@@ -50,7 +55,7 @@ class Command(BaseCommand):
                             help="with --with-decisions: make the new version the active one")
         parser.add_argument("--note", default="", help="with --with-decisions: a note stored with the version")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["activate"] and not options["with_decisions"]:
             raise CommandError("--activate goes with --with-decisions")
         if options["with_decisions"]:
@@ -70,7 +75,7 @@ class Command(BaseCommand):
         self.stdout.write(f"sha256 {sha256_of(data)}  {output}")
         self.stdout.write(self.style.SUCCESS(f"Wrote {output} ({len(data):,} bytes) and {card}."))
 
-    def _train(self, options):
+    def _train(self, options: dict[str, Any]) -> LinearModel:
         from moderation.checks.model import training  # scipy: only when training
 
         shared: Path = options["shared"]
@@ -82,7 +87,7 @@ class Command(BaseCommand):
         self.stderr.write(f"training on {len(rows):,} rows from {shared} (seed {options['seed']})")
         return training.train(rows, seed=options["seed"], **extra)
 
-    def _card(self, model) -> str:
+    def _card(self, model: LinearModel) -> str:
         from moderation.checks.model.card import render_card
 
         return render_card(model)
@@ -102,7 +107,7 @@ class Command(BaseCommand):
             raise CommandError(f"the rebuilt model differs from {reference}")
         self.stdout.write(self.style.SUCCESS(f"{reference} rebuilds byte for byte."))
 
-    def _from_decisions(self, options) -> None:
+    def _from_decisions(self, options: dict[str, Any]) -> None:
         from moderation.services import NotEnoughDecisions, check_model_train_from_decisions
 
         try:
