@@ -302,38 +302,37 @@ def _refresh(*, token: str | None, keep_token_if_unchanged: bool = False, in_bac
     stamp = (stamp_row["n"], stamp_row["latest"])
     if stamp == current.stamp:
         terms = current.terms
-    elif in_background and current.ready and _compiling["stamp"] == stamp:
-        return current.terms  # this list is being compiled already: the old one serves meanwhile
+    elif in_background and current.ready and stamp_row["n"] > BACKGROUND_COMPILE_TERMS:
+        # A long list (the row count of the stamp, inactive terms included, is its upper bound):
+        # read and compile it in a thread; the list in hand serves this comment and the next ones.
+        if _compiling["stamp"] != stamp:
+            _load_and_compile_in_background(stamp=stamp, token=token)
+        return current.terms
     else:
         terms = _load_terms()
         if keep_token_if_unchanged:
             token = None  # built outside the token check: the next comment checks again
-        if in_background and current.ready and _term_count(terms) > BACKGROUND_COMPILE_TERMS:
-            _compile_then_use(terms=terms, stamp=stamp, token=token)
-            return current.terms
     _copy = _TermsCopy(terms=terms, stamp=stamp, token=token, checked_at=started)
     return terms
 
 
-def _term_count(terms: TermList) -> int:
-    return sum(len(words) for words in terms.banned.values()) + sum(len(words) for words in terms.suspect.values())
+def _load_and_compile_in_background(*, stamp: tuple, token: str | None) -> None:
+    """Read and compile the term lists in a thread, then make them this process's copy."""
 
-
-def _compile_then_use(*, terms: TermList, stamp: tuple, token: str | None) -> None:
-    """Compile `terms` in a thread, then make them this process's copy; the request goes on with the old one."""
-
-    def compile_and_swap() -> None:
+    def load_compile_swap() -> None:
         global _copy
         try:
+            terms = _load_terms()
             compile_terms(terms)  # the checks' own cache (LRU on the list's value): check() reuses it
             _copy = _TermsCopy(terms=terms, stamp=stamp, token=token, checked_at=_clock())
         except Exception:  # the old list keeps serving; the next comment after the recheck interval retries
             logger.exception("compiling the new guideline term lists failed")
         finally:
             _compiling["stamp"] = None
+            connections.close_all()  # this thread's own database connection
 
     _compiling["stamp"] = stamp
-    thread = threading.Thread(target=compile_and_swap, name="compile-guideline-terms", daemon=True)
+    thread = threading.Thread(target=load_compile_swap, name="compile-guideline-terms", daemon=True)
     _compiling["thread"] = thread
     thread.start()
 

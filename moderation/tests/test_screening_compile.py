@@ -9,7 +9,7 @@ from moderation.checks.rules import terms as terms_rule
 from moderation.models import GuidelineTerm
 from moderation.screening import bump_terms_version, screening_terms
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # the compile thread reads the table on its own connection
 
 
 @pytest.fixture
