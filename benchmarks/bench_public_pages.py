@@ -10,7 +10,9 @@ and the public API's lists, p50 over requests in rotation, on SQLite and/or Post
 public comments cache off (PUBLIC_COMMENTS_CACHE_SECONDS=0) and the local cache cleared, in rotation
 so machine noise hits every page alike; the first two rounds are warm-up. Side by side, in the same
 rotation, the home page's article query as it was before the approved counts were kept by the
-decisions (a COUNT over each listed article's comments, "counting"), for the ratio.
+decisions (a COUNT over each listed article's comments, "counting"), for the ratio; and the article
+page's 50 comments rendered by the template loop the page had before (`TEMPLATE_LOOP`) against the tag
+that replaced it (`comments/templatetags/public_comments.py`), on the same comment objects.
 """
 from __future__ import annotations
 
@@ -25,6 +27,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P50_MS = 20.0
+# The article page's comment loop before the one-pass tag (the test comments/tests/test_templatetags.py
+# checks both give the same bytes).
+TEMPLATE_LOOP = """{% for comment in comments %}
+        <li class="comment" id="comment-{{ comment.pk }}">
+          <div class="comment-meta"><span class="comment-author">{{ comment.author_name }}</span>
+            <time datetime="{{ comment.submitted_at|date:'c' }}">{{ comment.submitted_at|date:"d-m-Y H:i" }}</time></div>
+          <div class="comment-body">{{ comment.body|linebreaksbr }}</div>
+          <div class="comment-actions"><a class="report-link" href="{% url 'community:comment-report' comment.pk %}" rel="nofollow">Report<span class="visually-hidden"> the comment by {{ comment.author_name }}</span></a></div>
+        </li>
+      {% endfor %}"""
 
 
 def main() -> int:
@@ -96,10 +108,12 @@ def _worker(args) -> int:
     from django.core.cache import cache
     from django.db import connection, reset_queries
     from django.db.models import Count, Q
+    from django.template import Context, Template
     from django.test import Client
 
     from articles.selectors import published_articles
     from comments.models import Comment
+    from comments.selectors import approved_comments_for
 
     client = Client()
     popular = (
@@ -115,6 +129,11 @@ def _worker(args) -> int:
         articles.count()
         return list(articles[:20])
 
+    first_page = list(approved_comments_for(published_articles().get(slug=popular))[:50])
+    loop, tag = Template(TEMPLATE_LOOP), Template("{% load public_comments %}{% public_comment_items comments %}")
+    if tag.render(Context({"comments": first_page})).strip() != loop.render(Context({"comments": first_page})).strip():
+        raise SystemExit("the tag and the template loop disagree")
+
     pages = {
         "home page /": lambda: client.get("/"),
         "home page, page 2": lambda: client.get("/?page=2"),
@@ -122,6 +141,8 @@ def _worker(args) -> int:
         "API article list": lambda: client.get("/api/articles/"),
         "API comments (popular)": lambda: client.get(f"/api/articles/{popular}/comments/"),
         "home page query, counting (before)": counting_home_query,
+        "50 comments, template loop (before)": lambda: loop.render(Context({"comments": first_page})),
+        "50 comments, one-pass tag (after)": lambda: tag.render(Context({"comments": first_page})),
     }
     times: dict[str, list[float]] = {name: [] for name in pages}
     for round_no in range(args.requests + 2):
@@ -154,7 +175,8 @@ def _report(results: dict, requests: int) -> None:
     for db in dbs:
         p50 = results[db]["p50"]
         print(f"\n{db}: counting / kept counts (home query vs whole home page) = "
-              f"{p50['home page query, counting (before)'] / p50['home page /']:.1f}x")
+              f"{p50['home page query, counting (before)'] / p50['home page /']:.1f}x; comment list, "
+              f"template loop / tag = {p50['50 comments, template loop (before)'] / p50['50 comments, one-pass tag (after)']:.1f}x")
 
 
 if __name__ == "__main__":
