@@ -1,8 +1,21 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
 from articles.models import Article
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _CommentCounts(TypedDict):
+    pending_count: int
+    approved_count: int
+    rejected_count: int
 
 
 @admin.register(Article)
@@ -37,13 +50,13 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="Pending", ordering="pending_count")
-    def pending_count(self, article: Article) -> int:
+    def pending_count(self, article: WithAnnotations[Article, _CommentCounts]) -> int:
         return article.pending_count
 
     @admin.display(description="Approved", ordering="approved_count")
-    def approved_count(self, article: Article) -> int:
+    def approved_count(self, article: WithAnnotations[Article, _CommentCounts]) -> int:
         return article.approved_count
 
     @admin.display(description="Rejected", ordering="rejected_count")
-    def rejected_count(self, article: Article) -> int:
+    def rejected_count(self, article: WithAnnotations[Article, _CommentCounts]) -> int:
         return article.rejected_count

@@ -16,4 +16,4 @@ class ArticleFilter(StrictFilterSet):
 
     class Meta:
         model = Article
-        fields = []
+        fields: list[str] = []

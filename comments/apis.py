@@ -50,6 +50,7 @@ from comments.throttles import submission_give_back, submission_prechecks, submi
 from config.api import BODY_ERRORS, ApiError, error_responses
 from config.filters import page_size_parameter_schema, page_size_value, query_value_errors, single_query_value
 from config.metrics import SUBMISSIONS
+from config.sql import column
 
 RECEIPT_HEADER = "X-Comment-Receipt"
 ORDERS = {"newest": True, "oldest": False}  # order name -> newest first?
@@ -125,7 +126,7 @@ class ApprovedCommentsPagination(CursorPagination):
     def get_ordering(self, request, queryset, view):
         return ("-submitted_at", "-id") if view.newest_first() else ("submitted_at", "id")
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request: Request) -> int | None:
         return page_size_value(
             request.query_params, self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
         )
@@ -146,7 +147,8 @@ class ApprovedCommentsPagination(CursorPagination):
         except NotFound:
             cursor = None
         else:
-            if cursor is None or cursor.position is None or _aware_datetime(cursor.position):
+            # The position is the query string's text (the stubs say int): str() only tells the type checker.
+            if cursor is None or cursor.position is None or _aware_datetime(str(cursor.position)):
                 return cursor
         raise self._invalid_cursor()
 
@@ -310,7 +312,7 @@ def _published_article(slug: str) -> Article:
 def _published_article_sql(alias: str) -> str:
     quote, meta = connections[alias].ops.quote_name, Article._meta
     columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
-    slug, published_at = (quote(meta.get_field(name).column) for name in ("slug", "published_at"))
+    slug, published_at = (quote(column(Article, name)) for name in ("slug", "published_at"))
     return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {slug} = %s AND {published_at} <= %s"
 
 

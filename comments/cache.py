@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,6 +36,7 @@ from rest_framework.response import Response
 
 from articles.models import Article
 from comments.models import PublicCommentsVersion
+from config.sql import column
 
 T = TypeVar("T")
 
@@ -100,8 +101,8 @@ def recount_approved(article_ids: list[int] | None = None) -> int:
 def _version_sql(alias: str) -> str:
     quote = connections[alias].ops.quote_name
     article, version = Article._meta, PublicCommentsVersion._meta
-    a_id, slug, published_at = (quote(article.get_field(name).column) for name in ("id", "slug", "published_at"))
-    v_article, v_number = (quote(version.get_field(name).column) for name in ("article", "version"))
+    a_id, slug, published_at = (quote(column(Article, name)) for name in ("id", "slug", "published_at"))
+    v_article, v_number = (quote(column(PublicCommentsVersion, name)) for name in ("article", "version"))
     return (
         f"SELECT a.{a_id}, COALESCE(v.{v_number}, 0) FROM {quote(article.db_table)} a "
         f"LEFT JOIN {quote(version.db_table)} v ON v.{v_article} = a.{a_id} "
@@ -116,7 +117,7 @@ def _bump_sql(alias: str) -> str:
     meta = PublicCommentsVersion._meta
     table = quote(meta.db_table)
     article, number, approved = (
-        quote(meta.get_field(name).column) for name in ("article", "version", "approved_count")
+        quote(column(PublicCommentsVersion, name)) for name in ("article", "version", "approved_count")
     )
     return (
         f"INSERT INTO {table} ({article}, {number}, {approved}) VALUES (%s, 1, %s) "
@@ -153,7 +154,13 @@ def request_variant(request: HttpRequest | Request) -> str:
     return f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{accept}"
 
 
-class CachedPublicListMixin:
+if TYPE_CHECKING:  # what the mixin is combined with, for the type checker only
+    from rest_framework.generics import ListAPIView as _ListApiBase
+else:
+    _ListApiBase = object
+
+
+class CachedPublicListMixin(_ListApiBase):
     """For a list API of one article's public comments: serve GET from the cache while it is current.
 
     The URL carries the article's `slug`. Only the response data is cached, so
@@ -162,7 +169,7 @@ class CachedPublicListMixin:
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = cached_public_list(
-            slug=self.kwargs["slug"],  # type: ignore[attr-defined]
+            slug=self.kwargs["slug"],
             variant=request_variant(request),
             build=lambda: super(CachedPublicListMixin, self).list(request, *args, **kwargs).data,
         )

@@ -166,6 +166,7 @@ def refused_characters(name: str) -> dict[str, list[str]]:
         if ch.isascii() and ch.isprintable():
             continue
         category = unicodedata.category(ch)
+        kind: str | None
         if ch in BIDI_CONTROLS:
             kind = "bidi"
         elif ch in JOINERS:

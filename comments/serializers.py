@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -38,7 +40,13 @@ class StrictEmailField(StrictTextField):
     """An email address; comment_submit() checks it, so the reader gets the page's messages."""
 
 
-class RejectUnknownFieldsMixin:
+if TYPE_CHECKING:  # what the mixin is combined with, for the type checker only
+    _SerializerBase = serializers.Serializer
+else:
+    _SerializerBase = object
+
+
+class RejectUnknownFieldsMixin(_SerializerBase):
     """Refuse fields the serializer does not declare, so typos and extra fields never pass silently."""
 
     def validate(self, attrs: dict) -> dict:

@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 from django.conf import settings
-from django.contrib.auth.models import User  # the staff account type (annotations)
+from django.contrib.auth.models import AnonymousUser, User  # the staff account type (annotations)
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -42,7 +42,7 @@ def comment_submit(
     body: str,
     ip_address: str | None,
     user_agent: str = "",
-    user: User | None = None,
+    user: User | AnonymousUser | None = None,
     notify_author: bool = False,
 ) -> Comment:
     """Validate, screen and store a reader's comment as pending.

@@ -104,7 +104,7 @@ def submission_take(request: HttpRequest | Request) -> tuple[list[_SubmissionThr
     full (then nothing stays counted). Give the count back with `submission_give_back()` if
     the submission is not stored after all.
     """
-    counted = []
+    counted: list[_SubmissionThrottle] = []
     for throttle_class in SUBMISSION_THROTTLES:
         throttle = throttle_class()
         if throttle.allow_request(request, None):

@@ -29,6 +29,7 @@ from community.reports import (
     reports_dismiss,
     reports_uphold,
 )
+from config.staff import staff_user
 from moderation.guidelines import Guideline
 from moderation.services import AlreadyDecided, can_moderate
 
@@ -105,7 +106,7 @@ class ReportedQueueAdmin(_ModeratorsOnly, admin.ModelAdmin):
         if not can_moderate(request.user):
             raise PermissionDenied
         page = Paginator(reported_queue(), self.list_per_page).get_page(request.GET.get("page"))
-        days = int(request.GET["days"]) if request.GET.get("days") in map(str, STATS_WINDOWS) else DEFAULT_STATS_DAYS
+        days = int(request.GET["days"]) if request.GET.get("days", "") in map(str, STATS_WINDOWS) else DEFAULT_STATS_DAYS
         stats = report_stats(days=days)
         rows = [
             {"entry": entry, "reasons": _reason_rows(entry), "notes": _note_rows(entry),
@@ -165,10 +166,10 @@ class ReportedQueueAdmin(_ModeratorsOnly, admin.ModelAdmin):
         data = form.cleaned_data
         try:
             if data["action"] == ResolveReportsForm.UPHOLD:
-                resolution = reports_uphold(comment=comment, moderator=request.user, reasons=data["reasons"],
+                resolution = reports_uphold(comment=comment, moderator=staff_user(request), reasons=data["reasons"],
                                             note=data["note"])
             else:
-                resolution = reports_dismiss(comment=comment, moderator=request.user, note=data["note"])
+                resolution = reports_dismiss(comment=comment, moderator=staff_user(request), note=data["note"])
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
@@ -196,8 +197,8 @@ class ReportResolutionAdmin(_ModeratorsOnly, admin.ModelAdmin):
     list_filter = ["outcome", "resolved_at"]
     list_select_related = ["moderator"]
     ordering = ["-resolved_at", "-id"]
-    fields = ["comment", "outcome", "decision", "moderator", "note", "resolved_at"]
-    readonly_fields = fields
+    readonly_fields = ("comment", "outcome", "decision", "moderator", "note", "resolved_at")
+    fields = readonly_fields
 
     @admin.display(description="Comment", ordering="comment_id")
     def comment_link(self, resolution: ReportResolution):

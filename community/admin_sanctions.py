@@ -35,6 +35,7 @@ from community.sanctions import (
     sanction_state,
     state_filter,
 )
+from config.staff import staff_user
 from moderation.guidelines import Guideline
 from moderation.services import can_moderate
 
@@ -100,11 +101,13 @@ class CommentBanForm(_BanFields):
 
     def __init__(self, *args, comment: Comment, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [
+        target = self.fields["target"]
+        assert isinstance(target, forms.ChoiceField)  # declared above
+        target.choices = [
             (choice.target, f"{choice.label}: {choice.value}")
             for choice in ban_targets(comment=comment) if choice.value
         ]
-        self.fields["target"].initial = Sanction.Kind.EMAIL
+        target.initial = Sanction.Kind.EMAIL
 
 
 class LiftForm(forms.Form):
@@ -156,9 +159,9 @@ class SanctionAdmin(admin.ModelAdmin):
     search_fields = ["value"]
     ordering = ["-created_at", "-id"]
     show_facets = admin.ShowFacets.NEVER
-    fields = ["kind", "value", "reasons_shown", "note", "source_comment", "created_by_username", "created_at", "expires_at",
-              "state_shown", "lift_shown"]
-    readonly_fields = fields
+    readonly_fields = ("kind", "value", "reasons_shown", "note", "source_comment", "created_by_username", "created_at", "expires_at",
+                       "state_shown", "lift_shown")
+    fields = readonly_fields
     change_form_template = "admin/community/sanction_change_form.html"
 
     def get_changelist(self, request, **kwargs):
@@ -230,7 +233,7 @@ class SanctionAdmin(admin.ModelAdmin):
                 data = form.cleaned_data
                 try:
                     sanction = sanction_create(
-                        actor=request.user, kind=data["kind"], value=data["value"], reasons=data["reasons"],
+                        actor=staff_user(request), kind=data["kind"], value=data["value"], reasons=data["reasons"],
                         note=data["note"], expires_at=form.expires_at(),
                     )
                 except ValidationError as exc:
@@ -268,10 +271,10 @@ class SanctionAdmin(admin.ModelAdmin):
         sanction = get_object_or_404(Sanction.objects.select_related("created_by"), pk=object_id)
         form = LiftForm(request.POST)
         if not form.is_valid():
-            self.message_user(request, " ".join(m for ms in form.errors.values() for m in ms), messages.ERROR)
+            self.message_user(request, " ".join(str(m) for ms in form.errors.values() for m in ms), messages.ERROR)
         else:
             try:
-                sanction_lift(sanction=sanction, actor=request.user, note=form.cleaned_data["note"])
+                sanction_lift(sanction=sanction, actor=staff_user(request), note=form.cleaned_data["note"])
             except (SanctionNotInForce, ValidationError) as exc:
                 text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 self.message_user(request, f"{text} Nothing was saved.", messages.ERROR)
@@ -294,7 +297,7 @@ class SanctionAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         try:
             sanction = sanction_create_from_comment(
-                actor=request.user, comment=comment, target=data["target"], reasons=data["reasons"],
+                actor=staff_user(request), comment=comment, target=data["target"], reasons=data["reasons"],
                 note=data["note"], expires_at=form.expires_at(),
             )
         except ValidationError as exc:
@@ -326,5 +329,5 @@ def _form_errors_text(form: forms.Form) -> str:
     parts = []
     for name, errors in form.errors.items():
         prefix = "" if name == NON_FIELD_ERRORS else f"{labels.get(name, name)}: "
-        parts.append(prefix + " ".join(errors))
+        parts.append(prefix + " ".join(str(error) for error in errors))  # messages (str) as the list gives them
     return "; ".join(parts)

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from comments.models import Comment
 from community.models import TrustChange
 from community.trust import NOTE_MAX_LENGTH, NoTrustChange, trust_grant, trust_revoke, trust_state, trust_suggestion
+from config.staff import staff_user
 from moderation.services import can_moderate
 
 CHANGE_TRUST_URL_NAME = "community_trustchange_change_trust"
@@ -56,8 +57,8 @@ class TrustChangeAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     ordering = ["-changed_at", "-id"]
     show_facets = admin.ShowFacets.NEVER  # no COUNT per filter choice over the whole log
-    fields = ["email", "trusted", "note", "changed_by_username", "changed_at"]
-    readonly_fields = fields
+    readonly_fields = ("email", "trusted", "note", "changed_by_username", "changed_at")
+    fields = readonly_fields
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_moderate(request.user)
@@ -98,7 +99,7 @@ class TrustChangeAdmin(admin.ModelAdmin):
         back = self._back(request, comment)
         change_trust = trust_grant if form.cleaned_data["trust_trusted"] else trust_revoke
         try:
-            change = change_trust(email=comment.author_email, actor=request.user, note=form.cleaned_data["trust_note"])
+            change = change_trust(email=comment.author_email, actor=staff_user(request), note=form.cleaned_data["trust_note"])
         except NoTrustChange as exc:
             self.message_user(request, f"{exc} Nothing was changed.", messages.WARNING)
         except ValidationError as exc:

@@ -128,6 +128,8 @@ class ReportedQueueApi(ModeratorApi, generics.ListAPIView):
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
+        if page is None:  # no page size configured: the whole queue, as DRF's list() answers then
+            return Response(ReportedCommentSerializer(reported_entries(self.get_queryset()), many=True).data)
         entries = reported_entries(page)
         return self.get_paginated_response(ReportedCommentSerializer(entries, many=True).data)
 

@@ -39,6 +39,7 @@ from community.serializers_sanctions import (
 )
 from config.api import BODY_ERRORS, ApiError, error_responses
 from config.filters import StrictFilterSet
+from config.staff import staff_user
 from moderation.apis import AUTH_ERRORS, ModeratorApi
 
 ALREADY_BANNED = OpenApiResponse(
@@ -129,7 +130,7 @@ class SanctionListApi(ModeratorApi, generics.ListAPIView):
         serializer = SanctionCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            sanction = sanction_create(actor=request.user, **serializer.validated_data)
+            sanction = sanction_create(actor=staff_user(request), **serializer.validated_data)
         except SanctionExists as exc:
             raise _already_banned(exc) from exc
         except DjangoValidationError as exc:
@@ -171,7 +172,7 @@ class SanctionLiftApi(ModeratorApi, APIView):
         serializer = SanctionLiftInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            sanction_lift(sanction=sanction, actor=request.user, **serializer.validated_data)
+            sanction_lift(sanction=sanction, actor=staff_user(request), **serializer.validated_data)
         except SanctionNotInForce as exc:
             raise ApiError(
                 status_code=status.HTTP_409_CONFLICT, detail=f"{exc} Nothing was saved.", code=exc.code,
@@ -199,7 +200,7 @@ class CommentBanApi(ModeratorApi, APIView):
         serializer = CommentBanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            sanction = sanction_create_from_comment(actor=request.user, comment=comment, **serializer.validated_data)
+            sanction = sanction_create_from_comment(actor=staff_user(request), comment=comment, **serializer.validated_data)
         except SanctionExists as exc:
             raise _already_banned(exc) from exc
         except DjangoValidationError as exc:

@@ -37,6 +37,7 @@ from community.trust import (
 )
 from config.api import BODY_ERRORS, ApiError, error_responses
 from config.filters import StrictFilterSet, single_query_value
+from config.staff import staff_user
 from moderation.apis import AUTH_ERRORS, ModeratorApi
 
 NO_CHANGE = OpenApiResponse(
@@ -104,7 +105,7 @@ class TrustLogApi(ModeratorApi, generics.ListAPIView):
         data = serializer.validated_data
         change_trust = trust_grant if data["trusted"] else trust_revoke
         try:
-            change = change_trust(email=data["email"], actor=request.user, note=data["note"])
+            change = change_trust(email=data["email"], actor=staff_user(request), note=data["note"])
         except NoTrustChange as exc:
             raise ApiError(
                 status_code=status.HTTP_409_CONFLICT, detail=f"{exc} Nothing was changed.", code="no_change",

@@ -27,6 +27,7 @@ from comments.models import Comment
 from community.models import Sanction, ip_key
 from community.standing import active_sanctions, email_domains
 from community.trust import suggests_trust, trusted_emails
+from config.sql import column
 from moderation.models import ModerationDecision
 
 EXCERPT_CHARS = 120
@@ -249,7 +250,7 @@ def _ip_ranges_containing(keys: list[str]) -> RawSQL:
     compile the same condition as Q objects (50 ms for a queue page of 50 addresses)."""
     quote = connections[router.db_for_read(Sanction)].ops.quote_name
     table = quote(Sanction._meta.db_table)
-    kind, first, last = (f"{table}.{quote(Sanction._meta.get_field(name).column)}"
+    kind, first, last = (f"{table}.{quote(column(Sanction, name))}"
                          for name in ("kind", "ip_first", "ip_last"))
     term = f"({kind} = %s AND {first} <= %s AND {last} >= %s)"
     params = [value for key in keys for value in (Sanction.Kind.IP.value, key, key)]

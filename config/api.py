@@ -14,6 +14,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, pagination, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -77,7 +78,7 @@ def error_body(exc: Exception, data: Any) -> dict[str, Any]:
 def _field_errors(data: Any) -> dict[str, list[str]]:
     if isinstance(data, dict):
         return {str(field): _messages(value) for field, value in data.items()}
-    return {settings.REST_FRAMEWORK.get("NON_FIELD_ERRORS_KEY", "non_field_errors"): _messages(data)}
+    return {str(settings.REST_FRAMEWORK.get("NON_FIELD_ERRORS_KEY", "non_field_errors")): _messages(data)}
 
 
 def _messages(value: Any, prefix: str = "") -> list[str]:
@@ -102,7 +103,8 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A declared field leaves the class namespace (DRF's metaclass), so Serializer.errors is not shadowed.
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
 
 
 ERROR_DESCRIPTIONS = {
@@ -133,7 +135,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def get_page_size(self, request) -> int:
+    def get_page_size(self, request: Request) -> int | None:
         return page_size_value(
             request.query_params, self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
         )

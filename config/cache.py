@@ -193,8 +193,8 @@ class RedisCache(DjangoRedisCache):
         return result
 
 
-def _guard(name: str, decorated: Callable[..., Any]) -> Callable[..., Any]:
-    call = decorated.__wrapped__  # the method without django-redis' omit_exception
+def _guard(name: str, call: Callable[..., Any]) -> Callable[..., Any]:
+    """`call` (a django-redis method without its omit_exception) through the back-off."""
     miss = _MISSES.get(name)
 
     @functools.wraps(call)
@@ -208,5 +208,5 @@ def _guard(name: str, decorated: Callable[..., Any]) -> Callable[..., Any]:
 # goes through the back-off instead.
 for _name, _method in list(vars(DjangoRedisCache).items()):
     if _name not in _LOCAL and callable(_method) and hasattr(_method, "__wrapped__"):
-        setattr(RedisCache, _name, _guard(_name, _method))
+        setattr(RedisCache, _name, _guard(_name, _method.__wrapped__))  # without omit_exception
 del _name, _method

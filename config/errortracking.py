@@ -6,19 +6,23 @@ identify the reader or hold a secret (authorization, receipts, forwarded address
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sentry_sdk._types import Event, Hint
 
 KEEP_HEADERS = frozenset({"content-type", "content-length", "accept", "host", "x-request-id", "user-agent-family"})
 
 
-def scrub_event(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str, Any]:
+def scrub_event(event: Event, hint: Hint | None = None) -> Event:
     """Sentry's before_send: the event without request bodies, cookies, user, IP or secret headers."""
     request = event.get("request")
     if isinstance(request, dict):
         request.pop("data", None)
         request.pop("cookies", None)
         request.pop("env", None)
-        if isinstance(request.get("query_string"), str) and "receipt" in request["query_string"]:
+        query_string = request.get("query_string")
+        if isinstance(query_string, str) and "receipt" in query_string:
             request["query_string"] = "[redacted]"
         headers = request.get("headers")
         if isinstance(headers, dict):

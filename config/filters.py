@@ -89,7 +89,9 @@ class StrictFilterSet(django_filters.FilterSet):
         return valid
 
 
-def page_size_value(query_params: Mapping[str, Any], name: str, *, default: int, maximum: int) -> int:
+def page_size_value(
+    query_params: Mapping[str, Any], name: str, *, default: int | None, maximum: int
+) -> int | None:
     """`?page_size=`: absent gives `default`, above `maximum` gives `maximum`; anything but one
     whole number of at least 1 is a 400 (DRF silently used the default)."""
     value = single_query_value(query_params, name)

@@ -19,6 +19,7 @@ ADMIN_LOGIN_RATE for admin login POSTs.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from axes.backends import AxesStandaloneBackend
 from axes.handlers.proxy import AxesProxyHandler
@@ -56,7 +57,7 @@ def lockout_username(request: HttpRequest, credentials: dict | None) -> str | No
     if credentials:
         value = credentials.get("username")
     else:
-        post = getattr(request, "POST", None)
+        post: Any = getattr(request, "POST", None)
         value = post.get("username") if hasattr(post, "get") else None
     return value[:USERNAME_MAX] if isinstance(value, str) else None
 
@@ -69,6 +70,7 @@ def cool_off_seconds(request: HttpRequest | None = None) -> int:
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: 429 with Retry-After; the API's error JSON under /api/, a page elsewhere."""
     seconds = cool_off_seconds(request)
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = json_error(status_code=status.HTTP_429_TOO_MANY_REQUESTS, detail=LOCKED_OUT_DETAIL,
                               code="locked_out")

@@ -44,7 +44,7 @@ def has_body(request: HttpRequest) -> bool:
     return length > 0 or "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
 
 
-def is_json(content_type: str) -> bool:
+def is_json(content_type: str | None) -> bool:
     return media_type_matches(JSONParser.media_type, content_type or "")
 
 

@@ -147,6 +147,7 @@ AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.float("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLED = True  # django-axes' default, named here so config.lockout can read it
 AXES_CLIENT_IP_CALLABLE = "comments.http.client_ip"  # REMOTE_ADDR, or TRUSTED_PROXY_COUNT hops back
 AXES_USERNAME_CALLABLE = "config.lockout.lockout_username"
 AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"  # 429 + Retry-After: a page, JSON under /api/

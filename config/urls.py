@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpRequest
-from django.urls import include, path, register_converter
+from django.urls import URLPattern, URLResolver, include, path, register_converter
 from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -19,7 +19,7 @@ class SwaggerDocsView(SpectacularSwaggerSplitView):
     http_method_names = ["get", "head"]
 
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("comments.api_urls")),
     path("", include("moderation.urls")),
     path("", include("community.api_urls")),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import re
 from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -44,6 +45,7 @@ from articles.models import Article
 from comments.models import Comment
 from community.admin_panels import commenter_panel_context
 from community.selectors import CommenterHistory, HistoryEntry, commenter_badges, commenter_history
+from config.staff import staff_user
 from moderation.checkmodels import shipped_or_none
 from moderation.claims import active_claim, claim_comment, release_claim
 from moderation.forms import DecisionForm
@@ -73,6 +75,9 @@ from moderation.services import (
     comment_reject,
 )
 from moderation.stats import CACHE_SECONDS, UNFLAGGED, cached_moderation_stats
+
+if TYPE_CHECKING:
+    from django.db.models.options import Options
 
 GUIDELINE_LABELS = dict(Guideline.choices)
 
@@ -151,8 +156,8 @@ class DecisionInline(admin.TabularInline):
     model = ModerationDecision
     extra = 0
     can_delete = False
-    fields = ["decided_at", "decided_by", "verdict", "reasons_shown", "note", "previous_status"]
-    readonly_fields = fields
+    readonly_fields = ("decided_at", "decided_by", "verdict", "reasons_shown", "note", "previous_status")
+    fields = readonly_fields
     ordering = ["-decided_at", "-id"]
     template = "admin/moderation/decision_history_inline.html"
     verbose_name_plural = "decision history"
@@ -184,7 +189,9 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # Unordered: the database may count from whichever index is smallest.
-        counted = self.object_list.order_by()[: self.CAP + 1].count()
+        queryset = self.object_list
+        assert isinstance(queryset, QuerySet)  # the admin pages its changelist's queryset
+        counted = queryset.order_by()[: self.CAP + 1].count()
         self.capped = counted > self.CAP
         return min(counted, self.CAP)
 
@@ -401,7 +408,7 @@ def _decide_selected(modeladmin, request, queryset, decide, label, leave=None, l
 
 
 def _approve(request):
-    return lambda c: comment_approve(comment=c, moderator=request.user, expected_status=Comment.Status.PENDING)
+    return lambda c: comment_approve(comment=c, moderator=staff_user(request), expected_status=Comment.Status.PENDING)
 
 
 @admin.action(description="Approve selected comments", permissions=["moderate"])
@@ -424,7 +431,7 @@ def _reject_action(code: str):
     def reject(modeladmin, request, queryset):
         def decide(c):
             return comment_reject(
-                comment=c, moderator=request.user, reasons=[code], expected_status=Comment.Status.PENDING
+                comment=c, moderator=staff_user(request), reasons=[code], expected_status=Comment.Status.PENDING
             )
 
         _decide_selected(modeladmin, request, queryset, decide, f"Rejected as {label}")
@@ -451,11 +458,11 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
     change_form_template = "admin/moderation/comment_change_form.html"
     actions = DECISION_ACTIONS
     inlines = [DecisionInline]
-    fields = [
+    readonly_fields = (
         "article", "status", "author_name", "author_email", "evidence", "submitted_at", "decided_at",
         "flag_badges", "priority", "checks_model_version", "findings_table", "ip_address", "user_agent", "user",
-    ]
-    readonly_fields = fields
+    )
+    fields = readonly_fields
     # No facet counts ("?_facets"): a COUNT per filter choice over every comment, on each page load.
     show_facets = admin.ShowFacets.NEVER
 
@@ -500,7 +507,9 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
     def with_filters(self, request: HttpRequest, url: str) -> str:
         """`url` carrying the list filters the moderator came from (admin's _changelist_filters)."""
-        context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        context: dict[str, Options[Any] | str] = {
+            "preserved_filters": self.get_preserved_filters(request), "opts": self.opts,
+        }
         return add_preserved_filters(context, url)
 
     def decide_url(self, request: HttpRequest, comment: Comment) -> str:
@@ -560,12 +569,12 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:
-                decision = form.save(comment, request.user)
+                decision = form.save(comment, staff_user(request))
             except AlreadyDecided as exc:
                 self.message_user(request, f"{exc} Your decision was not saved.", messages.ERROR)
                 return HttpResponseRedirect(self.after_decision_url(request, comment))
             if decision is not None:
-                release_claim(comment, request.user)
+                release_claim(comment, staff_user(request))
                 self.message_user(request, f"{decision}.", messages.SUCCESS)
                 return HttpResponseRedirect(self.after_decision_url(request, comment))
         context = {
@@ -696,7 +705,7 @@ class ReviewQueueAdmin(CommentPageAdmin):
         """The moderation figures as tables: queue size and age, decisions, agreement per category."""
         if not can_moderate(request.user):
             raise PermissionDenied
-        days = int(request.GET["days"]) if request.GET.get("days") in map(str, self.STATS_WINDOWS) else 14
+        days = int(request.GET["days"]) if request.GET.get("days", "") in map(str, self.STATS_WINDOWS) else 14
         stats, computed_at = cached_moderation_stats(days=days)
         queue = reverse("admin:moderation_reviewqueueitem_changelist")
         pending_rows = [
@@ -724,7 +733,7 @@ class ReviewQueueAdmin(CommentPageAdmin):
         return TemplateResponse(request, "admin/moderation/stats.html", context)
 
     def opened(self, request, comment):
-        claim_comment(comment, request.user)
+        claim_comment(comment, staff_user(request))
 
     def missing_comment_response(self, request, object_id):
         """A comment decided meanwhile is shown where decided comments live."""
@@ -762,7 +771,7 @@ class ReviewQueueAdmin(CommentPageAdmin):
             return None
         listing = copy.copy(request)
         listing.GET = QueryDict(filters)
-        listing.queue_selection_only = True
+        setattr(listing, "queue_selection_only", True)  # noqa: B010 -- not an HttpRequest attribute; read by getattr()
         try:
             return self.get_changelist_instance(listing).queryset
         except IncorrectLookupParameters:
@@ -774,10 +783,10 @@ class ReviewQueueAdmin(CommentPageAdmin):
         if narrowed is not None:
             try:  # no savepoint: the known bad values were refused when `narrowed` was built
                 with bad_values_as_incorrect_lookup(self.model, savepoint=False):
-                    return find(comment, request.user, queryset=narrowed)
+                    return find(comment, staff_user(request), queryset=narrowed)
             except IncorrectLookupParameters:
                 pass
-        return find(comment, request.user, queryset=None)
+        return find(comment, staff_user(request), queryset=None)
 
     def get_changelist(self, request, **kwargs):
         if getattr(request, "queue_selection_only", False):
@@ -812,8 +821,8 @@ class ModerationDecisionAdmin(_ReadOnly, SafeChangeListMixin, admin.ModelAdmin):
     search_fields = ["note", "moderator__username"]
     date_hierarchy = "decided_at"
     show_facets = admin.ShowFacets.NEVER  # no COUNT per filter choice over the whole log
-    fields = ["comment", "decided_at", "decided_by", "verdict", "reasons_shown", "note", "previous_status"]
-    readonly_fields = fields
+    readonly_fields = ("comment", "decided_at", "decided_by", "verdict", "reasons_shown", "note", "previous_status")
+    fields = readonly_fields
 
     class Media:
         css = {"all": ["moderation/review.css"]}
@@ -857,10 +866,10 @@ class RecheckBatchAdmin(_ReadOnly, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ["id", "status", "comment_status", "id_range", "size", "rechecked", "created_at",
                     "queued_at", "dispatches", "attempts", "finished_at", "reason"]
     list_filter = ["status", "comment_status", "created_at"]
-    fields = ["status", "comment_status", "first_comment_id", "last_comment_id", "size", "rechecked",
-              "reason", "terms_version", "model_version", "created_at", "queued_at", "dispatches",
-              "attempts", "started_at", "finished_at"]
-    readonly_fields = fields
+    readonly_fields = ("status", "comment_status", "first_comment_id", "last_comment_id", "size", "rechecked",
+                       "reason", "terms_version", "model_version", "created_at", "queued_at", "dispatches",
+                       "attempts", "started_at", "finished_at")
+    fields = readonly_fields
     show_full_result_count = False
 
     def has_module_permission(self, request):
@@ -898,9 +907,9 @@ class CheckModelVersionAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.Mode
                     "parent_version"]
     list_filter = ["origin"]
     search_fields = ["version", "note"]
-    fields = ["version", "active_marker", "origin", "parent_version", "decisions_used", "created_at",
-              "created_by_name", "note", "metrics", "meta", "activation_history"]
-    readonly_fields = fields
+    readonly_fields = ("version", "active_marker", "origin", "parent_version", "decisions_used", "created_at",
+                       "created_by_name", "note", "metrics", "meta", "activation_history")
+    fields = readonly_fields
     actions = ["activate_selected"]
     change_list_template = "admin/moderation/checkmodelversion/change_list.html"
     change_form_template = "admin/moderation/checkmodelversion/change_form.html"
@@ -969,7 +978,7 @@ class CheckModelVersionAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.Mode
     def _activate(self, request: HttpRequest, version: str) -> None:
         """PermissionDenied (403) without moderation.manage_check_models, from the service."""
         try:
-            check_model_activate(version=version, actor=request.user, note=request.POST.get("note", ""))
+            check_model_activate(version=version, actor=staff_user(request), note=request.POST.get("note", ""))
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return
@@ -1003,8 +1012,8 @@ class CheckModelActivationAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.M
 
     list_display = ["activated_at", "version", "activated_by_name", "note"]
     list_select_related = ["version", "activated_by"]
-    fields = ["activated_at", "version", "activated_by_name", "note"]
-    readonly_fields = fields
+    readonly_fields = ("activated_at", "version", "activated_by_name", "note")
+    fields = readonly_fields
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("version__data")

@@ -5,7 +5,8 @@ moderation.services, exactly as the admin does.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,9 +15,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +31,7 @@ from config.api import BODY_ERRORS, ApiError, PageNumberPagination, error_respon
 from config.filters import single_query_value
 from config.lockout import LockedOut, is_locked_out, reset_after_success
 from config.ratelimit import AtomicRateThrottle
+from config.staff import staff_user
 from moderation.claims import release_claim
 from moderation.filters import CommentQueueFilter, DecisionLogFilter
 from moderation.guidelines import guideline_list
@@ -52,6 +55,13 @@ from moderation.serializers import (
 from moderation.services import AlreadyDecided, can_moderate, comment_approve, comment_reject
 from moderation.stats import moderation_stats
 
+if TYPE_CHECKING:  # what the mixin is combined with, for the type checker only
+    from rest_framework.permissions import _PermissionClass
+
+    _ApiViewBase = APIView
+else:
+    _ApiViewBase = object
+
 AUTH_ERRORS = (401, 403)
 CONFLICT = OpenApiResponse(
     AlreadyDecidedErrorSerializer,
@@ -69,12 +79,12 @@ class IsModerator(BasePermission):
         return can_moderate(request.user)
 
 
-class ModeratorApi:
+class ModeratorApi(_ApiViewBase):
     """Token first, so an anonymous request is told 401 with `WWW-Authenticate: Token`."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [IsModerator]
-    pagination_class = PageNumberPagination
+    authentication_classes: Sequence[type[BaseAuthentication]] = [TokenAuthentication, SessionAuthentication]
+    permission_classes: Sequence[_PermissionClass] = [IsModerator]
+    pagination_class: type[BasePagination] | None = PageNumberPagination
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Emails, IP addresses and unpublished comments: no shared or browser cache keeps them.
@@ -143,13 +153,14 @@ class _DecideApi(ModeratorApi, APIView):
         comment = _comment_or_404(pk)
         serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        moderator = staff_user(request)
         try:
-            decision = self.decide(comment, request.user, serializer.validated_data)
+            decision = self.decide(comment, moderator, serializer.validated_data)
         except AlreadyDecided as exc:
             raise _already_decided(exc) from exc
         except DjangoValidationError as exc:
             raise _validation_error(exc) from exc
-        release_claim(comment, request.user)
+        release_claim(comment, moderator)
         body = DecisionResultSerializer({"id": comment.pk, "status": comment.status, "decision": decision})
         return Response(body.data)
 
@@ -223,7 +234,7 @@ class BulkDecisionApi(ModeratorApi, APIView):
                 # first comment, before anything was written.
                 raise _validation_error(exc) from exc
             else:
-                release_claim(comment, request.user)
+                release_claim(comment, staff_user(request))
                 results.append(
                     {"id": pk, "result": "decided", "status": comment.status, "decided_by": decision.decided_by}
                 )
@@ -321,7 +332,8 @@ class TokenApi(ObtainAuthToken):
     """Username + password -> token."""
 
     # ObtainAuthToken names its own parsers; use the project's (deep JSON nesting is a 400).
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    # The stubs type the setting as the dotted paths in settings.py; api_settings hands out the imported classes.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]
     serializer_class = TokenRequestSerializer  # refuses unknown fields, as every other body does
     authentication_classes: list = []
     throttle_classes = [AuthTokenThrottle]

@@ -7,9 +7,10 @@ The length is the `MODERATION_CLAIM_MINUTES` setting (default 5).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ def claim_minutes() -> int:
 
 
 def claim_comment(
-    comment: Comment, moderator: AbstractBaseUser, *, now: datetime | None = None
+    comment: Comment, moderator: User, *, now: datetime | None = None
 ) -> Claim:
     """Claim (or renew) `comment` for `moderator` unless someone else holds a live claim.
 
@@ -54,10 +55,10 @@ def _loaded_claim(comment: Comment) -> tuple[Claim | None, bool]:
     related = Comment.claim.related
     if not related.is_cached(comment):
         return None, False
-    return related.get_cached_value(comment), True
+    return cast("Claim | None", related.get_cached_value(comment)), True  # the cache of Comment.claim
 
 
-def release_claim(comment: Comment, moderator: AbstractBaseUser) -> None:
+def release_claim(comment: Comment, moderator: User) -> None:
     """Drop the moderator's own claim (after deciding); other moderators' claims stay."""
     Claim.objects.filter(comment_id=comment.pk, moderator=moderator).delete()
 
@@ -71,7 +72,7 @@ def active_claim(comment: Comment, *, now: datetime | None = None) -> Claim | No
     return claim if claim.is_active(now) else None
 
 
-def claimed_by_others(moderator: AbstractBaseUser, *, now: datetime | None = None):
+def claimed_by_others(moderator: User, *, now: datetime | None = None):
     """Ids of comments someone other than `moderator` holds a live claim on (a subquery)."""
     live = Claim.objects.filter(expires_at__gt=now or timezone.now())
     return live.exclude(moderator=moderator).values("comment_id")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from comments.models import Comment
@@ -23,7 +23,7 @@ class DecisionForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     expected_status = forms.ChoiceField(choices=Comment.Status.choices, widget=forms.HiddenInput)
 
-    def save(self, comment: Comment, moderator: AbstractBaseUser) -> ModerationDecision | None:
+    def save(self, comment: Comment, moderator: User) -> ModerationDecision | None:
         """Decide through the services; rule errors become form errors and nothing is written.
 
         AlreadyDecided and PermissionDenied propagate to the caller.

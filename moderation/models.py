@@ -30,10 +30,12 @@ class AppendOnlyQuerySet(models.QuerySet):
     """Rows written once and never changed or removed: bulk update() and delete() refuse."""
 
     def update(self, **kwargs: Any) -> int:
-        self.model.refuse("rewritten")
+        model: type[_AppendOnlyModel] = self.model
+        model.refuse("rewritten")
 
     def delete(self) -> Any:
-        self.model.refuse("deleted")
+        model: type[_AppendOnlyModel] = self.model
+        model.refuse("deleted")
 
 
 class _AppendOnlyModel(models.Model):
@@ -83,6 +85,7 @@ class UsernameOf(models.CharField):
     def pre_save(self, model_instance: models.Model, add: bool) -> str:
         value = getattr(model_instance, self.attname)
         link = model_instance._meta.get_field(self.user_field)
+        assert isinstance(link, models.ForeignKey), "user_field names the row's link to an account"
         if add and not value and getattr(model_instance, link.attname) is not None:
             value = getattr(model_instance, self.user_field).get_username()
             setattr(model_instance, self.attname, value)

@@ -202,12 +202,13 @@ def auto_reject_reasons(report: Report) -> tuple[str, ...]:
 def apply_screening(*, comment: Comment, outcome: ScreeningOutcome) -> None:
     """Inside the submit transaction: the system rejects a banned commenter's comment, or (when
     enabled) one with a banned term, recorded as a decision without a moderator."""
-    if outcome.standing.banned:
+    ban = outcome.standing.ban  # `standing.banned` is `ban is not None`
+    if ban is not None:
         comment_reject(
             comment=comment,
             moderator=None,
             reasons=[BAN_REASON],
-            note=f"Rejected automatically: the commenter is banned (ban {outcome.standing.ban.pk}).",
+            note=f"Rejected automatically: the commenter is banned (ban {ban.pk}).",
         )
     elif outcome.auto_reject_reasons:
         comment_reject(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from comments.models import Comment
@@ -26,7 +26,7 @@ def review_queue(queryset: QuerySet | None = None) -> QuerySet:
 
 
 def next_in_queue(
-    after: Comment, moderator: AbstractBaseUser, *, queryset: QuerySet | None = None
+    after: Comment, moderator: User, *, queryset: QuerySet | None = None
 ) -> Comment | None:
     """The pending comment after `after` in queue order, wrapping round to the start.
 
@@ -39,13 +39,13 @@ def next_in_queue(
 
 
 def previous_in_queue(
-    after: Comment, moderator: AbstractBaseUser, *, queryset: QuerySet | None = None
+    after: Comment, moderator: User, *, queryset: QuerySet | None = None
 ) -> Comment | None:
     """The pending comment before `after` in queue order (no wrap-round), skipping others' claims."""
     return _others(after, moderator, queryset).filter(_ahead(after)).reverse().first()
 
 
-def _others(after: Comment, moderator: AbstractBaseUser, queryset: QuerySet | None) -> QuerySet:
+def _others(after: Comment, moderator: User, queryset: QuerySet | None) -> QuerySet:
     return review_queue(queryset).exclude(pk=after.pk).exclude(pk__in=claimed_by_others(moderator))
 
 

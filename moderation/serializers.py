@@ -102,7 +102,8 @@ class ModerationCommentDetailSerializer(ModerationCommentSerializer):
 
     @extend_schema_field(FindingSerializer(many=True))
     def get_findings(self, comment: Comment) -> list[dict]:
-        return FindingSerializer((comment.findings or {}).get("findings", []), many=True).data
+        # many=True makes a ListSerializer, whose data is a list; the stubs give the child's (a dict).
+        return FindingSerializer((comment.findings or {}).get("findings", []), many=True).data  # type: ignore[return-value]
 
 
 class _DecisionInput(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -197,7 +198,8 @@ class GuidelineSerializer(serializers.Serializer):
     """A guideline category: its code (used in flags and rejection reasons), name and explanation."""
 
     code = serializers.ChoiceField(choices=Guideline.choices)
-    label = serializers.CharField()
+    # A declared field leaves the class namespace (DRF's metaclass), so Field.label is not shadowed.
+    label = serializers.CharField()  # type: ignore[assignment]
     text = serializers.CharField()
 
 

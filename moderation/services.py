@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import User  # the staff account type (annotations)
+from django.contrib.auth.models import AnonymousUser, User  # the staff account type (annotations)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,7 +53,7 @@ class AlreadyDecided(Exception):
         super().__init__(f"Comment {comment.pk} was already {current_status}{who}.")
 
 
-def can_moderate(user: User | None) -> bool:
+def can_moderate(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(MODERATE_PERMISSION))
 
 
@@ -175,7 +175,7 @@ class NotEnoughDecisions(Exception):
         )
 
 
-def can_manage_check_models(user: User | None) -> bool:
+def can_manage_check_models(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(MANAGE_CHECK_MODELS_PERMISSION))
 
 

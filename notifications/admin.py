@@ -7,6 +7,7 @@ Moderators group does not). Every write goes through notifications.webhooks.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from config.staff import staff_user
 from moderation.admin import SafeChangeListMixin
 from notifications.models import WebhookDelivery, WebhookEndpoint, WebhookEndpointLog, WebhookEvent
 from notifications.tasks import broker_configured
@@ -29,6 +31,9 @@ from notifications.webhooks import (
     webhook_endpoint_update,
     webhook_send_test,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldGroups
 
 
 def _who_sends() -> str:
@@ -105,8 +110,8 @@ class WebhookEndpointAdmin(_NeedsManageWebhooks, SafeChangeListMixin, admin.Mode
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return can_manage_webhooks(request.user)
 
-    def get_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        fields = ["name", "url", "events", "active"]
+    def get_fields(self, request: HttpRequest, obj=None) -> _FieldGroups:
+        fields: _FieldGroups = ["name", "url", "events", "active"]
         return fields if obj is None else ["secret_shown", "disabled_reason", *fields, *self.readonly_fields[2:]]
 
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
@@ -140,18 +145,18 @@ class WebhookEndpointAdmin(_NeedsManageWebhooks, SafeChangeListMixin, admin.Mode
         values = {"url": data["url"], "events": data["events"], "name": data.get("name", ""),
                   "active": data.get("active", False)}
         if change:
-            saved = webhook_endpoint_update(actor=request.user, endpoint=obj, **values)
+            saved = webhook_endpoint_update(actor=staff_user(request), endpoint=obj, **values)
         else:
-            saved = webhook_endpoint_create(actor=request.user, **values)
+            saved = webhook_endpoint_create(actor=staff_user(request), **values)
         obj.__dict__.update({k: v for k, v in saved.__dict__.items() if k != "_state"})
         obj._state.adding = False
 
     def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
-        webhook_endpoint_delete(actor=request.user, endpoint=obj)
+        webhook_endpoint_delete(actor=staff_user(request), endpoint=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         for endpoint in queryset:
-            webhook_endpoint_delete(actor=request.user, endpoint=endpoint)
+            webhook_endpoint_delete(actor=staff_user(request), endpoint=endpoint)
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         """The endpoints and a count of their log, not one line per delivery (the log can be long, and
@@ -177,7 +182,7 @@ class WebhookEndpointAdmin(_NeedsManageWebhooks, SafeChangeListMixin, admin.Mode
     def send_test_event(self, request: HttpRequest, queryset) -> None:
         for endpoint in queryset:
             try:
-                delivery = webhook_send_test(actor=request.user, endpoint=endpoint)
+                delivery = webhook_send_test(actor=staff_user(request), endpoint=endpoint)
             except ValidationError as exc:
                 self.message_user(request, f"{endpoint}: {' '.join(exc.messages)}", messages.ERROR)
                 continue
@@ -187,7 +192,7 @@ class WebhookEndpointAdmin(_NeedsManageWebhooks, SafeChangeListMixin, admin.Mode
     @admin.action(description="Generate a new secret", permissions=["manage_webhooks"])
     def rotate_secret(self, request: HttpRequest, queryset) -> None:
         for endpoint in queryset:
-            webhook_endpoint_rotate_secret(actor=request.user, endpoint=endpoint)
+            webhook_endpoint_rotate_secret(actor=staff_user(request), endpoint=endpoint)
             self.message_user(request, f"{endpoint}: new secret generated; the old one no longer verifies.",
                               messages.WARNING)
 
@@ -202,9 +207,9 @@ class WebhookDeliveryAdmin(_NeedsManageWebhooks, _ReadOnly, SafeChangeListMixin,
     list_select_related = ["endpoint"]
     search_fields = ["=webhook_id"]
     actions = ["retry_now"]
-    fields = ["webhook_id", "endpoint", "event_type", "status", "attempts", "last_status_code", "last_error",
-              "last_attempt_at", "next_retry_at", "delivered_at", "created_at", "payload_shown"]
-    readonly_fields = fields
+    readonly_fields = ("webhook_id", "endpoint", "event_type", "status", "attempts", "last_status_code", "last_error",
+                       "last_attempt_at", "next_retry_at", "delivered_at", "created_at", "payload_shown")
+    fields = readonly_fields
 
     @admin.display(description="Last error")
     def last_error_short(self, delivery: WebhookDelivery) -> str:
@@ -219,7 +224,7 @@ class WebhookDeliveryAdmin(_NeedsManageWebhooks, _ReadOnly, SafeChangeListMixin,
         retried = 0
         for delivery in queryset.select_related("endpoint"):
             try:
-                webhook_delivery_retry(actor=request.user, delivery=delivery)
+                webhook_delivery_retry(actor=staff_user(request), delivery=delivery)
             except ValidationError as exc:
                 self.message_user(request, " ".join(exc.messages), messages.ERROR)
                 continue
@@ -235,5 +240,5 @@ class WebhookEndpointLogAdmin(_NeedsManageWebhooks, _ReadOnly, SafeChangeListMix
     list_display = ["at", "action", "endpoint_id", "endpoint_url", "actor_name", "detail"]
     list_filter = ["action"]
     search_fields = ["endpoint_url", "actor_name"]
-    fields = ["at", "action", "endpoint_id", "endpoint_url", "actor_name", "detail"]
-    readonly_fields = fields
+    readonly_fields = ("at", "action", "endpoint_id", "endpoint_url", "actor_name", "detail")
+    fields = readonly_fields

@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
-from django.contrib.auth.models import User  # the staff account type (annotations)
+from django.contrib.auth.models import AnonymousUser, User  # the staff account type (annotations)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -87,7 +87,7 @@ Log = WebhookEndpointLog.Action
 # --- Who may manage webhooks ----------------------------------------------------------------------
 
 
-def can_manage_webhooks(user: User | None) -> bool:
+def can_manage_webhooks(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(MANAGE_WEBHOOKS_PERMISSION))
 
 

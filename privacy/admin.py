@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 
 from comments.models import Comment
 from community.selectors import normalised_email
+from config.staff import staff_user
 from privacy.forms import ErasureConfirmForm
 from privacy.models import PersonalDataErasure, RetentionPurge
 from privacy.services import can_erase_personal_data, comment_erase_personal_data
@@ -38,7 +39,7 @@ def erase_commenter_personal_data(modeladmin, request, queryset):
             try:
                 erasure = comment_erase_personal_data(
                     comment_or_email=email,
-                    actor=request.user,
+                    actor=staff_user(request),
                     reason=form.cleaned_data["reason"],
                     erase_rejected_bodies=form.cleaned_data["erase_rejected_bodies"],
                 )
@@ -76,7 +77,8 @@ def _has_erase_permission(request) -> bool:
 def _add_erasure_action(model_admin: admin.ModelAdmin) -> None:
     """Offer the action on the comment list registered by moderation.admin (this app sits above it)."""
     model_admin.actions = [*(model_admin.actions or []), erase_commenter_personal_data]
-    model_admin.has_erase_personal_data_permission = _has_erase_permission
+    # The action's allowed_permissions ("erase_personal_data") is checked through this method.
+    setattr(model_admin, "has_erase_personal_data_permission", _has_erase_permission)  # noqa: B010 -- not a ModelAdmin attribute
 
 
 _add_erasure_action(admin.site.get_model_admin(Comment))
@@ -108,9 +110,9 @@ class PersonalDataErasureAdmin(_AuditLogAdmin):
     list_display = ["id", "started_at", "requested_by_name", "comments_erased", "bodies_erased",
                     "articles_affected", "placeholder_email", "reason"]
     search_fields = ["reason", "placeholder_email", "requested_by_username"]
-    fields = ["started_at", "completed_at", "requested_by_name", "reason", "erase_rejected_bodies",
-              "comments_erased", "bodies_erased", "articles_affected", "placeholder_email", "email_hash"]
-    readonly_fields = fields
+    readonly_fields = ("started_at", "completed_at", "requested_by_name", "reason", "erase_rejected_bodies",
+                       "comments_erased", "bodies_erased", "articles_affected", "placeholder_email", "email_hash")
+    fields = readonly_fields
 
     @admin.display(description="Requested by")
     def requested_by_name(self, erasure: PersonalDataErasure) -> str:
@@ -121,6 +123,5 @@ class PersonalDataErasureAdmin(_AuditLogAdmin):
 class RetentionPurgeAdmin(_AuditLogAdmin):
     """Runs of the retention purge: cutoff and how many comments lost their IP address and user agent."""
 
-    list_display = ["started_at", "finished_at", "cutoff", "comments_cleared", "batches"]
-    fields = list_display
-    readonly_fields = fields
+    readonly_fields = ("started_at", "finished_at", "cutoff", "comments_cleared", "batches")
+    list_display = fields = readonly_fields

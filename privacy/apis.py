@@ -4,6 +4,9 @@ Thin: the erasure through privacy.services, the export through privacy.selectors
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,6 +20,7 @@ from rest_framework.views import APIView
 from comments.models import Comment
 from config.api import BODY_ERRORS, error_responses
 from config.filters import single_query_value
+from config.staff import staff_user
 from moderation.apis import ModeratorApi
 from privacy.selectors import personal_data_export
 from privacy.serializers import (
@@ -26,6 +30,9 @@ from privacy.serializers import (
     PersonalDataExportSerializer,
 )
 from privacy.services import can_erase_personal_data, comment_erase_personal_data
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 AUTH_ERRORS = (401, 403)
 
@@ -40,7 +47,7 @@ class CanErasePersonalData(BasePermission):
 
 
 class PrivacyApi(ModeratorApi):
-    permission_classes = [CanErasePersonalData]
+    permission_classes: Sequence[_PermissionClass] = [CanErasePersonalData]
 
 
 @extend_schema(
@@ -70,7 +77,7 @@ class ErasureApi(PrivacyApi, APIView):
         try:
             erasure = comment_erase_personal_data(
                 comment_or_email=target,
-                actor=request.user,
+                actor=staff_user(request),
                 reason=data["reason"],
                 erase_rejected_bodies=data["erase_rejected_bodies"],
             )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import User  # the staff account type (annotations)
+from django.contrib.auth.models import AnonymousUser, User  # the staff account type (annotations)
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -48,7 +48,7 @@ REASON_MAX_LENGTH = 2000
 logger = logging.getLogger(__name__)
 
 
-def can_erase_personal_data(user: User | None) -> bool:
+def can_erase_personal_data(user: User | AnonymousUser | None) -> bool:
     return bool(user is not None and user.is_active and user.has_perm(ERASE_PERMISSION))
 
 

@@ -206,6 +206,22 @@ def test_the_queue_takes_the_same_queries_for_any_page_size(api):
     assert queries(2) == queries(20)
 
 
+def test_the_queue_without_pagination_lists_every_reported_comment(api, monkeypatch):
+    # paginate_queryset() gives None when no page size applies; the queue used to pass that None on (TypeError).
+    from community.apis_reports import ReportedQueueApi
+
+    monkeypatch.setattr(ReportedQueueApi, "pagination_class", None)
+    most, fewer = CommentFactory(status=APPROVED), CommentFactory(status=APPROVED)
+    ReaderReportFactory(comment=most, reason="abuse")
+    ReaderReportFactory(comment=most, reason="threat")
+    ReaderReportFactory(comment=fewer)
+
+    response = api.get("/api/moderation/reports/")
+
+    assert response.status_code == 200
+    assert [(r["comment"]["id"], r["open_reports"]) for r in response.json()] == [(most.pk, 2), (fewer.pk, 1)]
+
+
 # --- Moderators: uphold and dismiss -------------------------------------------------------------
 
 
