@@ -8,6 +8,7 @@ REQUIRE_REDIS=1 fails the session if a test marked `redis` was skipped
 """
 import os
 import uuid
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -41,7 +42,7 @@ def pytest_runtest_logreport(report):
 def _fresh_cache():
     """Each test starts with an empty cache: throttle counters and cached lists never leak between tests."""
     if hasattr(cache, "delete_pattern"):
-        cache.delete_pattern("*", itersize=1000)  # only this run's key prefix, not the whole Redis db
+        cast(Any, cache).delete_pattern("*", itersize=1000)  # django-redis's own method  # only this run's key prefix, not the whole Redis db
     else:
         cache.clear()
     yield
@@ -79,7 +80,7 @@ def redis_cache():
         pytest.skip("needs Redis: set REDIS_URL")
     with override_settings(CACHES=_redis_caches(settings.REDIS_URL, f"test-{uuid.uuid4().hex[:12]}")):
         yield cache
-        cache.delete_pattern("*", itersize=1000)
+        cast(Any, cache).delete_pattern("*", itersize=1000)  # django-redis's own method
 
 
 def pytest_sessionfinish(session, exitstatus):

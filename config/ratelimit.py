@@ -130,6 +130,10 @@ class AtomicRateThrottle(SimpleRateThrottle):
     (the `Retry-After` of the 429, at most the period).
     """
 
+    # Set by SimpleRateThrottle.__init__ from the rate (the stubs do not declare them).
+    num_requests: int
+    duration: int
+
     _retry_after: float | None = None
     _counted: str | None = None  # the counter holding this throttle's allowed count, for refund()
 

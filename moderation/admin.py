@@ -346,7 +346,8 @@ class QueueSelection(SafeChangeList):
     """The changelist's filtering and search of the queue, without the page's count and rows."""
 
     def get_results(self, request):
-        self.result_list, self.result_count, self.full_result_count = [], None, None
+        # None, not 0: nothing was counted (a count of the queue is the cost this class avoids).
+        self.result_list, self.result_count, self.full_result_count = [], None, None  # type: ignore[assignment]
 
 
 def _duration(seconds: float | None) -> str:
@@ -798,7 +799,13 @@ class ReviewQueueAdmin(CommentPageAdmin):
         return f"{comment.priority:.2f}"
 
 
-class _ReadOnly:
+if TYPE_CHECKING:  # what the mixin is combined with, for the type checker only
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
+
+
+class _ReadOnly(_AdminBase):
     """Append-only records: nobody adds, changes or deletes them through the admin."""
 
     def has_add_permission(self, request):
