@@ -67,3 +67,20 @@ def test_the_lists_read_no_comment_rows(client):
             assert client.get(url).status_code == 200
         sql = " ".join(q["sql"] for q in queries.captured_queries)
         assert Comment._meta.db_table not in sql, url
+
+
+def test_the_article_page_is_paged_by_the_kept_count_without_counting_comments(client):
+    article, moderator = ArticleFactory(), ModeratorFactory()
+    CommentFactory.create_batch(50, article=article, status=Comment.Status.APPROVED)
+    last = CommentFactory(article=article)
+    comment_approve(comment=last, moderator=moderator)  # the 51st, through a decision
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    page = response.context["comments_page"]
+    assert (page.paginator.count, page.paginator.num_pages) == (51, 2)
+    assert not [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert client.get(article.get_absolute_url() + "?page=2").context["comments_page"].object_list[0].pk > 0
+
+    comment_reject(comment=last, moderator=moderator, reasons=["other"], note="spam")
+    assert client.get(article.get_absolute_url()).context["comments_page"].paginator.num_pages == 1
