@@ -387,7 +387,8 @@ def _not_a_phone(norm: str, m: re.Match) -> bool:
 # ``phonenumbers`` (Google's libphonenumber metadata): a number written with
 # "+" or "00" is checked as international; one with a national trunk prefix
 # "0" as a number of the United Kingdom, Australia or India (the English-
-# language regions whose numbers start with 0); an 11-digit one starting
+# language regions whose numbers start with 0; its first 10 or 11 digits
+# suffice, spam glues an age or a price on); an 11-digit one starting
 # with 1 as North American; a 10-digit one as North American or as an Indian
 # mobile; any
 # other length as an international number whose "+" was left out.  A date,
@@ -423,7 +424,13 @@ def _valid_phone(digits: str, international: bool) -> bool:
         digits, international = digits[2:], True
     if not international:
         if digits[0] == "0":
-            return any(_assigned(cc, digits[1:]) for cc in _TRUNK_ZERO_CODES)
+            # Premium-rate texts glue an age or a price on ("0870141701216+",
+            # "08712400602450p"): a longer run whose first 10-11 digits are a number is one.
+            return any(
+                _assigned(cc, national)
+                for national in {digits[1:], digits[1:11], digits[1:10]}
+                for cc in _TRUNK_ZERO_CODES
+            )
         if digits[0] == "1" and len(digits) == 11:
             return _assigned(1, digits[1:])
         if len(digits) == 10:

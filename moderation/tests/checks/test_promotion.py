@@ -194,6 +194,7 @@ def test_number_runs_that_are_not_phone_numbers_do_not_count(text):
     "tel +49 30 901820",
     "call 0044 20 7946 0958",
     "reach us at +1 415 555 2671",
+    "call 0870141701216+ now",  # premium rate with the age glued on
 ])
 def test_real_phone_numbers_in_national_and_international_formats(text):
     assert "promotion.phone" in {f.rule for f in check(text).findings}, text
