@@ -5,8 +5,9 @@ Every rule works on ``Normalized.norm``, a folded copy of the comment:
 * NFKD compatibility decomposition with combining marks dropped and
   ``casefold`` applied (fullwidth/mathematical/accented letters become plain
   Latin, ``ＦÜＣＫ`` -> ``fuck``);
-* look-alike Cyrillic/Greek/other letters mapped to the Latin letter they
-  imitate (``fսсk`` -> ``fuck``);
+* look-alike Cyrillic/Greek/Armenian/Cherokee/Lisu/other letters mapped to
+  the Latin letter they imitate (``fսсk`` -> ``fuck``), from Unicode's
+  confusables data (``data/lookalikes.py``);
 * zero-width/format characters and stray combining marks (zalgo text) are
   replaced by ``IGNORABLE``, a placeholder that word regexes treat as part of
   a word and that is removed from token text, so ``f\u200bu\u200bck`` is
@@ -35,6 +36,8 @@ from itertools import accumulate, compress, count, repeat
 from operator import add
 from typing import cast
 
+from .data.lookalikes import LATIN_LOOKALIKES
+
 try:  # numpy folds long non-ASCII texts faster; everything works without it
     import numpy as np
 except ImportError:  # pragma: no cover
@@ -42,31 +45,25 @@ except ImportError:  # pragma: no cover
 
 IGNORABLE = "\x00"
 
-# Letters that render like a Latin letter but are not decomposed by NFKD.
-# Only the lower-case forms are needed: they are applied after casefold.
-_CONFUSABLES = {
-    # Cyrillic
-    "а": "a", "б": "b", "в": "b", "г": "r", "д": "d", "е": "e", "ё": "e",
-    "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "к": "k", "л": "n", "м": "m",
-    "н": "h", "о": "o", "п": "n", "р": "p", "с": "c", "т": "t", "у": "y",
-    "ф": "f", "х": "x", "ц": "u", "ч": "y", "ш": "w", "щ": "w", "ъ": "b",
-    "ь": "b", "ы": "bi", "э": "e", "ю": "io", "я": "r", "ԁ": "d", "ԛ": "q",
-    "ԝ": "w", "ӏ": "l", "һ": "h", "ү": "y", "ҝ": "k", "ғ": "f", "ո": "n",
-    "ս": "u", "օ": "o", "ց": "g", "զ": "q",
-    # Greek
-    "α": "a", "β": "b", "γ": "y", "δ": "d", "ε": "e", "ζ": "z", "η": "n",
-    "θ": "o", "ι": "i", "κ": "k", "λ": "l", "μ": "u", "ν": "v", "ξ": "e",
-    "ο": "o", "π": "n", "ρ": "p", "σ": "o", "ς": "s", "τ": "t", "υ": "u",
-    "φ": "f", "χ": "x", "ψ": "w", "ω": "w",
-    # Latin letters without a decomposition, small capitals, IPA
-    "ı": "i", "ȷ": "j", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t",
-    "ƒ": "f", "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʋ": "u", "ɪ": "i", "ʏ": "y",
-    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g",
-    "ʜ": "h", "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o",
-    "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w",
-    "ᴢ": "z", "ꞯ": "q", "ǝ": "e", "ɐ": "a", "ɔ": "c", "ɯ": "m", "ʇ": "t",
-    "ʞ": "k", "ɹ": "r", "ʌ": "v", "ʍ": "w", "ɥ": "h", "ɟ": "j", "ß": "ss",
-    "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
+# Letters that render like a Latin letter but are not decomposed by NFKD:
+# generated from Unicode's confusables data (``data/lookalikes.py``, keyed by
+# the character as written, so a capital that looks different from its lower
+# case keeps its own look: Greek Eta is H, its lower case n), plus the
+# look-alikes below that the data does not give.
+_NOT_IN_DATA = {
+    # Letters whose confusables prototype is not a Latin letter (a digit,
+    # another script's letter) or that the data does not list, but that
+    # stand in for Latin letters in faux-Latin text; lower case (applied
+    # after casefold too).  ``data`` wins where it maps a letter (a test
+    # checks this list does not overlap it).
+    "б": "b", "д": "d", "к": "k", "л": "n", "м": "m", "п": "n", "ф": "f",
+    "ц": "u", "ч": "y", "ш": "w", "щ": "w", "ъ": "b", "ь": "b", "ы": "bi",
+    "э": "e", "ю": "io", "я": "r", "ҝ": "k",
+    "β": "b", "δ": "d", "ε": "e", "ζ": "z", "κ": "k", "λ": "l", "μ": "u",
+    "ξ": "e", "π": "n", "ς": "s", "φ": "f", "χ": "x", "ψ": "w", "ω": "w",
+    # Turned letters (upside-down text) and old letters.
+    "ȷ": "j", "ǝ": "e", "ɐ": "a", "ɔ": "c", "ʇ": "t", "ʞ": "k", "ɹ": "r",
+    "ʌ": "v", "ɥ": "h", "ɟ": "j", "þ": "th", "ð": "d",
     # Punctuation look-alikes that matter to the rules
     "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'",
     "\u0060": "'", "\u00b4": "'", "\u201c": '"', "\u201d": '"',
@@ -74,16 +71,7 @@ _CONFUSABLES = {
     "\u2212": "-", "\u00b7": ".", "\u2022": ".", "\u2024": ".", "\u3002": ".",
     "\u00a0": " ", "\u2007": " ", "\u202f": " ",
 }
-
-# Capitals that look different from their lower-case form (Greek Eta looks
-# like H, its lower case like n): mapped before casefolding.
-_UPPER_CONFUSABLES = {
-    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k",
-    "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
-    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o",
-    "Р": "p", "С": "c", "Т": "t", "У": "y", "Х": "x", "Ѕ": "s", "І": "i",
-    "Ј": "j",
-}
+_CONFUSABLES = {**_NOT_IN_DATA, **LATIN_LOOKALIKES}
 
 # Ignorable even though NFKD would keep them: bidi controls, joiners, soft
 # hyphen, variation selectors, tag characters (general categories Cf/Mn/Me).
@@ -91,8 +79,6 @@ _IGNORABLE_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
 
 
 def _fold_char(ch: str) -> str:
-    if ch in _UPPER_CONFUSABLES:
-        return _UPPER_CONFUSABLES[ch]
     if ch in _CONFUSABLES:
         return _CONFUSABLES[ch]
     if unicodedata.category(ch) in _IGNORABLE_CATEGORIES:

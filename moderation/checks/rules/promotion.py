@@ -11,7 +11,8 @@ flags a comment while a link, a phone number or a typical pitch does:
   spam.  Third-party URL shorteners (``bit.ly``, ``tinyurl.com``: they hide
   the target, which is what spammers want) and messenger invites
   (``t.me``, ``wa.me``) count 1.0 alone;
-* e-mail addresses (1.0), phone numbers (1.0, at least nine digits);
+* e-mail addresses (1.0), phone numbers (1.0, nine to fifteen digits that
+  make a valid number);
 * pitch phrases: "check out my", "subscribe to my channel", "follow me",
   "work from home", "click here", "you have won", "txt/reply STOP" ... (1.0);
 * pitch words that only add up: "free", "prize", "discount", "bitcoin",
@@ -25,7 +26,10 @@ flags a comment while a link, a phone number or a typical pitch does:
   sub", "like and share", "site dot com"): see ``promotion_shapes``.
 
 Phone-shaped digit runs that are references (IP addresses in talk-page
-signatures, lists of years, ISBNs) are not phone numbers.
+signatures, lists of years, ISBNs) are not phone numbers, and a candidate
+must be a number some country has assigned (``phonenumbers``, see
+``_valid_phone``): "In 2019 2020 2021", order numbers, dates and amounts
+are not.
 
 Metadata convention: findings about the author's name or e-mail use the
 rules ``promotion.author_name`` / ``promotion.author_email`` with
@@ -40,27 +44,34 @@ rejects starts in the middle of a run, so scanning stays linear.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
 
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
+
+from ..data.tlds import ICANN_TLDS, NEW_GTLDS
 from ..normalize import Normalized, fold, register_triggers
 from ..values import CheckContext, Finding
 from . import MAX_PER_RULE, finding, match_phrase, phrase_index, promotion_shapes
 
-_TLDS = (
-    "com|net|org|info|biz|io|co|me|ly|gl|gd|tk|ml|ga|cf|gq|xyz|top|online|site|"
-    "club|shop|store|app|dev|ru|cn|uk|de|fr|nl|in|us|ca|au|tv|cc|ws|pw|ai|link|"
-    "click|live|life|news|win|bet|vip|pro|fun|icu|buzz|ee|su|to|am|fm|be|it|es|pl"
-)
-# Links are found from anchors that start with a literal character (the
-# regex engine can jump straight to them): "http"/"www." for full URLs and
-# ".<tld>" for bare domains, whose host is then read backwards (bounded).
+# Top-level domains: the ICANN labels of the Public Suffix List (generated,
+# ``checks/data/tlds.py``).  Links are found from anchors that start with a
+# literal character (the regex engine can jump straight to them):
+# "http"/"www." for full URLs and ".<label>" for bare domains, whose label is
+# then looked up in the set (one hash lookup, where an alternation of ~1,300
+# names would be tried one by one at every dot) and whose host is read
+# backwards (bounded).
 _SCHEME_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\u2026]{2,300}")
-_TLD_ANCHOR = re.compile(r"\.(?:" + _TLDS + r")(?![\w\-])(?:/[^\s<>\"']{0,300})?")
+_TLD_ANCHOR = re.compile(r"\.([a-z]{2,24})(?![\w\-]|'[a-z])(/[^\s<>\"']{0,300})?")
+# Country codes that are also file extensions ("setup.py", "notes.md").
+_FILE_EXTENSIONS = frozenset("py sh md rs ps".split())
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+_NAME_CHARS = _HOST_CHARS - {"."}
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 _EMAIL_ANCHOR = re.compile(r"@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,24}(?![\w\-])")
 # Whole-string forms, for author metadata.
-_URL = re.compile(r"(?:https?://|www\.)\S{2,300}|[a-z0-9\-]{1,63}\.(?:" + _TLDS + r")(?![\w\-])")
+_URL = re.compile(r"(?:https?://|www\.)\S{2,300}")
+_BARE_DOMAIN = re.compile(r"([a-z0-9\-]{1,63})\.([a-z]{2,24})(?![\w\-])")
 _SHORTENERS = frozenset(
     """
     bit.ly tinyurl.com goo.gl ow.ly is.gd buff.ly rebrand.ly cutt.ly
@@ -199,7 +210,36 @@ def _digit_count(norm: str) -> int:
     return sum(map(norm.count, "0123456789"))
 
 
-def _links(norm: str) -> list[tuple[int, int, float, str]]:
+def _bare_link(norm: str, m: re.Match[str], text: Normalized | None) -> bool:
+    """Whether ``name.label`` (no scheme, no "www.") may be a link rather than
+    two sentences typed without a space ("right.now", "end.It was").
+
+    A label of the newer generic domains (words and brands: .how .now .one
+    .love) needs a link shape: a path, or a digit or hyphen in the name
+    before it.  A two-letter or newer label written with a capital after a
+    lower-case letter starts a sentence ("end.It", "so.My"); older generic
+    domains (".Com", ".Net") are kept, spammers capitalise them.  Only the
+    name before the dot is read (bounded), before the whole host is.
+    """
+    label = m.group(1)
+    dot = m.start()
+    if label in NEW_GTLDS and m.group(2) is None:
+        name = norm[_back(norm, dot, _NAME_CHARS, 63):dot]
+        if not any(c.isdigit() or c == "-" for c in name):
+            return False
+    if text is not None and (len(label) == 2 or label in NEW_GTLDS):
+        original = text.original
+        if len(original) == len(norm):  # nothing expanded: the same offsets
+            before, first = original[dot - 1], original[dot + 1]
+        else:
+            s, e = text.span(dot - 1, dot + 2)
+            before, first = original[s:s + 1], original[e - 1:e]
+        if first.isupper() and before.islower():
+            return False
+    return True
+
+
+def _links(norm: str, text: Normalized | None = None) -> list[tuple[int, int, float, str]]:
     sig: list[tuple[int, int, float, str]] = []
     covered_until = -1
     if "http" in norm or "www." in norm:
@@ -215,11 +255,20 @@ def _links(norm: str) -> list[tuple[int, int, float, str]]:
                 return sig
     if "." in norm:
         last = 0
+        # The host read back from the previous dot: a chain "a.b.c.d" is read once, not once per dot.
+        read_from = read_to = -1
         for m in _TLD_ANCHOR.finditer(norm):
             dot = m.start()
             if dot < covered_until or dot < last:
                 continue
-            start = _back(norm, dot, _HOST_CHARS, 253)
+            label = m.group(1)
+            if label not in ICANN_TLDS or label in _FILE_EXTENSIONS or not _bare_link(norm, m, text):
+                continue
+            if 0 <= read_to <= dot and dot - read_from <= 253 and _HOST_CHARS.issuperset(norm[read_to:dot]):
+                start = read_from
+            else:
+                start = _back(norm, dot, _HOST_CHARS, 253)
+            read_from, read_to = start, dot
             while start < dot and not norm[start].isalnum():
                 start += 1
             if start == dot or (start > 0 and norm[start - 1] in "@/") or norm[start:dot].endswith("."):
@@ -244,9 +293,10 @@ def _links(norm: str) -> list[tuple[int, int, float, str]]:
 def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
     """(start, end, weight, rule) in ``norm`` coordinates."""
     norm = text.norm
-    sig = _links(norm)
+    sig = _links(norm, text)
     digits = _digit_count(norm)
     phones = 0
+    checked = 0
     if digits >= 9 and _maybe_phone(norm):
         for m in _PHONE.finditer(norm):
             if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "_#"):
@@ -257,6 +307,12 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
                 continue
             count = sum(map(str.isdigit, m.group()))
             if 9 <= count <= 15:
+                if checked < _MAX_PHONE_CHECKS:
+                    # Beyond the cap a candidate counts on its shape, as
+                    # before validation: padding cannot hide a number.
+                    checked += 1
+                    if not _real_phone(norm, m):
+                        continue
                 sig.append((m.start(), m.end(), 1.0, "promotion.phone"))
                 phones += 1
                 if phones >= MAX_PER_RULE:
@@ -327,6 +383,99 @@ def _not_a_phone(norm: str, m: re.Match) -> bool:
     return bool(before) and before[-1].strip("(:#.") in _ID_LABELS
 
 
+# Phone candidates that pass the guards above are validated with
+# ``phonenumbers`` (Google's libphonenumber metadata): a number written with
+# "+" or "00" is checked as international; one with a national trunk prefix
+# "0" as a number of the United Kingdom, Australia or India (the English-
+# language regions whose numbers start with 0; its first 10 or 11 digits
+# suffice, spam glues an age or a price on); an 11-digit one starting
+# with 1 as North American; a 10-digit one as North American or as an Indian
+# mobile; any
+# other length as an international number whose "+" was left out.  A date,
+# an amount, a run of mixed dots and hyphens ("562.48)346..582 9-8") is not
+# a phone.  At most ``_MAX_PHONE_CHECKS`` candidates per comment are
+# validated (the answers are cached per digit string); later candidates
+# count on their shape.
+_MAX_PHONE_CHECKS = 3
+_DATE = re.compile(r"\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}(?!\d)|\d{4}[./\-]\d{1,2}[./\-]\d{1,2}(?!\d)")
+_AMOUNT_WORDS = frozenset("dollars dollar usd pounds pound gbp euros euro eur bucks million billion rupees rs".split())
+_TRUNK_ZERO_CODES = (44, 61, 91)  # GB, AU, IN
+
+
+def _real_phone(norm: str, m: re.Match[str]) -> bool:
+    number = m.group()
+    if ".." in number or ("." in number and "-" in number) or _DATE.match(number):
+        return False
+    start = m.start()
+    if start > 0 and norm[start - 1] in "$£€":
+        return False
+    after = norm[m.end():m.end() + 12].split()
+    if after and after[0].strip(".,;:!?") in _AMOUNT_WORDS:
+        return False
+    digits = "".join(filter(str.isdigit, number))
+    international = norm[max(0, start - 2):start].rstrip(" ").endswith("+")
+    return _valid_phone(digits, international)
+
+
+@lru_cache(maxsize=4096)
+def _valid_phone(digits: str, international: bool) -> bool:
+    """Whether ``digits`` is a number some country has assigned (see above)."""
+    if digits.startswith("00"):
+        digits, international = digits[2:], True
+    if not international:
+        if digits[0] == "0":
+            # Premium-rate texts glue an age or a price on ("0870141701216+",
+            # "08712400602450p"): a longer run whose first 10-11 digits are a number is one.
+            return any(
+                _assigned(cc, national)
+                for national in {digits[1:], digits[1:11], digits[1:10]}
+                for cc in _TRUNK_ZERO_CODES
+            )
+        if digits[0] == "1" and len(digits) == 11:
+            return _assigned(1, digits[1:])
+        if len(digits) == 10:
+            # North American, or an Indian mobile (6-9...), written without a prefix.
+            return _assigned(1, digits) or (digits[0] in "6789" and _assigned(91, digits))
+    # Country codes are prefix-free: at most one of the first 1-3 digits is one.
+    for n in (1, 2, 3):
+        cc = int(digits[:n])
+        if cc in COUNTRY_CODE_TO_REGION_CODE:
+            return _assigned(cc, digits[n:])
+    return False
+
+
+# The kinds of number a region assigns (``phonenumbers.is_valid_number``
+# tests the same patterns, after a parse that costs ~100 us: matching them
+# here costs a few).
+_KINDS = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip", "pager", "uan", "voicemail")
+_PLANS: dict[int, list[tuple[re.Pattern[str], list[re.Pattern[str]]]]] = {}
+
+
+def _assigned(cc: int, national: str) -> bool:
+    """Whether ``national`` is a number of a kind some region of country code ``cc`` assigns."""
+    plans = _PLANS.get(cc)
+    if plans is None:
+        plans = []
+        for region in COUNTRY_CODE_TO_REGION_CODE.get(cc, ()):
+            meta = PhoneMetadata.metadata_for_region_or_calling_code(cc, region)
+            general = meta.general_desc if meta is not None else None
+            if meta is None or general is None or not general.national_number_pattern:
+                continue
+            kinds = [getattr(meta, kind) for kind in _KINDS]
+            plans.append((
+                re.compile(general.national_number_pattern),
+                [re.compile(d.national_number_pattern) for d in kinds if d is not None and d.national_number_pattern],
+            ))
+        _PLANS[cc] = plans
+    return any(general.fullmatch(national) is not None and any(k.fullmatch(national) for k in kinds) for general, kinds in plans)
+
+
+# Load the regions' metadata with the module, not on a comment's first phone.
+for _cc in (*_TRUNK_ZERO_CODES, 1):
+    _assigned(_cc, "0")
+del _cc
+
+
 def _to_norm(text: Normalized, start: int, end: int) -> tuple[int, int]:
     """Original-text span -> ``norm`` span (identity unless folding expanded characters)."""
     offsets = text.offsets
@@ -337,12 +486,23 @@ def _to_norm(text: Normalized, start: int, end: int) -> tuple[int, int]:
     return bisect_left(offsets, start), bisect_left(offsets, end)
 
 
+def _bare_domain(folded: str) -> bool:
+    """A ``host.tld`` in an author name (newer generic labels need a digit or hyphen in the host)."""
+    for m in islice(_BARE_DOMAIN.finditer(folded), 8):
+        host, label = m.groups()
+        if label in ICANN_TLDS and label not in _FILE_EXTENSIONS and (
+            label not in NEW_GTLDS or any(c.isdigit() or c == "-" for c in host)
+        ):
+            return True
+    return False
+
+
 def _metadata(context: CheckContext) -> list[Finding]:
     out = []
     name = context.author_name or ""
     if name:
         folded = fold(name)
-        if _URL.search(folded) or _EMAIL.search(folded) or any(w in folded for w in ("http", "www.", ".com", "casino", "viagra", "loan", "crypto", "bitcoin", "seo", "escort")):
+        if _URL.search(folded) or _bare_domain(folded) or _EMAIL.search(folded) or any(w in folded for w in ("http", "www.", ".com", "casino", "viagra", "loan", "crypto", "bitcoin", "seo", "escort")):
             out.append(Finding("promotion", "promotion.author_name", 0, 0, name, 0.6))
     email = context.author_email or ""
     if email:

@@ -164,3 +164,76 @@ def test_self_promotion_finding_spans_the_ask():
     text = "Nice video! Check out my new channel please"
     f = next(f for f in check(text).findings if f.rule == "promotion.self_promo")
     assert f.evidence == "Check out my new channel"
+
+
+# Phone numbers are validated (phonenumbers) before they count.
+@pytest.mark.parametrize("text", [
+    "In 2019 2020 2021 the budget grew",  # issue #15
+    "Budgets for 2018, 2019, 2020 and 2021 all grew",
+    "ISBN 978-3-16-148410-0 is the second edition",
+    "The log shows 192.168.100.200 as the source",
+    "They spent 1 250 000 000 dollars on the bridge",
+    "it cost 120000000 dollars in the end",
+    "The vote on 12.05.2021 10:30 was postponed",
+    "Order 123456789012 shipped late again",
+    "Scores were 10 12 15 18 21 over five rounds",
+    "Serial 562.48)346..582 9-8 again",
+])
+def test_number_runs_that_are_not_phone_numbers_do_not_count(text):
+    assert "promotion.phone" not in {f.rule for f in check(text).findings}, text
+
+
+@pytest.mark.parametrize("text", [
+    "Call 0800 123 4567 now",  # UK freephone
+    "call 09061701461 to claim",  # UK premium rate
+    "ring me on 0412 345 678",  # Australian mobile
+    "Call 1.800.555.1234 now",  # North American toll free, dotted
+    "call (212) 736-5000 today",
+    "text 98765 43210 for details",  # Indian mobile
+    "call +33 1 42 68 53 00",
+    "tel +49 30 901820",
+    "call 0044 20 7946 0958",
+    "reach us at +1 415 555 2671",
+    "call 0870141701216+ now",  # premium rate with the age glued on
+])
+def test_real_phone_numbers_in_national_and_international_formats(text):
+    assert "promotion.phone" in {f.rule for f in check(text).findings}, text
+
+
+def test_only_a_few_phone_candidates_are_validated_per_comment():
+    from moderation.checks.rules import promotion
+
+    promotion._valid_phone.cache_clear()
+    text = " ".join(f"ref 5{i:02d}1 234 5678" for i in range(60))
+    check(text)
+    assert promotion._valid_phone.cache_info().currsize <= promotion._MAX_PHONE_CHECKS
+
+
+# Bare domains: any ICANN top-level domain, without taking sentences typed
+# without a space after the full stop for links.
+@pytest.mark.parametrize(("text", "link"), [
+    ("cheap watches at rolexdeals.ru", True),
+    ("best odds on sportsbet.io", True),
+    ("see cheap-pills.online for more", True),
+    ("see cheappills.online/buy for more", True),
+    ("read more at example.co.uk", True),
+    ("vote for me at myblog.berlin/post", True),
+    ("I was right.now you see", False),
+    ("you are stupid.you'll see", False),
+    ("she left that party.it's over", False),
+    ("That was the end.It was over", False),
+    ("That was fine.So what", False),
+    ("run setup.py and then build.sh", False),
+    ("pi is 3.14 and e is 2.71", False),
+    ("a rise of 2.5bn in a year", False),
+])
+def test_bare_domains_use_the_public_suffix_list_with_sentence_guards(text, link):
+    rules = {f.rule for f in check(text + " Free prize, claim now!").findings}
+    assert ("promotion.link" in rules) is link, text
+
+
+def test_spelled_out_domains_stay_a_short_hand_picked_list_of_real_tlds():
+    from moderation.checks.data.tlds import ICANN_TLDS
+    from moderation.checks.rules import promotion_shapes
+
+    assert promotion_shapes._DOT_TLDS <= ICANN_TLDS
