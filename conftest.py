@@ -6,6 +6,7 @@ that silently skips would otherwise pass CI without running. Likewise
 REQUIRE_REDIS=1 fails the session if a test marked `redis` was skipped
 (they run only when REDIS_URL names a Redis server, as CI's runs do).
 """
+
 import os
 import uuid
 from typing import Any, cast
@@ -42,7 +43,9 @@ def pytest_runtest_logreport(report):
 def _fresh_cache():
     """Each test starts with an empty cache: throttle counters and cached lists never leak between tests."""
     if hasattr(cache, "delete_pattern"):
-        cast(Any, cache).delete_pattern("*", itersize=1000)  # django-redis's own method  # only this run's key prefix, not the whole Redis db
+        cast(Any, cache).delete_pattern(
+            "*", itersize=1000
+        )  # django-redis's own method  # only this run's key prefix, not the whole Redis db
     else:
         cache.clear()
     yield

@@ -6,6 +6,7 @@
 Bind to loopback by default: in production a reverse proxy (TLS, buffering of
 slow clients) sits in front; set BEHIND_TLS_PROXY / TRUSTED_PROXY_COUNT for it.
 """
+
 import multiprocessing
 import os
 import re

@@ -1,4 +1,5 @@
 """Public article API (read only): list with date and title filters, and detail."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 

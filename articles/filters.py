@@ -1,4 +1,5 @@
 """Filters of the public article list."""
+
 import django_filters
 
 from articles.models import Article

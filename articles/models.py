@@ -1,4 +1,5 @@
 """The Article: what readers comment on."""
+
 from __future__ import annotations
 
 from datetime import datetime

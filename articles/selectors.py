@@ -1,4 +1,5 @@
 """Read paths for articles."""
+
 from django.db.models import QuerySet
 from django.utils import timezone
 

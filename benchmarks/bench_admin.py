@@ -19,6 +19,7 @@ page alike; the first two rounds are warm-up and not counted. Before measuring, 
 trusts and bans some of the first queue page's authors (once per database, through the
 services), so the queue's commenter badges look up real trust and ban rows.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -88,11 +89,28 @@ def _generate(url: str, comments: int, pending: int) -> None:
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
     count = subprocess.run(
         [*manage, "shell", "-c", "from comments.models import Comment; print(Comment.objects.count())"],
-        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()[-1]
     if int(count) < comments:
-        subprocess.run([*manage, "generate_load_data", "--comments", str(comments), "--pending", str(pending),
-                        "--seed", str(int(time.time()))], env=env, cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                *manage,
+                "generate_load_data",
+                "--comments",
+                str(comments),
+                "--pending",
+                str(pending),
+                "--seed",
+                str(int(time.time())),
+            ],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
 
 
 def _create_postgres_database(url: str) -> None:
@@ -210,18 +228,33 @@ def _trusted_and_banned_authors(moderator) -> dict[str, int]:
                 if n % 5 == 0:
                     trust_grant(email=comment.author_email, actor=moderator, note="benchmark")
                 if n % 7 == 3:
-                    sanction_create(actor=moderator, kind=Sanction.Kind.EMAIL, value=comment.author_email,
-                                    reasons=["abuse"], note="benchmark")
+                    sanction_create(
+                        actor=moderator,
+                        kind=Sanction.Kind.EMAIL,
+                        value=comment.author_email,
+                        reasons=["abuse"],
+                        note="benchmark",
+                    )
                 if n % 11 == 5 and comment.ip_address:
                     # One address: the load data's comments all come from one /24 (about 400 per address).
-                    sanction_create(actor=moderator, kind=Sanction.Kind.IP, value=comment.ip_address,
-                                    reasons=["abuse"], note="benchmark")
+                    sanction_create(
+                        actor=moderator,
+                        kind=Sanction.Kind.IP,
+                        value=comment.ip_address,
+                        reasons=["abuse"],
+                        note="benchmark",
+                    )
             except (NoTrustChange, SanctionExists):
                 pass  # the same author twice on the page
         for n in range(2000):
             trust_grant(email=f"bench-regular{n}@example.net", actor=moderator, note="benchmark")
-            sanction_create(actor=moderator, kind=Sanction.Kind.EMAIL, value=f"bench-troll{n}@example.net",
-                            reasons=["abuse"], note="benchmark")
+            sanction_create(
+                actor=moderator,
+                kind=Sanction.Kind.EMAIL,
+                value=f"bench-troll{n}@example.net",
+                reasons=["abuse"],
+                note="benchmark",
+            )
     kinds = [badge.kind or "none" for badge in commenter_badges(comments=first_page).values()]
     return {kind: kinds.count(kind) for kind in sorted(set(kinds))}
 
@@ -230,8 +263,10 @@ def _report(results: dict, requests: int) -> None:
     names = list(results)
     print(f"\n{requests} timed requests per page after 2 warm-up rounds; pages fetched in rotation.")
     for name, result in results.items():
-        print(f"{name}: {result['comments']:,} comments, {result['pending']:,} pending; "
-              f"first queue page's commenter badges: {result['badges']}")
+        print(
+            f"{name}: {result['comments']:,} comments, {result['pending']:,} pending; "
+            f"first queue page's commenter badges: {result['badges']}"
+        )
     header = "| page | " + " | ".join(f"{n} p50 | {n} p90 | {n} queries" for n in names) + " |"
     print()
     print(header)
@@ -247,7 +282,9 @@ def _report(results: dict, requests: int) -> None:
     for name in names:
         worst = max(results[name]["pages"].items(), key=lambda item: item[1]["p50"])
         verdict = "met" if worst[1]["p50"] < TARGET_P50_MS else "NOT met"
-        print(f"{name}: slowest p50 {worst[1]['p50']:.1f} ms ({worst[0]}); target p50 < {TARGET_P50_MS:.0f} ms {verdict}")
+        print(
+            f"{name}: slowest p50 {worst[1]['p50']:.1f} ms ({worst[0]}); target p50 < {TARGET_P50_MS:.0f} ms {verdict}"
+        )
 
 
 if __name__ == "__main__":

@@ -89,10 +89,21 @@ def dense(n_chars: int, seed: int = 3) -> str:
 def adversarial(n_chars: int) -> str:
     """Near-matches, separators, stretched letters and confusables."""
     chunks = (
-        "f.u.c.x ", "s h i 7 ", "fuuuuuuuuuuuuuuuuuuuuck", "a-a-a-a-a-a-a-a-a-a ",
-        "fսсkk\u200b\u200b ", "****#### ", "@$$$$$$$$$x ", "b!!!!!!!!tchy ",
-        "y o u   a r e   a n   i d i o t x ", "1111111111 ", "www.www.www.www ",
-        "+1 (555) 555-55 ", "a" * 300 + " ", "ñ̸̸̸̸̸̸ ", "k i l l k i l l ",
+        "f.u.c.x ",
+        "s h i 7 ",
+        "fuuuuuuuuuuuuuuuuuuuuck",
+        "a-a-a-a-a-a-a-a-a-a ",
+        "fսсkk\u200b\u200b ",
+        "****#### ",
+        "@$$$$$$$$$x ",
+        "b!!!!!!!!tchy ",
+        "y o u   a r e   a n   i d i o t x ",
+        "1111111111 ",
+        "www.www.www.www ",
+        "+1 (555) 555-55 ",
+        "a" * 300 + " ",
+        "ñ̸̸̸̸̸̸ ",
+        "k i l l k i l l ",
     )
     rnd = random.Random(7)
     out: list[str] = []
@@ -164,8 +175,12 @@ def cold_load() -> tuple[float, float]:
     """Seconds and MB of resident memory to import the engine, load the model and check once, in a new process."""
     import subprocess
 
-    out = subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(Path(__file__).resolve().parent.parent)],
-                         capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", LOAD_SCRIPT, str(Path(__file__).resolve().parent.parent)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return float(out[0]), float(out[1])
 
 
@@ -192,11 +207,15 @@ def main() -> None:
 
     profanity.load_censor_words()
 
-    print(f"Model {model.version}; rules alone (`check(text)`) and the whole check with the learned layer "
-          "(`check(text, CheckContext(model=...))`) timed side by side on the same texts.")
+    print(
+        f"Model {model.version}; rules alone (`check(text)`) and the whole check with the learned layer "
+        "(`check(text, CheckContext(model=...))`) timed side by side on the same texts."
+    )
     print()
-    print("| input | contains_profanity median | rules median | whole check median | whole check p99 | "
-          "speed-up vs better-profanity (whole, median) | rules CPU p99 | whole check CPU median | whole check CPU p99 |")
+    print(
+        "| input | contains_profanity median | rules median | whole check median | whole check p99 | "
+        "speed-up vs better-profanity (whole, median) | rules CPU p99 | whole check CPU median | whole check CPU p99 |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     cases = [
         ("500 chars comment", make_text(500, 1), 15, 3000),
@@ -215,28 +234,40 @@ def main() -> None:
         results[name] = cpu
         bp_median = fmt(statistics.median(bp)) if bp else "–"
         ratio = f"{statistics.median(bp) / statistics.median(wall):,.0f}x" if bp else "–"
-        print(f"| {name} | {bp_median} | {fmt(statistics.median(rules_wall))} | {fmt(statistics.median(wall))} | "
-              f"{fmt(p99(wall))} | {ratio} | {fmt(p99(rules_cpu))} | {fmt(statistics.median(cpu))} | {fmt(p99(cpu))} |")
+        print(
+            f"| {name} | {bp_median} | {fmt(statistics.median(rules_wall))} | {fmt(statistics.median(wall))} | "
+            f"{fmt(p99(wall))} | {ratio} | {fmt(p99(rules_cpu))} | {fmt(statistics.median(cpu))} | {fmt(p99(cpu))} |"
+        )
     adv = adversarial(100_000)
     adv_rules = timeit(check, adv, 9)
     adv_wall = timeit(whole, adv, 9)
     adv_cpu = cpu_times(whole, adv, 9)
-    print(f"| 100,000 chars adversarial | – | {fmt(statistics.median(adv_rules))} | {fmt(statistics.median(adv_wall))} | "
-          f"{fmt(max(adv_wall))} (max) | – | – | {fmt(statistics.median(adv_cpu))} | {fmt(max(adv_cpu))} (max) |")
+    print(
+        f"| 100,000 chars adversarial | – | {fmt(statistics.median(adv_rules))} | {fmt(statistics.median(adv_wall))} | "
+        f"{fmt(max(adv_wall))} (max) | – | – | {fmt(statistics.median(adv_cpu))} | {fmt(max(adv_cpu))} (max) |"
+    )
     print()
     print(f"Load average during the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores)")
     print()
-    print(f"Engine load in a new process (import rules and numpy, load the model, first check; median of 5): "
-          f"{load_seconds:.2f} s, {engine_rss:.1f} MB resident; {engine_bytes / 2**20:.1f} MB traced by tracemalloc")
+    print(
+        f"Engine load in a new process (import rules and numpy, load the model, first check; median of 5): "
+        f"{load_seconds:.2f} s, {engine_rss:.1f} MB resident; {engine_bytes / 2**20:.1f} MB traced by tracemalloc"
+    )
     print()
     print("| target | result |")
     print("| --- | --- |")
     ordinary = p99(results["5,000 chars comment"])
     dense_p99 = p99(results["5,000 chars dense violations"])
-    print(f"| whole check, 5,000 chars ordinary: CPU p99 <= 2 ms | {'met' if ordinary <= 2e-3 else 'NOT met'} ({fmt(ordinary)}) |")
-    print(f"| whole check, 5,000 chars dense: CPU p99 <= 5 ms | {'met' if dense_p99 <= 5e-3 else 'NOT met'} ({fmt(dense_p99)}) |")
-    print(f"| 100,000-char adversarial < 50 ms (wall max / CPU max) | {'met' if max(adv_wall) < 0.05 else 'NOT met'} / "
-          f"{'met' if max(adv_cpu) < 0.05 else 'NOT met'} |")
+    print(
+        f"| whole check, 5,000 chars ordinary: CPU p99 <= 2 ms | {'met' if ordinary <= 2e-3 else 'NOT met'} ({fmt(ordinary)}) |"
+    )
+    print(
+        f"| whole check, 5,000 chars dense: CPU p99 <= 5 ms | {'met' if dense_p99 <= 5e-3 else 'NOT met'} ({fmt(dense_p99)}) |"
+    )
+    print(
+        f"| 100,000-char adversarial < 50 ms (wall max / CPU max) | {'met' if max(adv_wall) < 0.05 else 'NOT met'} / "
+        f"{'met' if max(adv_cpu) < 0.05 else 'NOT met'} |"
+    )
     print(f"| engine load <= 1.5 s | {'met' if load_seconds <= 1.5 else 'NOT met'} ({load_seconds:.2f} s) |")
     print(f"| engine <= 150 MB | {'met' if max(engine_bytes / 2**20, engine_rss) <= 150 else 'NOT met'} |")
 
@@ -270,8 +301,10 @@ def model_section() -> None:
         ours = timeit(check, text, reps)
         model = timeit(lambda t: predict_prob([t]), text, reps)
         both = timeit(lambda t: (check(t), predict_prob([t])), text, reps)
-        print(f"| {size:,} chars | {fmt(statistics.median(ours))} | {fmt(statistics.median(model))} | "
-              f"{fmt(p99(model))} | {fmt(statistics.median(both))} |")
+        print(
+            f"| {size:,} chars | {fmt(statistics.median(ours))} | {fmt(statistics.median(model))} | "
+            f"{fmt(p99(model))} | {fmt(statistics.median(both))} |"
+        )
     print()
     print(f"Model load (import + first call): {load:.1f} s, {model_bytes / 2**20:.1f} MB (tracemalloc)")
 

@@ -14,6 +14,7 @@ decisions (a COUNT over each listed article's comments, "counting"), for the rat
 page's 50 comments rendered by the template loop the page had before (`TEMPLATE_LOOP`) against the tag
 that replaced it (`comments/templatetags/public_comments.py`), on the same comment objects.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,8 +63,13 @@ def main() -> int:
     for name, url in urls.items():
         if args.generate:
             _generate(url, args.comments, args.articles)
-        done = subprocess.run([sys.executable, __file__, "--worker", url, "--requests", str(args.requests)],
-                              env=_env(url), cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, __file__, "--worker", url, "--requests", str(args.requests)],
+            env=_env(url),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         sys.stderr.write(done.stderr)
         if done.returncode:
             print(f"{name}: worker failed", file=sys.stderr)
@@ -75,8 +81,14 @@ def main() -> int:
 
 def _env(url: str) -> dict[str, str]:
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings")
-    env.update(DEBUG="false", STATIC_MANIFEST="false", ALLOWED_HOSTS="testserver", LOG_LEVEL="WARNING",
-               PUBLIC_COMMENTS_CACHE_SECONDS="0", REDIS_URL="")
+    env.update(
+        DEBUG="false",
+        STATIC_MANIFEST="false",
+        ALLOWED_HOSTS="testserver",
+        LOG_LEVEL="WARNING",
+        PUBLIC_COMMENTS_CACHE_SECONDS="0",
+        REDIS_URL="",
+    )
     return env
 
 
@@ -91,13 +103,34 @@ def _generate(url: str, comments: int, articles: int) -> None:
                 conn.execute(f'CREATE DATABASE "{name}"')
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], env=env, cwd=ROOT, check=True)
-    have = subprocess.run([*manage, "shell", "-c", "from comments.models import Comment; print(Comment.objects.count())"],
-                          env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    have = subprocess.run(
+        [*manage, "shell", "-c", "from comments.models import Comment; print(Comment.objects.count())"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     missing = comments - int(have.stdout.strip().splitlines()[-1])
     if missing > 0:
         seed = int(time.time()) % 100_000
-        subprocess.run([*manage, "generate_load_data", "--comments", str(missing), "--pending", str(missing // 10),
-                        "--articles", str(articles), "--seed", str(seed)], env=env, cwd=ROOT, check=True)
+        subprocess.run(
+            [
+                *manage,
+                "generate_load_data",
+                "--comments",
+                str(missing),
+                "--pending",
+                str(missing // 10),
+                "--articles",
+                str(articles),
+                "--seed",
+                str(seed),
+            ],
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
 
 
 def _worker(args) -> int:
@@ -117,15 +150,21 @@ def _worker(args) -> int:
 
     client = Client()
     popular = (
-        Comment.objects.filter(status="approved").values("article__slug").annotate(n=Count("pk")).order_by("-n")
-        .values_list("article__slug", flat=True).first()
+        Comment.objects.filter(status="approved")
+        .values("article__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("article__slug", flat=True)
+        .first()
     )
 
     def counting_home_query():
         # The home page's article query before this change: a COUNT joined over every comment.
-        articles = (published_articles()
-                    .annotate(approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
-                    .order_by("-published_at", "-id"))
+        articles = (
+            published_articles()
+            .annotate(approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)))
+            .order_by("-published_at", "-id")
+        )
         articles.count()
         return list(articles[:20])
 
@@ -157,16 +196,25 @@ def _worker(args) -> int:
             if round_no >= 2:
                 times[name].append(elapsed)
     comments = Comment.objects.count()
-    print(json.dumps({"vendor": connection.vendor, "comments": comments,
-                      "p50": {name: statistics.median(t) for name, t in times.items()},
-                      "p90": {name: statistics.quantiles(t, n=10)[-1] for name, t in times.items()}}))
+    print(
+        json.dumps(
+            {
+                "vendor": connection.vendor,
+                "comments": comments,
+                "p50": {name: statistics.median(t) for name, t in times.items()},
+                "p90": {name: statistics.quantiles(t, n=10)[-1] for name, t in times.items()},
+            }
+        )
+    )
     return 0
 
 
 def _report(results: dict, requests: int) -> None:
     names = list(next(iter(results.values()))["p50"])
     dbs = list(results)
-    print(f"\nUncached public pages, p50 / p90 ms over {requests} requests each (target p50 <= {TARGET_P50_MS:g} ms):\n")
+    print(
+        f"\nUncached public pages, p50 / p90 ms over {requests} requests each (target p50 <= {TARGET_P50_MS:g} ms):\n"
+    )
     print("| page | " + " | ".join(f"{db} ({results[db]['comments']:,} comments)" for db in dbs) + " |")
     print("| --- |" + " ---: |" * len(dbs))
     for name in names:
@@ -174,9 +222,11 @@ def _report(results: dict, requests: int) -> None:
         print(f"| {name} | " + " | ".join(cells) + " |")
     for db in dbs:
         p50 = results[db]["p50"]
-        print(f"\n{db}: counting / kept counts (home query vs whole home page) = "
-              f"{p50['home page query, counting (before)'] / p50['home page /']:.1f}x; comment list, "
-              f"template loop / tag = {p50['50 comments, template loop (before)'] / p50['50 comments, one-pass tag (after)']:.1f}x")
+        print(
+            f"\n{db}: counting / kept counts (home query vs whole home page) = "
+            f"{p50['home page query, counting (before)'] / p50['home page /']:.1f}x; comment list, "
+            f"template loop / tag = {p50['50 comments, template loop (before)'] / p50['50 comments, one-pass tag (after)']:.1f}x"
+        )
 
 
 if __name__ == "__main__":

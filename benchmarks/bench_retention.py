@@ -13,6 +13,7 @@ connection data it clears (`--keep` leaves the database purged), then reports th
 daily run after a vacuum (the last day's comments: what the periodic task clears once the backlog
 is gone) and a run with nothing left to clear. It changes the database it is pointed at: use a copy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,12 +76,16 @@ def main() -> int:
     steady = personal_data_purge(cutoff=cutoff, batch_size=args.batch_size)
     steady_ms = (time.perf_counter() - started) * 1000
 
-    print(f"backlog run: {result.cleared:,} comments in {result.batches:,} batches of {args.batch_size}: "
-          f"{backlog_s:.1f} s ({result.cleared / backlog_s if backlog_s else 0:,.0f} comments/s)")
+    print(
+        f"backlog run: {result.cleared:,} comments in {result.batches:,} batches of {args.batch_size}: "
+        f"{backlog_s:.1f} s ({result.cleared / backlog_s if backlog_s else 0:,.0f} comments/s)"
+    )
     if batch_ms:
         ordered = sorted(batch_ms)
-        print(f"  per batch: median {statistics.median(ordered):.1f} ms, p95 {ordered[int(len(ordered) * 0.95) - 1]:.1f} ms, "
-              f"max {ordered[-1]:.1f} ms (first {batch_ms[0]:.1f} ms, last {batch_ms[-1]:.1f} ms)")
+        print(
+            f"  per batch: median {statistics.median(ordered):.1f} ms, p95 {ordered[int(len(ordered) * 0.95) - 1]:.1f} ms, "
+            f"max {ordered[-1]:.1f} ms (first {batch_ms[0]:.1f} ms, last {batch_ms[-1]:.1f} ms)"
+        )
     print(f"daily run (one day's comments): {daily.cleared:,} comments in {daily_ms:.1f} ms")
     print(f"steady state (nothing left to clear): {steady.cleared} comments in {steady_ms:.1f} ms")
 

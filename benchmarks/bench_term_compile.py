@@ -8,6 +8,7 @@ two ways side by side in the same process: compiled in the request (BACKGROUND_C
 above the list's length, as before this change) and compiled in the background (the default). In the
 background case the time until the new list is in use is reported too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,14 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     folder = tempfile.mkdtemp(prefix="bench-terms-")
-    os.environ.update(DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3", DJANGO_SETTINGS_MODULE="config.settings",
-                      DEBUG="false", STATIC_MANIFEST="false", LOG_LEVEL="WARNING", REDIS_URL="")
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{folder}/bench.sqlite3",
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="false",
+        STATIC_MANIFEST="false",
+        LOG_LEVEL="WARNING",
+        REDIS_URL="",
+    )
     import django
 
     django.setup()

@@ -38,8 +38,28 @@ def marker() -> None:
 def dot_heavy(n: int = 5000, seed: int = 11) -> str:
     """Hostile: chains of labels that are top-level domains, English words or neither."""
     rnd = random.Random(seed)
-    labels = ["it", "is", "to", "be", "so", "no", "my", "com", "xyz", "how", "now", "py", "ab", "zz", "q",
-              "online", "co", "uk", "x1", "end"]
+    labels = [
+        "it",
+        "is",
+        "to",
+        "be",
+        "so",
+        "no",
+        "my",
+        "com",
+        "xyz",
+        "how",
+        "now",
+        "py",
+        "ab",
+        "zz",
+        "q",
+        "online",
+        "co",
+        "uk",
+        "x1",
+        "end",
+    ]
     out, size = [], 0
     while size < n:
         chunk = ".".join(rnd.choice(labels) for _ in range(rnd.randint(1, 6))) + rnd.choice([" ", ".", ". ", "/", " "])
@@ -63,8 +83,13 @@ def digit_heavy(n: int = 5000, seed: int = 12) -> str:
         if f == 3:
             return "%d.%d.%d.%d" % tuple(rnd.randint(0, 255) for _ in range(4))
         if f == 4:
-            return "%02d.%02d.%d %02d:%02d" % (rnd.randint(1, 28), rnd.randint(1, 12), rnd.randint(1990, 2030),
-                                               rnd.randint(0, 23), rnd.randint(0, 59))
+            return "%02d.%02d.%d %02d:%02d" % (
+                rnd.randint(1, 28),
+                rnd.randint(1, 12),
+                rnd.randint(1990, 2030),
+                rnd.randint(0, 23),
+                rnd.randint(0, 59),
+            )
         if f == 5:
             return "".join(rnd.choice("0123456789") for _ in range(rnd.randint(9, 15)))
         if f == 6:

@@ -23,6 +23,7 @@ Cost (`--part cost`, not part of `all`): the same submissions and ceiling posts
 through Django's test client in one process, no server and no concurrency,
 alternating rounds: the wall time one request costs the application itself.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -252,7 +253,9 @@ class Backend:
         if self.database_url.startswith("sqlite"):
             conn = sqlite3.connect(self.database_url.removeprefix("sqlite:///"))
             rows = conn.execute("SELECT body FROM comments_comment WHERE body LIKE ?", (like,)).fetchall()
-            ceiling = conn.execute("SELECT count(*) FROM bench_ceiling_ceilingrow WHERE body LIKE ?", (like,)).fetchone()[0]
+            ceiling = conn.execute(
+                "SELECT count(*) FROM bench_ceiling_ceilingrow WHERE body LIKE ?", (like,)
+            ).fetchone()[0]
             conn.close()
         else:
             import psycopg
@@ -343,8 +346,11 @@ def comment_jobs(run_id: str, count: int, path: str) -> list[tuple[str, str, byt
     for n in range(count):
         marker = f"{run_id}-{n}"
         text = " ".join(rng.sample(SENTENCES, 3))
-        payload = {"author_name": f"Load reader {n % 500}", "author_email": f"reader{n % 500}@example.org",
-                   "body": f"{text} [{marker}]"}
+        payload = {
+            "author_name": f"Load reader {n % 500}",
+            "author_email": f"reader{n % 500}@example.org",
+            "body": f"{text} [{marker}]",
+        }
         jobs.append(("POST", path, json.dumps(payload).encode(), marker))
     return jobs
 
@@ -358,7 +364,9 @@ def submit_part(backend: Backend, args, log_dir: Path) -> dict:
     api_path = f"/api/articles/{SUBMIT_SLUG}/comments/"
     try:
         api_jobs = comment_jobs(run_id, args.comments, api_path)
-        ceiling_jobs = [("POST", "/bench/ceiling/", body, "") for (_, _, body, _) in comment_jobs(run_id, args.comments, "")]
+        ceiling_jobs = [
+            ("POST", "/bench/ceiling/", body, "") for (_, _, body, _) in comment_jobs(run_id, args.comments, "")
+        ]
         warm_jobs = comment_jobs("warm", 200, api_path)  # markers outside this run's
         warm_jobs += [("POST", "/bench/ceiling/", body, "") for (_, _, body, _) in warm_jobs]
         asyncio.run(run_requests(server.port, warm_jobs, 16, Phase("warm-up")))
@@ -368,7 +376,7 @@ def submit_part(backend: Backend, args, log_dir: Path) -> dict:
         for r in range(rounds):
             chunk = slice(r * size, (r + 1) * size)
             order = [(ceiling, ceiling_jobs[chunk]), (api, api_jobs[chunk])]
-            for phase, jobs in (order if r % 2 else order[::-1]):
+            for phase, jobs in order if r % 2 else order[::-1]:
                 asyncio.run(run_requests(server.port, jobs, args.concurrency, phase))
     finally:
         server.stop()
@@ -404,7 +412,7 @@ def read_part(backend: Backend, args, log_dir: Path) -> dict:
         size = -(-args.reads // args.rounds)
         for r in range(args.rounds):
             order = [(hot, cached), (cold, uncached)]
-            for phase, server in (order if r % 2 else order[::-1]):
+            for phase, server in order if r % 2 else order[::-1]:
                 asyncio.run(run_requests(server.port, jobs[:size], args.concurrency, phase))
     finally:
         cached.stop()
@@ -439,9 +447,15 @@ def cost_part(backend: Backend, args, work: Path) -> dict:
     bodies = [body.decode() for (_, _, body, _) in comment_jobs("cost" + uuid.uuid4().hex[:8], count, "")]
     jobs_path = work / "cost-bodies.json"
     jobs_path.write_text(json.dumps(bodies))
-    script = COST_SCRIPT.format(jobs_path=str(jobs_path), rounds=args.rounds, api_path=f"/api/articles/{SUBMIT_SLUG}/comments/")
+    script = COST_SCRIPT.format(
+        jobs_path=str(jobs_path), rounds=args.rounds, api_path=f"/api/articles/{SUBMIT_SLUG}/comments/"
+    )
     result = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600,
+        [PYTHON, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env=backend.env(ALLOWED_HOSTS="testserver"),
     )
     if "COST" not in result.stdout:
@@ -454,8 +468,10 @@ def cost_part(backend: Backend, args, work: Path) -> dict:
 
 def row(phase: Phase) -> str:
     codes = ", ".join(f"{code}: {n}" for code, n in sorted(phase.statuses.items()))
-    return (f"| {phase.name} | {phase.count} | {phase.rate:,.0f} | {statistics.median(phase.latencies) * 1000:.1f} ms "
-            f"| {phase.pct(0.99):.1f} ms | {codes} |")
+    return (
+        f"| {phase.name} | {phase.count} | {phase.rate:,.0f} | {statistics.median(phase.latencies) * 1000:.1f} ms "
+        f"| {phase.pct(0.99):.1f} ms | {codes} |"
+    )
 
 
 def report_submit(result: dict) -> None:
@@ -466,11 +482,15 @@ def report_submit(result: dict) -> None:
     print(row(ceiling))
     print(row(api))
     five = sum(n for code, n in api.statuses.items() if code >= 500 or code == 0)
-    print(f"\nthroughput vs ceiling: {api.rate / ceiling.rate:.0%}; API 5xx/failed: {five}; "
-          f"'database is locked' in server log: {result['locked_in_log']}; tracebacks: {result['errors_in_log']}")
-    print(f"accepted (202): {result['accepted']}; stored exactly once: {result['stored_once']}; "
-          f"stored twice or more: {result['stored_twice_or_more']}; accepted but missing: {result['accepted_missing']}; "
-          f"stored but not accepted: {result['stored_not_accepted']}; ceiling rows: {result['ceiling_rows']}")
+    print(
+        f"\nthroughput vs ceiling: {api.rate / ceiling.rate:.0%}; API 5xx/failed: {five}; "
+        f"'database is locked' in server log: {result['locked_in_log']}; tracebacks: {result['errors_in_log']}"
+    )
+    print(
+        f"accepted (202): {result['accepted']}; stored exactly once: {result['stored_once']}; "
+        f"stored twice or more: {result['stored_twice_or_more']}; accepted but missing: {result['accepted_missing']}; "
+        f"stored but not accepted: {result['stored_not_accepted']}; ceiling rows: {result['ceiling_rows']}"
+    )
     for body, n in api.bodies.most_common(5):
         print(f"  error x{n}: {body}")
 
@@ -488,8 +508,10 @@ def report_read(result: dict) -> None:
 def report_cost(result: dict) -> None:
     (api, n), (ceiling, _) = result["api"], result["ceiling"]
     print(f"\n### Cost per request in one process on {result['backend']} ({n} posts each, test client)\n")
-    print(f"submit API median {api * 1000:.2f} ms; ceiling median {ceiling * 1000:.2f} ms; "
-          f"ceiling / API: {ceiling / api:.0%}")
+    print(
+        f"submit API median {api * 1000:.2f} ms; ceiling median {ceiling * 1000:.2f} ms; "
+        f"ceiling / API: {ceiling / api:.0%}"
+    )
 
 
 def main() -> None:
@@ -520,8 +542,10 @@ def main() -> None:
     }
     chosen = [backends[name] for name in args.backends.split(",")]
     kind = f"{args.worker_class} x{args.threads}" if args.worker_class == "gthread" else "sync"
-    print(f"# Load test: {os.cpu_count()} cores, gunicorn {args.workers} {kind} workers per server, "
-          f"{args.concurrency} connections, logs in {work}")
+    print(
+        f"# Load test: {os.cpu_count()} cores, gunicorn {args.workers} {kind} workers per server, "
+        f"{args.concurrency} connections, logs in {work}"
+    )
     try:
         for backend in chosen:
             if args.part in ("submit", "all"):

@@ -48,27 +48,103 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = Path(__file__).resolve().parent / "adversarial_worst.txt"
 
 # Look-alike letters an attacker substitutes (all of them fold to Latin in normalize).
-CYRILLIC = {"a": "а", "c": "с", "e": "е", "o": "о", "p": "р", "x": "х", "y": "у", "i": "і",
-            "s": "ѕ", "j": "ј", "h": "һ", "k": "к", "m": "м", "t": "т", "u": "ս", "d": "ԁ",
-            "w": "ԝ", "b": "в", "n": "п", "l": "ӏ", "g": "ց", "q": "ԛ"}
-GREEK = {"a": "α", "b": "β", "e": "ε", "i": "ι", "k": "κ", "n": "η", "o": "ο", "p": "ρ",
-         "t": "τ", "u": "υ", "v": "ν", "x": "χ", "y": "γ", "w": "ω", "z": "ζ", "l": "λ"}
+CYRILLIC = {
+    "a": "а",
+    "c": "с",
+    "e": "е",
+    "o": "о",
+    "p": "р",
+    "x": "х",
+    "y": "у",
+    "i": "і",
+    "s": "ѕ",
+    "j": "ј",
+    "h": "һ",
+    "k": "к",
+    "m": "м",
+    "t": "т",
+    "u": "ս",
+    "d": "ԁ",
+    "w": "ԝ",
+    "b": "в",
+    "n": "п",
+    "l": "ӏ",
+    "g": "ց",
+    "q": "ԛ",
+}
+GREEK = {
+    "a": "α",
+    "b": "β",
+    "e": "ε",
+    "i": "ι",
+    "k": "κ",
+    "n": "η",
+    "o": "ο",
+    "p": "ρ",
+    "t": "τ",
+    "u": "υ",
+    "v": "ν",
+    "x": "χ",
+    "y": "γ",
+    "w": "ω",
+    "z": "ζ",
+    "l": "λ",
+}
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
 COMBINING = tuple(chr(c) for c in range(0x300, 0x36F))
 LEET = {"a": "4@", "e": "3", "i": "1!|", "o": "0", "s": "5$", "t": "7+", "l": "1|", "g": "9"}
 PUNCT = ("!", "?", ".", "*", "#", "-", "_", "~", "'", '"', "$", "@", "/", ":", ";", ",", "…", "|")
 FRAGMENTS = (
-    "bit.ly/", "www.", "http://", "https://", ".com", ".ru/", "t.me/", "wa.me/", "@gmail.com",
-    "+1 (555) ", "555-0199 ", "0800 ", "text WIN to 80086 ", "150p/msg ", "£1000 ", "$$$ ",
-    "click here ", "check out my channel ", "subscribe to my ", "dot com ", "192.168.1.1 ",
-    "www.www.www.", "a@b.c@d.e@", "x.y.z.com.", "http://http://", "1.800.555.", "(0)(0)(0)",
+    "bit.ly/",
+    "www.",
+    "http://",
+    "https://",
+    ".com",
+    ".ru/",
+    "t.me/",
+    "wa.me/",
+    "@gmail.com",
+    "+1 (555) ",
+    "555-0199 ",
+    "0800 ",
+    "text WIN to 80086 ",
+    "150p/msg ",
+    "£1000 ",
+    "$$$ ",
+    "click here ",
+    "check out my channel ",
+    "subscribe to my ",
+    "dot com ",
+    "192.168.1.1 ",
+    "www.www.www.",
+    "a@b.c@d.e@",
+    "x.y.z.com.",
+    "http://http://",
+    "1.800.555.",
+    "(0)(0)(0)",
 )
 SEPARATORS = (" ", " ", " ", "", "\n", ". ", ", ", "-", ".", "  ", " ! ", "_")
 TEMPLATES = (
-    "you are a {w}", "you {w}", "{g} are {w}", "all {g} are {w}", "kill all {g}", "i will kill you {w}",
-    "go {w} yourself", "typical {g}", "{g} should be {w}", "{w} {w} {w}", "shut up {w}",
-    "what a {w}", "you fucking {w}", "send them all back {g}", "never trust a {g}", "your {w} mother",
-    "hang the {g}", "{g} {w} {g} {w}", "i hope you die {w}", "the {g} are vermin",
+    "you are a {w}",
+    "you {w}",
+    "{g} are {w}",
+    "all {g} are {w}",
+    "kill all {g}",
+    "i will kill you {w}",
+    "go {w} yourself",
+    "typical {g}",
+    "{g} should be {w}",
+    "{w} {w} {w}",
+    "shut up {w}",
+    "what a {w}",
+    "you fucking {w}",
+    "send them all back {g}",
+    "never trust a {g}",
+    "your {w} mother",
+    "hang the {g}",
+    "{g} {w} {g} {w}",
+    "i hope you die {w}",
+    "the {g} are vermin",
 )
 SHIPPED_CONTEXT = {
     "article_title": "Drone attacks on the base in eastern Syria raise fears of escalation",
@@ -121,6 +197,7 @@ def vocabulary() -> tuple[list[str], list[str]]:
 
 # -- chunk generators and transforms -------------------------------------------------------------
 
+
 def lookalike(rnd: random.Random, s: str, share: float | None = None) -> str:
     table = CYRILLIC if rnd.random() < 0.7 else GREEK
     share = rnd.random() if share is None else share
@@ -144,7 +221,7 @@ def stretch(rnd: random.Random, s: str) -> str:
     if not s:
         return s
     i = rnd.randrange(len(s))
-    return s[:i] + s[i] * rnd.randint(3, 40) + s[i + 1:]
+    return s[:i] + s[i] * rnd.randint(3, 40) + s[i + 1 :]
 
 
 def spell(rnd: random.Random, s: str) -> str:
@@ -155,7 +232,7 @@ def mask(rnd: random.Random, s: str) -> str:
     if len(s) < 3:
         return s
     i = rnd.randrange(1, len(s) - 1)
-    return s[:i] + rnd.choice("*#%") * rnd.randint(1, 2) + s[i + 2:]
+    return s[:i] + rnd.choice("*#%") * rnd.randint(1, 2) + s[i + 2 :]
 
 
 def capitalise(rnd: random.Random, s: str) -> str:
@@ -192,12 +269,18 @@ class Generator:
         if kind == 6:  # repeated punctuation
             return "".join(rnd.choice(PUNCT) for _ in range(rnd.randint(1, 4))) * rnd.randint(1, 30) + sep
         if kind == 7:  # URL / phone / e-mail fragments
-            return "".join(rnd.choice(FRAGMENTS) for _ in range(rnd.randint(1, 4))) + rnd.choice((self.word(), "", "x")) + sep
+            return (
+                "".join(rnd.choice(FRAGMENTS) for _ in range(rnd.randint(1, 4)))
+                + rnd.choice((self.word(), "", "x"))
+                + sep
+            )
         if kind == 8:  # a very long word
             base = self.word() if rnd.random() < 0.5 else rnd.choice("abcdefghijklmnopqrstuvwxyz")
             return (base * rnd.randint(2, 400))[: rnd.randint(40, 1500)] + sep
         if kind == 9:  # many short words
-            return " ".join(rnd.choice("abcdefghijklmnopqrstuvwxyz0123456789@$!") for _ in range(rnd.randint(3, 60))) + sep
+            return (
+                " ".join(rnd.choice("abcdefghijklmnopqrstuvwxyz0123456789@$!") for _ in range(rnd.randint(3, 60))) + sep
+            )
         if kind == 10:  # mixed scripts inside one word
             w = self.word()
             return "".join(rnd.choice((c, CYRILLIC.get(c, c), GREEK.get(c, c), c.upper())) for c in w) + sep
@@ -235,14 +318,14 @@ def mutate(gen: Generator, genome: list[str], other: list[str]) -> list[str]:
         elif op == 4:  # duplicate a slice: amplifies whatever is expensive
             i = rnd.randrange(len(g))
             j = min(len(g), i + rnd.randint(1, 8))
-            g[rnd.randint(0, len(g)):0] = g[i:j] * rnd.randint(1, 4)
+            g[rnd.randint(0, len(g)) : 0] = g[i:j] * rnd.randint(1, 4)
         elif op == 5 and other:  # splice with another elite
             i = rnd.randint(0, len(g))
             j = rnd.randint(0, len(other))
             g = g[:i] + other[j:]
         elif op == 6:  # keep only a slice (a shorter period repeats more often)
             i = rnd.randrange(len(g))
-            g = g[i:i + rnd.randint(1, max(1, len(g) - i))]
+            g = g[i : i + rnd.randint(1, max(1, len(g) - i))]
         else:
             i = rnd.randrange(len(g))
             g[i] = g[i].rstrip() + rnd.choice(SEPARATORS)
@@ -250,6 +333,7 @@ def mutate(gen: Generator, genome: list[str], other: list[str]) -> list[str]:
 
 
 # -- seeds: the shapes the issue and bench_checks describe --------------------------------------
+
 
 def issue_shape(words: list[str], seed: int = 11, n_chars: int = 5000) -> str:
     """The shape the issue reports: dense trigger words, most letters Cyrillic look-alikes."""
@@ -281,6 +365,7 @@ def seed_genomes(gen: Generator) -> list[list[str]]:
 
 # -- measuring -----------------------------------------------------------------------------------
 
+
 def cost_ns(run, body: str, reps: int) -> list[int]:
     out = []
     clock = time.process_time_ns
@@ -306,7 +391,9 @@ def ms(ns: float) -> str:
     return f"{ns / 1e6:.2f} ms"
 
 
-def search(run, gen: Generator, seconds: float, reps: int, n_chars: int, mu: int, lam: int, log) -> list[tuple[float, list[str]]]:
+def search(
+    run, gen: Generator, seconds: float, reps: int, n_chars: int, mu: int, lam: int, log
+) -> list[tuple[float, list[str]]]:
     rnd = gen.rnd
     scored: list[tuple[list[int], list[str]]] = []
     for genome in seed_genomes(gen):
@@ -392,8 +479,10 @@ def main(argv: list[str] | None = None) -> dict:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         print()
-        print(f"CPU per whole check, median of {args.final_reps} interleaved calls "
-              f"(load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}):")
+        print(
+            f"CPU per whole check, median of {args.final_reps} interleaved calls "
+            f"(load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}):"
+        )
         print()
         print("| body | CPU median | vs ordinary |")
         print("| --- | ---: | ---: |")

@@ -67,7 +67,9 @@ def hostile_bodies(n: int) -> list[str]:
         out.append(sa.DEFAULT_OUT.read_text("utf-8"))
     rnd = random.Random(7)
     for _ in range(n):
-        genome = rnd.choice(sa.seed_genomes(gen)) if rnd.random() < 0.3 else [gen.chunk() for _ in range(rnd.randint(5, 40))]
+        genome = (
+            rnd.choice(sa.seed_genomes(gen)) if rnd.random() < 0.3 else [gen.chunk() for _ in range(rnd.randint(5, 40))]
+        )
         for _ in range(rnd.randint(0, 8)):
             genome = sa.mutate(gen, genome, rnd.choice((genome, [gen.chunk()])))
         out.append(sa.render(genome, 5000))

@@ -100,7 +100,7 @@ def _obfuscated_plain(matcher, text, limit):
     spelled = W.spelled_runs(text)
     if limit is not None:
         tokens = tokens[:limit]
-        spelled = spelled[:max(0, limit - len(tokens))]
+        spelled = spelled[: max(0, limit - len(tokens))]
     for start, end in tokens:
         matcher._check_token(norm, start, end, found)
     for start, end in spelled:
@@ -126,7 +126,9 @@ def test_word_matchers_give_the_same_matches_on_every_path(monkeypatch):
                 results.append(matcher.find(Normalized(body)))
             assert results[0] == results[1]
             for limit in (None, 0, total // 2, max(total - 1, 0), total):
-                assert matcher.find_obfuscated(Normalized(body), limit) == _obfuscated_plain(matcher, Normalized(body), limit)
+                assert matcher.find_obfuscated(Normalized(body), limit) == _obfuscated_plain(
+                    matcher, Normalized(body), limit
+                )
 
 
 # The promotion patterns as they were written before they were given a
@@ -139,9 +141,58 @@ _PLAIN_PATTERNS = {
     "_SMS_KEYWORD": r"\b(?:[Tt]ext|TEXT|[Tt]xt|TXT|[Rr]eply|REPLY|SMS)\s(?:(?:the|word|back|with|now)\s){0,3}[\"']?([A-Z][A-Z0-9]{1,12})\b",
 }
 _PIECES = [
-    "1", "2", "9", "0", "٣", "²", ".", ",", " ", "\n", "/", "p", "per ", "msg", "min", "sms", "txt", "text", "Text",
-    "TEXT", "TXT", "reply", "Reply", "REPLY", "SMS", "send", "call", "to ", "usd", "dollars", "gbp", "p/min", "ppm",
-    "/hr", "/day", "/week", "a", "x", "_", "WIN", "STOP", "the ", "back ", "'", '"', "A", "Z", "é", "!", "12345", "150p", "£",
+    "1",
+    "2",
+    "9",
+    "0",
+    "٣",
+    "²",
+    ".",
+    ",",
+    " ",
+    "\n",
+    "/",
+    "p",
+    "per ",
+    "msg",
+    "min",
+    "sms",
+    "txt",
+    "text",
+    "Text",
+    "TEXT",
+    "TXT",
+    "reply",
+    "Reply",
+    "REPLY",
+    "SMS",
+    "send",
+    "call",
+    "to ",
+    "usd",
+    "dollars",
+    "gbp",
+    "p/min",
+    "ppm",
+    "/hr",
+    "/day",
+    "/week",
+    "a",
+    "x",
+    "_",
+    "WIN",
+    "STOP",
+    "the ",
+    "back ",
+    "'",
+    '"',
+    "A",
+    "Z",
+    "é",
+    "!",
+    "12345",
+    "150p",
+    "£",
 ]
 
 
@@ -151,7 +202,9 @@ def test_promotion_patterns_match_their_plain_form(name):
     rnd = random.Random(name)
     for _ in range(20000):
         text = "".join(rnd.choices(_PIECES, k=rnd.randint(1, 25)))
-        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [
+            (m.span(), m.groups()) for m in plain.finditer(text)
+        ], text
 
 
 # -- array (numpy) paths of the second pass --------------------------------------------------
@@ -178,8 +231,10 @@ def _long_texts(seed: int, count: int) -> list[str]:
 
 def _span_plain(offsets, original, start, end):
     """``Normalized.span`` as it reads with a list of offsets."""
+
     def o(i):
         return len(original) if i >= len(offsets) else offsets[i]
+
     if end <= start:
         return (start, start) if offsets is None else (o(start), o(start))
     if offsets is None:
@@ -259,8 +314,7 @@ def test_match_is_an_immutable_record():
 def _firsts_plain(index, text):
     wordset = text.wordset
     return frozenset(
-        w for w in index.keys() & wordset
-        if w in index.singles or any(rest <= wordset for rest in index.rests[w])
+        w for w in index.keys() & wordset if w in index.singles or any(rest <= wordset for rest in index.rests[w])
     )
 
 
@@ -270,11 +324,17 @@ def test_indices_and_phrase_firsts_match_the_plain_code(seed):
 
     words, groups = sa.vocabulary()
     indexes = [
-        personal_attack._DISMISSIVE_INDEX, personal_attack._INSULT_PHRASE_INDEX, abuse._EXPULSION_INDEX,
-        abuse._TROPE_INDEX, promotion._STRONG_INDEX, threat._MENACE_INDEX,
+        personal_attack._DISMISSIVE_INDEX,
+        personal_attack._INSULT_PHRASE_INDEX,
+        abuse._EXPULSION_INDEX,
+        abuse._TROPE_INDEX,
+        promotion._STRONG_INDEX,
+        threat._MENACE_INDEX,
     ]
     rnd = random.Random(seed)
-    phrases = [" ".join(p) for index in indexes for by_second in index.values() for ps in by_second.values() for p in ps]
+    phrases = [
+        " ".join(p) for index in indexes for by_second in index.values() for ps in by_second.values() for p in ps
+    ]
     for k in range(150):
         gen = sa.Generator(random.Random(seed * 1000 + k), words, groups)
         chunks = [gen.chunk() for _ in range(rnd.randint(1, 30))] + rnd.sample(phrases, rnd.randint(0, 30))
@@ -283,8 +343,11 @@ def test_indices_and_phrase_firsts_match_the_plain_code(seed):
         for index in indexes:
             assert index.firsts(n) == _firsts_plain(index, n)
         for vocabulary in (
-            personal_attack._WORD_TRIGGERS, abuse._WORD_TRIGGERS, frozenset(rnd.sample(sorted(n.wordset), min(5, len(n.wordset)))),
-            frozenset(rnd.sample(words, 50)), frozenset(),
+            personal_attack._WORD_TRIGGERS,
+            abuse._WORD_TRIGGERS,
+            frozenset(rnd.sample(sorted(n.wordset), min(5, len(n.wordset)))),
+            frozenset(rnd.sample(words, 50)),
+            frozenset(),
         ):
             hits = n.wordset & vocabulary
             assert n.indices(vocabulary) == [i for i, w in enumerate(n.words) if w in hits]
@@ -303,7 +366,7 @@ def test_word_index_path_keeps_digit_runs_out():
             finally:
                 W._INDEX_FROM = old
         assert results[0] == results[1]
-    assert not any(body[m.start:m.end].isdigit() for m in profanity.matcher().find(Normalized(body)))
+    assert not any(body[m.start : m.end].isdigit() for m in profanity.matcher().find(Normalized(body)))
     assert all(not set(k) <= W._DIGIT_IMAGES for k in profanity.matcher()._keys - profanity.matcher()._digit_like)
 
 
@@ -324,23 +387,48 @@ def _aliases_plain(text, words):
             out[first] = (m.payload, last)
     if "tard" in text.norm:
         for w in filter(methodcaller("endswith", ("tard", "tards")), wordset):
-            if len(w) > 5 and w not in P._TARD_WORDS and w not in P.NOUNS and (
-                w[-5] if w.endswith("tard") else w[-6]
-            ) != "s":
+            if (
+                len(w) > 5
+                and w not in P._TARD_WORDS
+                and w not in P.NOUNS
+                and (w[-5] if w.endswith("tard") else w[-6]) != "s"
+            ):
                 for i in text.indices(frozenset((w,))):
                     out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
     if wordset & P._BRAIN_WORDS:
         for i in text.indices(P._BRAIN_WORDS & wordset):
-            if words[i] == "brained" and i > 0 and words[i - 1] not in P._BRAINED_NOT and words[i - 1] not in ("a", "the"):
+            if (
+                words[i] == "brained"
+                and i > 0
+                and words[i - 1] not in P._BRAINED_NOT
+                and words[i - 1] not in ("a", "the")
+            ):
                 out.setdefault(i - 1, ("brainless", i))
-            elif words[i] == "brains" and i > 1 and words[i - 1] == "for" and len(words[i - 2]) > 2 and words[i - 2] not in P._NOT_FOR_BRAINS:
+            elif (
+                words[i] == "brains"
+                and i > 1
+                and words[i - 1] == "for"
+                and len(words[i - 2]) > 2
+                and words[i - 2] not in P._NOT_FOR_BRAINS
+            ):
                 out.setdefault(i - 2, ("idiot", i))
     return out
 
 
 def test_insult_aliases_match_the_plain_code():
     words, groups = sa.vocabulary()
-    extra = ["libtard", "obamatards", "mustard", "bitard", "pea brained", "shit for brains", "1d10t", "m0r0n", "l0s3r", "stuuupid"]
+    extra = [
+        "libtard",
+        "obamatards",
+        "mustard",
+        "bitard",
+        "pea brained",
+        "shit for brains",
+        "1d10t",
+        "m0r0n",
+        "l0s3r",
+        "stuuupid",
+    ]
     rnd = random.Random(11)
     for k in range(150):
         gen = sa.Generator(random.Random(7000 + k), words, groups)

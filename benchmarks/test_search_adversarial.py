@@ -9,10 +9,25 @@ from benchmarks import search_adversarial as sa
 
 def test_search_runs_and_writes_a_body_of_the_asked_length(tmp_path):
     out = tmp_path / "worst.txt"
-    summary = sa.main([
-        "--seconds", "0.2", "--seed", "1", "--reps", "1", "--final-reps", "1",
-        "--mu", "2", "--lam", "2", "--out", str(out), "--json",
-    ])
+    summary = sa.main(
+        [
+            "--seconds",
+            "0.2",
+            "--seed",
+            "1",
+            "--reps",
+            "1",
+            "--final-reps",
+            "1",
+            "--mu",
+            "2",
+            "--lam",
+            "2",
+            "--out",
+            str(out),
+            "--json",
+        ]
+    )
     body = out.read_text("utf-8")
     assert len(body) == 5000
     assert summary["worst"] in summary["cpu_median_ms"]

@@ -1,4 +1,5 @@
 """Public comment API URLs (under /api/)."""
+
 from django.urls import path
 
 from comments import apis

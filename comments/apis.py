@@ -3,6 +3,7 @@
 Also the article list and detail with approved-comment counts: the article API
 lives in `articles` (which never imports comments), and this app adds the counts.
 """
+
 from functools import lru_cache
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -326,7 +327,11 @@ def _published_article_sql(alias: str) -> str:
     parameters=[
         OpenApiParameter(RECEIPT_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=False),
         OpenApiParameter(
-            "receipt", OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, deprecated=True,
+            "receipt",
+            OpenApiTypes.STR,
+            OpenApiParameter.QUERY,
+            required=False,
+            deprecated=True,
             description="Deprecated: send the `X-Comment-Receipt` header instead.",
         ),
     ],

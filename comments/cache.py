@@ -19,6 +19,7 @@ indexed statement that also finds the published article behind the slug. So:
 A cache hit costs that one statement and one cache round trip. With the cache
 unreachable every read is a miss and the database answers; nothing is refused.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -86,13 +87,23 @@ def recount_approved(article_ids: list[int] | None = None) -> int:
 
     articles = Article.objects.all() if article_ids is None else Article.objects.filter(pk__in=article_ids)
     ids = list(articles.values_list("pk", flat=True))
-    counts = dict(
-        Comment.objects.approved().filter(article_id__in=ids).order_by().values("article_id")
-        .annotate(n=Count("pk")).values_list("article_id", "n")
-    ) if ids else {}
+    counts = (
+        dict(
+            Comment.objects.approved()
+            .filter(article_id__in=ids)
+            .order_by()
+            .values("article_id")
+            .annotate(n=Count("pk"))
+            .values_list("article_id", "n")
+        )
+        if ids
+        else {}
+    )
     with transaction.atomic():
         for article_id in ids:
-            PublicCommentsVersion.objects.update_or_create(article_id=article_id, defaults={"approved_count": counts.get(article_id, 0)})
+            PublicCommentsVersion.objects.update_or_create(
+                article_id=article_id, defaults={"approved_count": counts.get(article_id, 0)}
+            )
             bump_public_version(article_id)
     return len(ids)
 

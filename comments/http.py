@@ -1,4 +1,5 @@
 """Request details stored with a comment (client IP address, user agent)."""
+
 import ipaddress
 
 from django.conf import settings

@@ -10,6 +10,7 @@ The one sanctioned exception is erasing a commenter's personal data
 changes the personal columns, and only with an open erasure audit row written
 in the same transaction (see its docstring).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -125,9 +126,7 @@ class Comment(models.Model):
         APPROVED = "approved", "Approved"
         REJECTED = "rejected", "Rejected"
 
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.PROTECT, related_name="comments"
-    )
+    article = models.ForeignKey("articles.Article", on_delete=models.PROTECT, related_name="comments")
     author_name = models.CharField(max_length=settings.COMMENT_AUTHOR_NAME_MAX_LENGTH)
     author_email = models.EmailField(max_length=254)
     body = models.TextField()
@@ -167,9 +166,7 @@ class Comment(models.Model):
         permissions = [("moderate_comment", "Can approve or reject comments")]
         indexes = [
             # Public read path: approved comments of an article, newest first.
-            models.Index(
-                fields=["article", "status", "-submitted_at"], name="comment_article_status_time"
-            ),
+            models.Index(fields=["article", "status", "-submitted_at"], name="comment_article_status_time"),
             # Repeats of a text within the duplicate window (every submission counts them,
             # rechecks read them): answered from the index alone, no row reads.
             models.Index(fields=["fingerprint", "submitted_at"], name="comment_fingerprint_time"),
@@ -253,9 +250,7 @@ class Comment(models.Model):
 
     def _writable_fields(self, requested: Any) -> list[str]:
         frozen = {name.removesuffix("_id") for name in FROZEN_FIELDS}
-        writable = [
-            f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in frozen
-        ]
+        writable = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in frozen]
         if requested is None:
             return writable
         refused = sorted({name.removesuffix("_id") for name in requested} & frozen)
@@ -283,9 +278,7 @@ class PublicCommentsVersion(models.Model):
     A row of its own, not an Article column: saving a stale copy of the article cannot set it back.
     """
 
-    article = models.OneToOneField(
-        "articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="+"
-    )
+    article = models.OneToOneField("articles.Article", on_delete=models.CASCADE, primary_key=True, related_name="+")
     version = models.PositiveBigIntegerField(default=0)
     # How many of the article's comments are approved, moved in the same statement as `version`
     # (+1 when a comment becomes public, -1 when one stops being public), so article lists show

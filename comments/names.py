@@ -77,6 +77,7 @@ script property): the first word of the name of the character's NFKC form,
 so fullwidth and mathematical letters count as Latin, and ``LATIN LETTER
 SMALL CAPITAL ...`` as Latin too.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,9 +99,26 @@ BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5\u034f")
 # Scripts whose spelling uses ZWNJ/ZWJ between letters (or after a virama).
 JOINING_SCRIPTS = frozenset(
     {
-        "ARABIC", "SYRIAC", "NKO", "MANDAIC", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI",
-        "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "MYANMAR", "KHMER",
-        "MONGOLIAN", "TIBETAN", "LAO", "THAI",
+        "ARABIC",
+        "SYRIAC",
+        "NKO",
+        "MANDAIC",
+        "DEVANAGARI",
+        "BENGALI",
+        "GURMUKHI",
+        "GUJARATI",
+        "ORIYA",
+        "TAMIL",
+        "TELUGU",
+        "KANNADA",
+        "MALAYALAM",
+        "SINHALA",
+        "MYANMAR",
+        "KHMER",
+        "MONGOLIAN",
+        "TIBETAN",
+        "LAO",
+        "THAI",
     }
 )
 # Surrogates, private use, unassigned: nothing a name needs or every reader can see.

@@ -4,6 +4,7 @@ Stateless: the receipt is an HMAC (keyed by SECRET_KEY) of the comment's id and
 submission time, so no column stores it and only the server can mint one. The
 time is included so that an id reused after a deletion never inherits a receipt.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -6,6 +6,7 @@ never outlive it. Article changes need nothing here: every read of a cached
 list first finds the published article behind the slug in the database, so
 unpublishing, renaming or deleting an article takes effect on the next read.
 """
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 

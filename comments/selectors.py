@@ -1,4 +1,5 @@
 """Read paths for comments: what the public may see."""
+
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,7 +38,10 @@ def status_for_reader(comment: Comment) -> tuple[str, list[str]]:
     if comment.status != Comment.Status.REJECTED:
         return str(comment.status), []
     # The latest decision (the log's default order) holds the codes.
-    latest: Mapping[str, Any] = comment.decisions.values("reasons", "moderator_id").first() or {"reasons": [], "moderator_id": None}
+    latest: Mapping[str, Any] = comment.decisions.values("reasons", "moderator_id").first() or {
+        "reasons": [],
+        "moderator_id": None,
+    }
     reasons = list(latest["reasons"] or [])
     if latest["moderator_id"] is None and SystemReason.BANNED in reasons:
         return str(Comment.Status.PENDING), []

@@ -68,7 +68,8 @@ class CommentSubmitSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     author_email = StrictEmailField(min_length=1, max_length=254, allow_blank=True)
     body = StrictTextField(min_length=1, max_length=settings.COMMENT_MAX_LENGTH, allow_blank=True)
     notify_author = StrictBooleanField(
-        required=False, default=False,
+        required=False,
+        default=False,
         help_text="Email the author when a moderator approves or rejects the comment (one email per decision, "
         "with a one-click unsubscribe link).",
     )

@@ -1,4 +1,5 @@
 """Writes for comments: `comment_submit()` is the only way a comment is created."""
+
 from __future__ import annotations
 
 import hashlib
@@ -128,9 +129,7 @@ def _clean_input(author_name: str, author_email: str, body: str) -> tuple[str, s
     if not author_email:
         errors.setdefault("author_email", []).append("Please enter your email address.")
     elif len(author_email) > _EMAIL_MAX:
-        errors.setdefault("author_email", []).append(
-            f"Email address must be at most {_EMAIL_MAX} characters."
-        )
+        errors.setdefault("author_email", []).append(f"Email address must be at most {_EMAIL_MAX} characters.")
     else:
         try:
             validate_email(author_email)
@@ -140,9 +139,7 @@ def _clean_input(author_name: str, author_email: str, body: str) -> tuple[str, s
     if not body:
         errors.setdefault("body", []).append("Please write a comment.")
     elif len(body) > body_max:
-        errors.setdefault("body", []).append(
-            f"Comment must be at most {body_max} characters (it has {len(body)})."
-        )
+        errors.setdefault("body", []).append(f"Comment must be at most {body_max} characters (it has {len(body)}).")
     for field, value in (("author_email", author_email), ("body", body)):
         if _CONTROL.search(value):
             errors.setdefault(field, []).append("Remove the control characters from this field.")

@@ -16,6 +16,7 @@ its count back), and if it is not stored after all (a content error from
 comment) never use up the limit, and a burst of valid posts still gets exactly the
 limit through.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Reader pages: the article list, the article page with its comments and form, and a comment's status page."""
+
 from math import ceil
 from typing import Any
 
@@ -201,13 +202,15 @@ def comment_status(request: HttpRequest, pk: int) -> HttpResponse:
     if shown_status == Comment.Status.REJECTED:
         by_code = {guideline["code"]: guideline for guideline in guideline_list()}
         broken = [
-            by_code.get(code, {"code": code, "label": code, "text": ""})
-            for code in codes
-            if code != Guideline.OTHER
+            by_code.get(code, {"code": code, "label": code, "text": ""}) for code in codes if code != Guideline.OTHER
         ]
         if Guideline.OTHER in codes:
             broken.append(
-                {"code": Guideline.OTHER, "label": "Other", "text": "It breaks our guidelines in a way not listed above."}
+                {
+                    "code": Guideline.OTHER,
+                    "label": "Other",
+                    "text": "It breaks our guidelines in a way not listed above.",
+                }
             )
     context = {"comment": comment, "shown_status": shown_status, "broken": broken}
     response = render(request, "comments/comment_status.html", context)

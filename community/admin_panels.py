@@ -1,4 +1,5 @@
 """What a comment's admin page shows about its commenter beyond the history: ban and trust controls."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest

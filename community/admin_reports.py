@@ -5,6 +5,7 @@ Thin: the queue, the open reports and the stats come from community.reports' sel
 through reports_uphold() / reports_dismiss(). Every page needs comments.moderate_comment; Django's own
 view permission on the models is not enough (reports quote readers and the queue names commenters).
 """
+
 from __future__ import annotations
 
 from django.contrib import admin, messages
@@ -59,8 +60,10 @@ def _reason_rows(entry: ReportedComment) -> list[dict]:
 
 
 def _note_rows(entry: ReportedComment) -> list[dict]:
-    return [{"label": GUIDELINE_LABELS.get(n.reason, n.reason), "note": n.note, "reported_at": n.reported_at}
-            for n in entry.notes]
+    return [
+        {"label": GUIDELINE_LABELS.get(n.reason, n.reason), "note": n.note, "reported_at": n.reported_at}
+        for n in entry.notes
+    ]
 
 
 class _ModeratorsOnly:
@@ -106,11 +109,17 @@ class ReportedQueueAdmin(_ModeratorsOnly, admin.ModelAdmin):
         if not can_moderate(request.user):
             raise PermissionDenied
         page = Paginator(reported_queue(), self.list_per_page).get_page(request.GET.get("page"))
-        days = int(request.GET["days"]) if request.GET.get("days", "") in map(str, STATS_WINDOWS) else DEFAULT_STATS_DAYS
+        days = (
+            int(request.GET["days"]) if request.GET.get("days", "") in map(str, STATS_WINDOWS) else DEFAULT_STATS_DAYS
+        )
         stats = report_stats(days=days)
         rows = [
-            {"entry": entry, "reasons": _reason_rows(entry), "notes": _note_rows(entry),
-             "review_url": self.review_url(entry.comment.pk)}
+            {
+                "entry": entry,
+                "reasons": _reason_rows(entry),
+                "notes": _note_rows(entry),
+                "review_url": self.review_url(entry.comment.pk),
+            }
             for entry in reported_entries(page.object_list)
         ]
         context = {
@@ -166,8 +175,9 @@ class ReportedQueueAdmin(_ModeratorsOnly, admin.ModelAdmin):
         data = form.cleaned_data
         try:
             if data["action"] == ResolveReportsForm.UPHOLD:
-                resolution = reports_uphold(comment=comment, moderator=staff_user(request), reasons=data["reasons"],
-                                            note=data["note"])
+                resolution = reports_uphold(
+                    comment=comment, moderator=staff_user(request), reasons=data["reasons"], note=data["note"]
+                )
             else:
                 resolution = reports_dismiss(comment=comment, moderator=staff_user(request), note=data["note"])
         except ValidationError as exc:

@@ -4,6 +4,7 @@ Thin: every write is community.sanctions' service (which checks comments.moderat
 never edited or deleted here, only added and lifted. Every page needs comments.moderate_comment: a ban names
 email and IP addresses.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -55,11 +56,15 @@ def reasons_text(codes: list[str]) -> str:
 
 class _BanFields(forms.Form):
     reasons = forms.MultipleChoiceField(
-        choices=Guideline.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=Guideline.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="Guidelines broken",
     )
     note = forms.CharField(
-        required=False, max_length=NOTE_MAX_LENGTH, label="Note",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        label="Note",
         help_text="Required when no guideline is chosen, or for “Other”.",
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
     )
@@ -84,7 +89,8 @@ class SanctionAddForm(_BanFields):
     field_order = ["kind", "value", "reasons", "note", "duration"]
     kind = forms.ChoiceField(choices=Sanction.Kind.choices, label="Ban")
     value = forms.CharField(
-        max_length=VALUE_MAX_LENGTH, label="Value",
+        max_length=VALUE_MAX_LENGTH,
+        label="Value",
         help_text="An email address; a domain such as example.org (covers its sub-domains); or an IP address "
         "or CIDR range such as 203.0.113.0/24 (no broader than IPv4 /16 or IPv6 /32).",
     )
@@ -92,7 +98,7 @@ class SanctionAddForm(_BanFields):
 
 
 class CommentBanForm(_BanFields):
-    """"Ban this commenter" on a comment's page: by its email, its domain or its IP address."""
+    """ "Ban this commenter" on a comment's page: by its email, its domain or its IP address."""
 
     field_order = ["target", "reasons", "note", "duration"]
     target = forms.ChoiceField(widget=forms.RadioSelect, label="Ban by")
@@ -105,7 +111,8 @@ class CommentBanForm(_BanFields):
         assert isinstance(target, forms.ChoiceField)  # declared above
         target.choices = [
             (choice.target, f"{choice.label}: {choice.value}")
-            for choice in ban_targets(comment=comment) if choice.value
+            for choice in ban_targets(comment=comment)
+            if choice.value
         ]
         target.initial = Sanction.Kind.EMAIL
 
@@ -123,8 +130,14 @@ def ban_panel_context(request: HttpRequest, comment: Comment) -> dict:
         return {}
     covering = bans_covering(comment=comment)
     return {
-        "ban_covering": [{"ban": ban, "reasons": reasons_text(ban.reasons),
-                          "url": reverse("admin:community_sanction_change", args=[ban.pk])} for ban in covering],
+        "ban_covering": [
+            {
+                "ban": ban,
+                "reasons": reasons_text(ban.reasons),
+                "url": reverse("admin:community_sanction_change", args=[ban.pk]),
+            }
+            for ban in covering
+        ],
         "ban_form": CommentBanForm(comment=comment, initial={"next": request.get_full_path()}, prefix=BAN_PREFIX),
         "ban_url": reverse("admin:community_sanction_ban_comment", args=[comment.pk]),
         "bans_url": reverse("admin:community_sanction_changelist"),
@@ -152,15 +165,34 @@ class StateFilter(admin.SimpleListFilter):
 class SanctionAdmin(admin.ModelAdmin):
     """Bans: listed, searched, added and lifted; never changed or deleted."""
 
-    list_display = ["id", "kind", "value", "reasons_shown", "created_by_username", "created_at", "expires_at", "state_shown"]
+    list_display = [
+        "id",
+        "kind",
+        "value",
+        "reasons_shown",
+        "created_by_username",
+        "created_at",
+        "expires_at",
+        "state_shown",
+    ]
     list_display_links = ["id", "value"]
     list_filter = ["kind", StateFilter]
     list_select_related = ["lift"]
     search_fields = ["value"]
     ordering = ["-created_at", "-id"]
     show_facets = admin.ShowFacets.NEVER
-    readonly_fields = ("kind", "value", "reasons_shown", "note", "source_comment", "created_by_username", "created_at", "expires_at",
-                       "state_shown", "lift_shown")
+    readonly_fields = (
+        "kind",
+        "value",
+        "reasons_shown",
+        "note",
+        "source_comment",
+        "created_by_username",
+        "created_at",
+        "expires_at",
+        "state_shown",
+        "lift_shown",
+    )
     fields = readonly_fields
     change_form_template = "admin/community/sanction_change_form.html"
 
@@ -192,8 +224,11 @@ class SanctionAdmin(admin.ModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         return [
             path("<int:object_id>/lift/", self.admin_site.admin_view(self.lift_view), name="%s_%s_lift" % info),
-            path("ban-comment/<int:comment_id>/", self.admin_site.admin_view(self.ban_comment_view),
-                 name="%s_%s_ban_comment" % info),
+            path(
+                "ban-comment/<int:comment_id>/",
+                self.admin_site.admin_view(self.ban_comment_view),
+                name="%s_%s_ban_comment" % info,
+            ),
         ] + super().get_urls()
 
     @admin.display(description="Reasons")
@@ -233,8 +268,12 @@ class SanctionAdmin(admin.ModelAdmin):
                 data = form.cleaned_data
                 try:
                     sanction = sanction_create(
-                        actor=staff_user(request), kind=data["kind"], value=data["value"], reasons=data["reasons"],
-                        note=data["note"], expires_at=form.expires_at(),
+                        actor=staff_user(request),
+                        kind=data["kind"],
+                        value=data["value"],
+                        reasons=data["reasons"],
+                        note=data["note"],
+                        expires_at=form.expires_at(),
                     )
                 except ValidationError as exc:
                     form.add_service_errors(exc)
@@ -297,8 +336,12 @@ class SanctionAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         try:
             sanction = sanction_create_from_comment(
-                actor=staff_user(request), comment=comment, target=data["target"], reasons=data["reasons"],
-                note=data["note"], expires_at=form.expires_at(),
+                actor=staff_user(request),
+                comment=comment,
+                target=data["target"],
+                reasons=data["reasons"],
+                note=data["note"],
+                expires_at=form.expires_at(),
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
@@ -306,20 +349,29 @@ class SanctionAdmin(admin.ModelAdmin):
         except SanctionExists as exc:
             self.message_user(request, f"{exc} Nothing was saved.", messages.WARNING)
         else:
-            until = "until lifted" if sanction.expires_at is None else \
-                f"until {timezone.localtime(sanction.expires_at).strftime('%Y-%m-%d %H:%M')}"
+            until = (
+                "until lifted"
+                if sanction.expires_at is None
+                else f"until {timezone.localtime(sanction.expires_at).strftime('%Y-%m-%d %H:%M')}"
+            )
             self.message_user(
-                request, f"{sanction} is in force {until}. This comment and the commenter's other pending comments "
-                "still wait for your decision.", messages.SUCCESS,
+                request,
+                f"{sanction} is in force {until}. This comment and the commenter's other pending comments "
+                "still wait for your decision.",
+                messages.SUCCESS,
             )
         return HttpResponseRedirect(back)
 
     @staticmethod
     def _back_url(request: HttpRequest, wanted: str | None, comment: Comment) -> str:
         """The comment's page the moderator came from (only a local URL), else the comment's own page."""
-        if wanted and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()},
-                                                      require_https=request.is_secure()) \
-                and wanted.startswith(reverse("admin:index")):
+        if (
+            wanted
+            and url_has_allowed_host_and_scheme(
+                wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            and wanted.startswith(reverse("admin:index"))
+        ):
             return wanted
         return reverse("admin:comments_comment_change", args=[comment.pk])
 

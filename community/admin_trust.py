@@ -5,6 +5,7 @@ goes back to the comment's page with a message. They are buttons with `formactio
 page's own form (Django's change form wraps the panels, and a nested <form> would be dropped by the
 browser), so their fields carry a `trust_` prefix of their own.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -99,14 +100,19 @@ class TrustChangeAdmin(admin.ModelAdmin):
         back = self._back(request, comment)
         change_trust = trust_grant if form.cleaned_data["trust_trusted"] else trust_revoke
         try:
-            change = change_trust(email=comment.author_email, actor=staff_user(request), note=form.cleaned_data["trust_note"])
+            change = change_trust(
+                email=comment.author_email, actor=staff_user(request), note=form.cleaned_data["trust_note"]
+            )
         except NoTrustChange as exc:
             self.message_user(request, f"{exc} Nothing was changed.", messages.WARNING)
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
         else:
-            done = "is now trusted: their comments are still moderated, lower in the queue" if change.trusted \
+            done = (
+                "is now trusted: their comments are still moderated, lower in the queue"
+                if change.trusted
                 else "is no longer trusted"
+            )
             self.message_user(request, f"{change.email} {done}.", messages.SUCCESS)
         return HttpResponseRedirect(back)
 
@@ -124,4 +130,6 @@ class TrustChangeAdmin(admin.ModelAdmin):
 
 def _form_errors(form: forms.Form) -> str:
     labels = {"trust_comment": "Comment", "trust_trusted": "Trust", "trust_note": "Note"}
-    return " ".join(f"{labels.get(name, name)}: {message}" for name, errors in form.errors.items() for message in errors)
+    return " ".join(
+        f"{labels.get(name, name)}: {message}" for name, errors in form.errors.items() for message in errors
+    )

@@ -1,5 +1,6 @@
 """Reader reports in the API (under /api/): the public report endpoint, and the moderators' Reported
 queue, resolutions and stats. Thin: community.reports does the work, community.throttles the limit."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -68,7 +69,9 @@ def _validation_error(exc: DjangoValidationError) -> ValidationError:
     responses={
         201: ReportReceivedSerializer,
         **error_responses(*BODY_ERRORS, 401, 403, 404, 429),
-        409: OpenApiResponse(ErrorSerializer, description="You reported this comment already (`code`: `already_reported`)."),
+        409: OpenApiResponse(
+            ErrorSerializer, description="You reported this comment already (`code`: `already_reported`)."
+        ),
     },
 )
 class CommentReportApi(APIView):
@@ -224,5 +227,7 @@ urlpatterns = [
     path("moderation/reports/", ReportedQueueApi.as_view(), name="moderation-reports"),
     path("moderation/reports/stats/", ReportStatsApi.as_view(), name="moderation-reports-stats"),
     path("moderation/comments/<id:pk>/reports/uphold/", UpholdReportsApi.as_view(), name="moderation-reports-uphold"),
-    path("moderation/comments/<id:pk>/reports/dismiss/", DismissReportsApi.as_view(), name="moderation-reports-dismiss"),
+    path(
+        "moderation/comments/<id:pk>/reports/dismiss/", DismissReportsApi.as_view(), name="moderation-reports-dismiss"
+    ),
 ]

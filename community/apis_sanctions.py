@@ -2,6 +2,7 @@
 
 Thin: reads through community.sanctions' selectors, writes through its services, exactly as the admin does.
 """
+
 from __future__ import annotations
 
 import django_filters
@@ -65,7 +66,8 @@ class SanctionFilter(StrictFilterSet):
     """Bans by state, kind and a piece of the value."""
 
     state = django_filters.ChoiceFilter(
-        choices=State.choices, method="filter_state",
+        choices=State.choices,
+        method="filter_state",
         label="active (in force), lifted, or expired (ended by its expiry)",
     )
     kind = django_filters.ChoiceFilter(choices=Sanction.Kind.choices, label="What is banned")
@@ -175,7 +177,9 @@ class SanctionLiftApi(ModeratorApi, APIView):
             sanction_lift(sanction=sanction, actor=staff_user(request), **serializer.validated_data)
         except SanctionNotInForce as exc:
             raise ApiError(
-                status_code=status.HTTP_409_CONFLICT, detail=f"{exc} Nothing was saved.", code=exc.code,
+                status_code=status.HTTP_409_CONFLICT,
+                detail=f"{exc} Nothing was saved.",
+                code=exc.code,
                 sanction=sanction.pk,
             ) from exc
         except DjangoValidationError as exc:
@@ -200,7 +204,9 @@ class CommentBanApi(ModeratorApi, APIView):
         serializer = CommentBanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            sanction = sanction_create_from_comment(actor=staff_user(request), comment=comment, **serializer.validated_data)
+            sanction = sanction_create_from_comment(
+                actor=staff_user(request), comment=comment, **serializer.validated_data
+            )
         except SanctionExists as exc:
             raise _already_banned(exc) from exc
         except DjangoValidationError as exc:

@@ -3,6 +3,7 @@
 Thin: reads through community.trust's selectors, writes through trust_grant() / trust_revoke().
 Email addresses travel in a query parameter or the body, never in the path.
 """
+
 from __future__ import annotations
 
 import django_filters
@@ -51,11 +52,13 @@ class TrustLogFilter(StrictFilterSet):
     """The trust log: by address and by kind of change."""
 
     email = django_filters.CharFilter(
-        method="filter_email", max_length=EMAIL_MAX_LENGTH,
+        method="filter_email",
+        max_length=EMAIL_MAX_LENGTH,
         label="The commenter's email address (compared trimmed and in lower case)",
     )
     trusted = django_filters.ChoiceFilter(
-        choices=[("true", "true"), ("false", "false")], method="filter_trusted",
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_trusted",
         label="true: changes that marked an address trusted; false: changes that took trust back",
     )
 
@@ -108,8 +111,11 @@ class TrustLogApi(ModeratorApi, generics.ListAPIView):
             change = change_trust(email=data["email"], actor=staff_user(request), note=data["note"])
         except NoTrustChange as exc:
             raise ApiError(
-                status_code=status.HTTP_409_CONFLICT, detail=f"{exc} Nothing was changed.", code="no_change",
-                trusted=exc.state.trusted, changed_by=exc.state.changed_by,
+                status_code=status.HTTP_409_CONFLICT,
+                detail=f"{exc} Nothing was changed.",
+                code="no_change",
+                trusted=exc.state.trusted,
+                changed_by=exc.state.changed_by,
                 since=exc.state.since.isoformat() if exc.state.since else None,
             ) from exc
         except DjangoValidationError as exc:

@@ -1,4 +1,5 @@
 """The reader's report form (shape only: `community.reports.report_submit()` checks the content)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -50,10 +51,13 @@ class ResolveReportsForm(forms.Form):
 
     action = forms.ChoiceField(choices=[(UPHOLD, "Reject (uphold reports)"), (DISMISS, "Dismiss reports")])
     reasons = forms.MultipleChoiceField(
-        choices=Guideline.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=Guideline.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="Guidelines the comment breaks (to reject)",
     )
     note = forms.CharField(
-        required=False, label="Note (logged; required to reject as \u201cOther\u201d)",
+        required=False,
+        label="Note (logged; required to reject as \u201cOther\u201d)",
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
     )

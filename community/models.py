@@ -5,6 +5,7 @@ is a SanctionLift row, trust is the latest TrustChange for an address, and a rea
 resolved by a ReportResolution row (the report's one-time link to it is the only later write, a
 conditional update from "open" that two moderators cannot both win).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -71,9 +72,7 @@ class Sanction(_AppendOnlyModel):
             models.Index(fields=["kind", "ip_first", "ip_last"], name="sanction_ip_range"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["email", "domain", "ip"]), name="sanction_kind_known"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=["email", "domain", "ip"]), name="sanction_kind_known"),
         ]
 
     def __str__(self) -> str:
@@ -84,7 +83,9 @@ class SanctionLift(_AppendOnlyModel):
     """Lifting a ban: its own logged action (one per ban), never an edit of the ban."""
 
     sanction = models.OneToOneField(Sanction, on_delete=models.PROTECT, related_name="lift")
-    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="+")
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="+"
+    )
     lifted_by_username = UsernameOf(user_field="lifted_by", verbose_name="lifted by")
     lifted_at = models.DateTimeField()
     note = models.TextField(blank=True)
@@ -102,7 +103,9 @@ class TrustChange(_AppendOnlyModel):
     email = models.CharField(max_length=254)  # trimmed, lower case
     trusted = models.BooleanField()
     note = models.TextField(blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="+"
+    )
     changed_by_username = UsernameOf(user_field="changed_by", verbose_name="changed by")
     changed_at = models.DateTimeField()
 
@@ -129,7 +132,9 @@ class ReportResolution(_AppendOnlyModel):
     decision = models.OneToOneField(  # the rejection, when upheld
         ModerationDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="report_resolution"
     )
-    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="+")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=keep_username_set_null, related_name="+"
+    )
     moderator_username = UsernameOf(user_field="moderator", verbose_name="moderator")
     note = models.TextField(blank=True)
     resolved_at = models.DateTimeField(db_index=True)

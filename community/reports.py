@@ -20,6 +20,7 @@ number of queries per page), `open_reports_for()` for one comment, and `report_s
 Reports are moderator-only data: nothing here is ever shown on a public page or in a public API
 response, and no selector returns who reported (not even the keyed hash).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -159,9 +160,7 @@ def _clean_report(reason: str, note: str) -> tuple[str, str]:
     return reason, note
 
 
-def reports_uphold(
-    *, comment: Comment, moderator: User, reasons: Iterable[str], note: str = ""
-) -> ReportResolution:
+def reports_uphold(*, comment: Comment, moderator: User, reasons: Iterable[str], note: str = "") -> ReportResolution:
     """Reject the reported comment and close its open reports, in one transaction.
 
     The rejection is `comment_reject(expected_status=approved)`: a reversal logged as a
@@ -392,8 +391,11 @@ def report_stats(*, days: int = 30, now: datetime | None = None) -> dict[str, An
     day_list = _days(since, now)
     in_window = ReaderReport.objects.filter(created_at__gt=since, created_at__lte=now)
     per_bucket = dict(
-        in_window.order_by().annotate(bucket=_day_bucket("created_at", day_list)).values("bucket")
-        .annotate(n=Count("id")).values_list("bucket", "n")
+        in_window.order_by()
+        .annotate(bucket=_day_bucket("created_at", day_list))
+        .values("bucket")
+        .annotate(n=Count("id"))
+        .values_list("bucket", "n")
     )
     per_day = [{"day": day, "reports": per_bucket.get(index, 0)} for index, day in enumerate(day_list)][::-1]
 

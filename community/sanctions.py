@@ -23,6 +23,7 @@ sees the first's ban and is refused.
 Banning changes no comment: the banned commenter's pending comments stay in the queue for a moderator to
 decide, and their new ones are stored and rejected by the system at submission (moderation.screening).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,6 +57,7 @@ IPV6_MIN_PREFIX = 32
 VALUE_MAX_LENGTH: int = Sanction._meta.get_field("value").max_length or 254
 NOTE_MAX_LENGTH = 2000
 _IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+
 
 class State:
     """Where a ban stands: in force, lifted by a moderator, or past its expiry."""
@@ -148,9 +150,7 @@ def sanction_create(
         _lock_value(kind, normalised)
         # The time is taken once the lock is held, so a ban that waited for another is never earlier.
         now = timezone.now()
-        existing = (
-            active_sanctions(now=now).filter(kind=kind, value=normalised).select_related("created_by").first()
-        )
+        existing = active_sanctions(now=now).filter(kind=kind, value=normalised).select_related("created_by").first()
         if existing is not None:
             raise SanctionExists(existing)
         sanction = Sanction.objects.create(
@@ -285,7 +285,9 @@ def _normalised_domain(value: str) -> str:
     except ValidationError:
         raise ValidationError({"value": ["Enter a domain name such as example.org (no address, no spaces)."]}) from None
     if "." not in domain:
-        raise ValidationError({"value": ["A top-level domain alone is too broad to ban: give a domain such as example.org."]})
+        raise ValidationError(
+            {"value": ["A top-level domain alone is too broad to ban: give a domain such as example.org."]}
+        )
     if domain.startswith("[") or _is_ip_literal(domain):
         raise ValidationError({"value": ["That is an IP address: ban it as an IP address."]})
     return domain

@@ -7,6 +7,7 @@ comments, counts and first comment; `comment_ip_time` (ip_address, submitted_at 
 window; `decision_comment_time` each listed comment's latest decision; `trust_email_latest` and the
 sanctions' (kind, value) and (kind, ip_first, ip_last) indexes the badges' trust and ban look-ups.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -100,8 +101,9 @@ def _entries(queryset: QuerySet, *, limit: int) -> list[HistoryEntry]:
     rows = (
         queryset.order_by("-submitted_at", "-id")
         .annotate(latest_reasons=_latest_reasons())
-        .values("id", "status", "latest_reasons", "submitted_at", "body", "article_id", "author_name",
-                "author_email")[: max(limit, 0)]
+        .values("id", "status", "latest_reasons", "submitted_at", "body", "article_id", "author_name", "author_email")[
+            : max(limit, 0)
+        ]
     )
     return [
         HistoryEntry(
@@ -212,8 +214,9 @@ def _badge(comment: Comment, by_email: dict, trusted: set[str], bans: list[Sanct
     others = row["total"] - 1
     rejected = row["rejected"] - (comment.status == REJECTED)
     if rejected > 0:
-        return CommenterBadge(kind="rejected", label=f"{rejected} of {others} rejected", rejected=rejected,
-                              others=others)
+        return CommenterBadge(
+            kind="rejected", label=f"{rejected} of {others} rejected", rejected=rejected, others=others
+        )
     if email in trusted:
         return CommenterBadge(kind="trusted", label="trusted", others=others)
     if suggests_trust(trusted=False, approved=row["approved"], rejected=row["rejected"]):
@@ -250,8 +253,7 @@ def _ip_ranges_containing(keys: list[str]) -> RawSQL:
     compile the same condition as Q objects (50 ms for a queue page of 50 addresses)."""
     quote = connections[router.db_for_read(Sanction)].ops.quote_name
     table = quote(Sanction._meta.db_table)
-    kind, first, last = (f"{table}.{quote(column(Sanction, name))}"
-                         for name in ("kind", "ip_first", "ip_last"))
+    kind, first, last = (f"{table}.{quote(column(Sanction, name))}" for name in ("kind", "ip_first", "ip_last"))
     term = f"({kind} = %s AND {first} <= %s AND {last} >= %s)"
     params = [value for key in keys for value in (Sanction.Kind.IP.value, key, key)]
     return RawSQL(f"({' OR '.join([term] * len(keys))})", params, output_field=BooleanField())

@@ -1,4 +1,5 @@
 """Moderator API shapes for commenter history (moderators only: it names emails and IP addresses)."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
@@ -43,6 +44,7 @@ class CommenterHistorySerializer(serializers.Serializer):
     )
     same_ip_days = serializers.IntegerField(help_text="How many days back `same_ip` reaches (COMMUNITY_SAME_IP_DAYS).")
     same_ip = HistoryCommentSerializer(
-        many=True, help_text="Comments from the same IP address in the last `same_ip_days` days, any author, "
+        many=True,
+        help_text="Comments from the same IP address in the last `same_ip_days` days, any author, "
         "newest first (at most 20; empty when the address is unknown).",
     )

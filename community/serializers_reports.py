@@ -1,5 +1,6 @@
 """API shapes for reader reports: the public report body and answer, and the moderators' Reported queue,
 resolutions and stats. The public shapes carry nothing about other reports or reporters."""
+
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +23,11 @@ class ReportSubmitSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
     reason = serializers.ChoiceField(choices=Guideline.choices, help_text="A guideline code (see /api/guidelines/).")
     note = StrictTextField(
-        max_length=REPORT_NOTE_MAX_LENGTH, allow_blank=True, required=False, default="", trim_whitespace=False,
+        max_length=REPORT_NOTE_MAX_LENGTH,
+        allow_blank=True,
+        required=False,
+        default="",
+        trim_whitespace=False,
         help_text="For the moderators, never published. Required with `other`.",
     )
 
@@ -69,7 +74,9 @@ class UpholdReportsSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """Reject the reported comment for one or more guidelines (`other` needs a note)."""
 
     reasons = serializers.ListField(
-        child=serializers.ChoiceField(choices=Guideline.choices), allow_empty=False, min_length=1,
+        child=serializers.ChoiceField(choices=Guideline.choices),
+        allow_empty=False,
+        min_length=1,
         max_length=len(Guideline),
     )
     note = StrictTextField(max_length=RESOLUTION_NOTE_MAX_LENGTH, allow_blank=True, required=False, default="")
@@ -102,8 +109,13 @@ class ReportResolutionSerializer(serializers.ModelSerializer):
 
 
 class ReportStatsQuerySerializer(serializers.Serializer):
-    days = serializers.IntegerField(min_value=1, max_value=STATS_MAX_DAYS, required=False, default=30,
-                                    help_text=f"Window length in days (1-{STATS_MAX_DAYS}, default 30).")
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=STATS_MAX_DAYS,
+        required=False,
+        default=30,
+        help_text=f"Window length in days (1-{STATS_MAX_DAYS}, default 30).",
+    )
 
 
 class ReportsPerDaySerializer(serializers.Serializer):
@@ -117,7 +129,9 @@ class ReportStatsSerializer(serializers.Serializer):
     days = serializers.IntegerField()
     reports_per_day = ReportsPerDaySerializer(many=True, help_text="Every day of the window, newest first.")
     reports_total = serializers.IntegerField()
-    resolutions = serializers.IntegerField(help_text="Resolutions made in the window (each closes a comment's open reports).")
+    resolutions = serializers.IntegerField(
+        help_text="Resolutions made in the window (each closes a comment's open reports)."
+    )
     upheld = serializers.IntegerField()
     dismissed = serializers.IntegerField()
     share_upheld = serializers.FloatField(allow_null=True, help_text="upheld / resolutions; null when none.")

@@ -2,6 +2,7 @@
 
 Shape only: community.sanctions validates and normalises the values (its messages reach the reader as 400s).
 """
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
@@ -56,8 +57,11 @@ class SanctionSerializer(serializers.Serializer):
 
 class _BanInput(RejectUnknownFieldsMixin, serializers.Serializer):
     reasons = serializers.ListField(
-        child=serializers.ChoiceField(choices=Guideline.choices), required=False, default=list,
-        max_length=len(Guideline), help_text=REASONS_HELP,
+        child=serializers.ChoiceField(choices=Guideline.choices),
+        required=False,
+        default=list,
+        max_length=len(Guideline),
+        help_text=REASONS_HELP,
     )
     note = StrictTextField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False, default="")
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text=EXPIRES_HELP)
@@ -68,7 +72,8 @@ class SanctionCreateSerializer(_BanInput):
 
     kind = serializers.ChoiceField(choices=Sanction.Kind.choices)
     value = StrictTextField(
-        min_length=1, max_length=VALUE_MAX_LENGTH,
+        min_length=1,
+        max_length=VALUE_MAX_LENGTH,
         help_text="email: an address; domain: a domain with at least one dot; ip: an address or a CIDR range "
         "no broader than IPv4 /16 or IPv6 /32.",
     )
@@ -94,4 +99,3 @@ class SanctionConflictErrorSerializer(ErrorSerializer):
     (`already_lifted`, `already_expired`). Nothing was written."""
 
     sanction = serializers.IntegerField(help_text="The ban in force (already_banned), or the ban not lifted.")
-

@@ -1,4 +1,5 @@
 """Moderator API shapes for trust (moderators only: they name commenters' email addresses)."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
@@ -30,7 +31,8 @@ class TrustChangeRequestSerializer(RejectUnknownFieldsMixin, serializers.Seriali
     """Mark a commenter trusted (`trusted: true`) or take trust back (`trusted: false`)."""
 
     email = StrictEmailField(
-        min_length=1, max_length=EMAIL_MAX_LENGTH,
+        min_length=1,
+        max_length=EMAIL_MAX_LENGTH,
         help_text="The commenter's email address (compared trimmed and in lower case).",
     )
     trusted = serializers.BooleanField(help_text="true to mark trusted, false to take trust back.")

@@ -1,4 +1,5 @@
 """Signals sent by the community services, after the transaction commits (hooks for webhooks and mail)."""
+
 from django.dispatch import Signal
 
 # Sent with sender=ReportResolution, resolution=..., comment=..., reports=<number of reports it closed>

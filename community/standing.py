@@ -3,6 +3,7 @@
 `commenter_standing()` is the one call the submit path makes (moderation/screening.py): two indexed
 queries, whatever the number of bans. The same predicates serve the admin and the API.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -8,6 +8,7 @@ parallel burst gets exactly the limit through. The rate is read on every request
 
 Also who the reader is for the one-report-per-reader rule (`request_reporter_key()`).
 """
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -9,6 +9,7 @@ trusted / not trusted per address and reads as what moderators decided. Two mode
 are serialised per address (a PostgreSQL advisory lock keyed by the address; SQLite's IMMEDIATE
 transactions hold the write lock from BEGIN) and the latest row is read again inside that lock.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -87,9 +88,7 @@ def _state(email: str, change: TrustChange | None) -> TrustState:
 
 
 def _latest_change(email: str) -> TrustChange | None:
-    return (
-        TrustChange.objects.filter(email=email).select_related("changed_by").order_by("-changed_at", "-id").first()
-    )
+    return TrustChange.objects.filter(email=email).select_related("changed_by").order_by("-changed_at", "-id").first()
 
 
 def trust_state(*, email: str) -> TrustState:
@@ -243,4 +242,3 @@ def _lock_address(email: str) -> None:
             "SELECT pg_advisory_xact_lock(%s, %s)",
             [TRUST_LOCK_NAMESPACE, int.from_bytes(digest, "big", signed=True)],
         )
-

@@ -1,4 +1,5 @@
 """Public community pages: the reader's report form."""
+
 from __future__ import annotations
 
 from django.urls import path

@@ -4,6 +4,7 @@ Thin: the comment is looked up among the approved comments of published articles
 the same 404 as an unknown id), the report is stored by `community.reports.report_submit()`, and the
 per-address limit is `community.throttles`. The pages never say anything about other readers' reports.
 """
+
 from __future__ import annotations
 
 from math import ceil

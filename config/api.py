@@ -5,6 +5,7 @@ Every error answer, from any endpoint, has the same shape:
 (`errors` is empty unless fields were at fault). Some errors add fields of
 their own (a 409 says who decided first), never remove these three.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,9 +31,7 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
     def __init__(self) -> None:
-        super().__init__(
-            f"The request body is too large (the limit is {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes)."
-        )
+        super().__init__(f"The request body is too large (the limit is {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes).")
 
 
 class BadRequest(exceptions.APIException):

@@ -23,6 +23,7 @@ treated as a miss and logged as a one-line warning at most once per interval.
 Throttle counters, the public comment lists and the version tokens of the
 checks all go through this backend, so they all get the back-off.
 """
+
 from __future__ import annotations
 
 import functools
@@ -107,9 +108,7 @@ class _Outage:
                 return
             self.down = False
             away, skipped = _now() - self.since, self.skipped
-        logger.info(
-            "cache reachable again after %.1f s; %d cache call(s) were skipped meanwhile", away, skipped
-        )
+        logger.info("cache reachable again after %.1f s; %d cache call(s) were skipped meanwhile", away, skipped)
 
     def reply_error(self, exc: BaseException, backoff: float) -> None:
         now = _now()

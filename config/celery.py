@@ -4,6 +4,7 @@ Configured from Django settings (the CELERY_* names). Without a broker the
 tasks run eagerly, in the calling process. Start a worker with:
     celery -A config worker -l info
 """
+
 import os
 
 from celery import Celery

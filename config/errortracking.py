@@ -4,6 +4,7 @@ The SDK is told not to send personal data, and `scrub_event` drops what could st
 the request body (a comment, an email address), cookies, the client address and headers that
 identify the reader or hold a secret (authorization, receipts, forwarded addresses).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -6,6 +6,7 @@ in the site's time zone. Each is its own parameter, so an invalid value is
 reported under the parameter's own name. They compare the column with day
 boundaries (not a `__date` transform), so an index on the column still serves them.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -89,9 +90,7 @@ class StrictFilterSet(django_filters.FilterSet):
         return valid
 
 
-def page_size_value(
-    query_params: Mapping[str, Any], name: str, *, default: int | None, maximum: int
-) -> int | None:
+def page_size_value(query_params: Mapping[str, Any], name: str, *, default: int | None, maximum: int) -> int | None:
     """`?page_size=`: absent gives `default`, above `maximum` gives `maximum`; anything but one
     whole number of at least 1 is a 400 (DRF silently used the default)."""
     value = single_query_value(query_params, name)

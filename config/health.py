@@ -16,6 +16,7 @@ balancer probes a process by its own address (a Host that is not in ALLOWED_HOST
 HTTP behind TLS termination (no HTTPS redirect), and a probe needs no session, CSRF, throttle,
 lockout or authentication. Answers carry `Cache-Control: no-store`.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -119,8 +120,11 @@ def readiness() -> tuple[int, dict[str, Any]]:
     body: dict[str, Any] = {"checks": {}}
     down_required = down_optional = False
     for (name, (_, required)), result in zip(checks.items(), results):
-        entry: dict[str, Any] = {"status": "ok" if result.error is None else "unavailable",
-                                 "required": required, "ms": round(result.time_taken * 1000, 1)}
+        entry: dict[str, Any] = {
+            "status": "ok" if result.error is None else "unavailable",
+            "required": required,
+            "ms": round(result.time_taken * 1000, 1),
+        }
         if result.error is not None:
             entry["error"] = str(result.error)
             down_required |= required

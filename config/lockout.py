@@ -16,6 +16,7 @@ more passwords checked before it applies: the per-IP limits, counted atomically
 (config/ratelimit.py), bound that: AUTH_TOKEN_RATE for the token endpoint,
 ADMIN_LOGIN_RATE for admin login POSTs.
 """
+
 from __future__ import annotations
 
 import math
@@ -72,8 +73,9 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     seconds = cool_off_seconds(request)
     response: HttpResponse
     if request.path.startswith("/api/"):
-        response = json_error(status_code=status.HTTP_429_TOO_MANY_REQUESTS, detail=LOCKED_OUT_DETAIL,
-                              code="locked_out")
+        response = json_error(
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS, detail=LOCKED_OUT_DETAIL, code="locked_out"
+        )
     else:
         context = {
             "title": "Too many failed logins",
@@ -136,10 +138,8 @@ class AdminLoginRateLimitMiddleware:
             throttle = AdminLoginThrottle()
             if not throttle.allow_request(request, None):
                 seconds = max(1, math.ceil(throttle.wait() or 1))
-                context = {"title": "Too many login attempts", "seconds": seconds,
-                           "login_url": reverse("admin:login")}
-                response = render(request, "admin/locked_out.html", context,
-                                  status=status.HTTP_429_TOO_MANY_REQUESTS)
+                context = {"title": "Too many login attempts", "seconds": seconds, "login_url": reverse("admin:login")}
+                response = render(request, "admin/locked_out.html", context, status=status.HTTP_429_TOO_MANY_REQUESTS)
                 response["Retry-After"] = str(seconds)
                 return response
         return self.get_response(request)

@@ -8,6 +8,7 @@ carry the id of the request that caused them. Moderation actions add `comment_id
 
 Comment receipts never reach a log: `?receipt=` values are redacted (config/logfilters.py).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -44,7 +45,9 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
         "formatters": {
             "app": formatter,
             "django.server": {
-                "()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"
+                "()": "django.utils.log.ServerFormatter",
+                "format": "[{server_time}] {message}",
+                "style": "{",
             },
         },
         "handlers": {

@@ -14,6 +14,7 @@ this app logs has the `receipt` parameter's value replaced by `[redacted]`:
 Proxies in front of the app keep their own logs: another reason to use the header.
 No Django imports: gunicorn loads this module before the application.
 """
+
 from __future__ import annotations
 
 import logging

@@ -14,6 +14,7 @@ request with `Authorization: Bearer <METRICS_TOKEN>`. Under gunicorn with severa
 PROMETHEUS_MULTIPROC_DIR to an empty directory shared by the workers (prometheus_client's
 multiprocess mode) so the counters add up across processes.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -33,19 +34,23 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 SUBMISSIONS = Counter(
-    "newsroom_comment_submissions", "Comment submissions by outcome (accepted, or the reason it was refused).",
+    "newsroom_comment_submissions",
+    "Comment submissions by outcome (accepted, or the reason it was refused).",
     ["outcome", "channel"],
 )
 DECISIONS = Counter(
-    "newsroom_moderation_decisions", "Moderation decisions by verdict and by whom (moderator or system).",
+    "newsroom_moderation_decisions",
+    "Moderation decisions by verdict and by whom (moderator or system).",
     ["verdict", "by"],
 )
 CHECK_SECONDS = Histogram(
-    "newsroom_guideline_check_seconds", "Time the guideline checks took for one submitted comment.",
+    "newsroom_guideline_check_seconds",
+    "Time the guideline checks took for one submitted comment.",
     buckets=(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25),
 )
 FALLBACKS = Counter(
-    "newsroom_fallbacks", "Calls answered without a dependency: cache calls treated as misses, tasks run inline.",
+    "newsroom_fallbacks",
+    "Calls answered without a dependency: cache calls treated as misses, tasks run inline.",
     ["dependency"],
 )
 QUEUE_KEY = "metrics:queue:v1"
@@ -77,20 +82,26 @@ class QueueCollector:
             logger.warning("metrics: the queue figures could not be read", exc_info=True)
             return
         pending = GaugeMetricFamily(
-            "newsroom_pending_comments", "Comments waiting for a moderator, per flagged category "
-            "(a comment flagged twice counts under both; 'unflagged' for none).", labels=["category"],
+            "newsroom_pending_comments",
+            "Comments waiting for a moderator, per flagged category "
+            "(a comment flagged twice counts under both; 'unflagged' for none).",
+            labels=["category"],
         )
         for category, count in figures["pending_by_category"].items():
             pending.add_metric([category], count)
         yield pending
-        yield GaugeMetricFamily("newsroom_pending_comments_total", "Comments waiting for a moderator.",
-                                value=figures["pending_total"])
+        yield GaugeMetricFamily(
+            "newsroom_pending_comments_total", "Comments waiting for a moderator.", value=figures["pending_total"]
+        )
         age = figures["oldest_pending_age_seconds"]
         if age is not None:
             # The figure was computed up to METRICS_QUEUE_SECONDS ago: the comment is that much older now.
             age += max(timezone.now().timestamp() - figures["computed_at"], 0.0)
-        yield GaugeMetricFamily("newsroom_oldest_pending_comment_age_seconds",
-                                "Age of the oldest comment waiting for a moderator (0 when none).", value=age or 0.0)
+        yield GaugeMetricFamily(
+            "newsroom_oldest_pending_comment_age_seconds",
+            "Age of the oldest comment waiting for a moderator (0 when none).",
+            value=age or 0.0,
+        )
 
 
 _QUEUE_REGISTRY = CollectorRegistry(auto_describe=False)
@@ -115,8 +126,11 @@ def metrics(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
     if not allowed(request):
-        return HttpResponse("Forbidden: metrics are served to the allowed addresses or with the token.\n",
-                            status=403, content_type="text/plain")
+        return HttpResponse(
+            "Forbidden: metrics are served to the allowed addresses or with the token.\n",
+            status=403,
+            content_type="text/plain",
+        )
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)

@@ -1,4 +1,5 @@
 """Answer a request with 503 when the database cannot be reached, instead of a 500 page."""
+
 from __future__ import annotations
 
 import logging
@@ -31,9 +32,7 @@ class DatabaseUnavailableMiddleware:
             return None
         # The view's transaction was rolled back when the error left atomic():
         # nothing half-written remains, so the client may simply retry.
-        logger.error(
-            "database unavailable: %s %s -> 503 (%s)", request.method, request.path, exception
-        )
+        logger.error("database unavailable: %s %s -> 503 (%s)", request.method, request.path, exception)
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse(
                 {

@@ -6,6 +6,7 @@ INDEX locks the table against inserts for the whole build: no reader could post 
 databases (SQLite, the embedded default) build it the ordinary way. A migration using it must say
 `atomic = False`: PostgreSQL refuses a concurrent build inside a transaction.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -11,6 +11,7 @@ check of a session-authenticated call (it reads request.POST), and before 415 ex
 by the multipart parser itself, whose file parts DATA_UPLOAD_MAX_MEMORY_SIZE does not
 count. It also answers 414 for a URL longer than API_MAX_URL_LENGTH.
 """
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -22,6 +22,7 @@ The counters are exact when the cache is shared by every process (Redis,
 When the cache cannot count (Redis unreachable: the call is a miss or a no-op)
 the request is allowed: a limit must never turn an outage into refusals or 500s.
 """
+
 from __future__ import annotations
 
 import logging

@@ -7,6 +7,7 @@ set-up without a broker), where it replaces the request's id with a new one and 
 task ends, so the rest of the request logged without an id. Inline tasks run in the request's own
 context and need nothing.
 """
+
 from __future__ import annotations
 
 from typing import Any

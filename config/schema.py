@@ -10,6 +10,7 @@
 - Every operation documents 414 (config.parsers.ApiRequestGateMiddleware refuses an
   over-long URL); every operation with a body documents 413 and 415.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,7 +30,7 @@ def _error_response(status: str) -> dict[str, Any]:
 
 def _component(ref: str, components: dict[str, Any]) -> dict[str, Any] | None:
     prefix = "#/components/schemas/"
-    return components.get(ref[len(prefix):]) if ref.startswith(prefix) else None
+    return components.get(ref[len(prefix) :]) if ref.startswith(prefix) else None
 
 
 def _not_blank(schema: dict[str, Any]) -> None:

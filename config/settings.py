@@ -5,6 +5,7 @@ defaults give a working local set-up on an embedded SQLite file. README.md
 lists the variables. Production: DEBUG=false, a real SECRET_KEY, real
 ALLOWED_HOSTS and HTTPS=true make `manage.py check --deploy` pass.
 """
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -164,9 +165,7 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=HTTPS)
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -204,8 +203,16 @@ COMMENT_AUTHOR_NAME_MAX_LENGTH = 80
 COMMENT_STAFF_NAME_WORDS = env.list(
     "COMMENT_STAFF_NAME_WORDS",
     default=[
-        "moderator", "moderation", "admin", "administrator", "editor", "staff", "official", "newsroom",
-        "Rudaw", "ڕووداو",
+        "moderator",
+        "moderation",
+        "admin",
+        "administrator",
+        "editor",
+        "staff",
+        "official",
+        "newsroom",
+        "Rudaw",
+        "ڕووداو",
     ],
 )
 # Window in which identical text counts as a repeat post (promotion signal).

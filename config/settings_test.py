@@ -1,4 +1,5 @@
 """Settings for the test suite (pytest.ini names this module): the real settings, plus what tests need."""
+
 from django.conf import global_settings
 
 from config import settings as base
@@ -8,7 +9,10 @@ from config.settings import CACHES, MIDDLEWARE
 # The production hasher costs a large fraction of a second per user; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # No collected static files: the finders serve them.
-STORAGES = {**getattr(base, "STORAGES", global_settings.STORAGES), "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **getattr(base, "STORAGES", global_settings.STORAGES),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
 # Celery tasks run inline unless a test points the app at a real broker
 # (config/tests/test_degradation.celery_broker).

@@ -1,4 +1,5 @@
 """Names for SQL written by hand (where the ORM's query building costs more than the query)."""
+
 from __future__ import annotations
 
 from django.core.exceptions import FieldDoesNotExist

@@ -5,6 +5,7 @@ visitor fails (`can_moderate` and the like want an active account with a permiss
 `request.user` is an account there; `staff_user` says so to the type checker and answers 403 should
 a view ever call it without such a check.
 """
+
 from __future__ import annotations
 
 from django.contrib.auth.models import User

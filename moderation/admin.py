@@ -2,6 +2,7 @@
 actions), the decision log, term lists and the learned checks' model versions. Thin: decisions
 and activations go through moderation.services, claims through moderation.claims, the queue
 order and the active model version through moderation.selectors."""
+
 from __future__ import annotations
 
 import copy
@@ -259,8 +260,7 @@ def refuse_values_the_database_refuses(model, params: dict[str, list[str]]) -> N
     and regular expressions (whose dialect differs per database, and which can be slow)."""
     for key, values in params.items():
         field, lookup = _field_and_lookup(model, key)
-        pieces = [piece for value in values for piece in
-                  (value.split(",") if lookup in ("in", "range") else [value])]
+        pieces = [piece for value in values for piece in (value.split(",") if lookup in ("in", "range") else [value])]
         if "\x00" in key or any("\x00" in piece for piece in pieces):
             raise IncorrectLookupParameters("a NUL character in a filter")
         if any(_beyond_64_bits(piece) for piece in pieces):
@@ -318,8 +318,11 @@ class BadgedChangeList(SafeChangeList):
 
 def _history_rows(entries: list[HistoryEntry]) -> list[dict]:
     return [
-        {"entry": entry, "url": reverse("admin:comments_comment_change", args=[entry.id]),
-         "reasons": ", ".join(GUIDELINE_LABELS.get(code, code) for code in entry.reasons)}
+        {
+            "entry": entry,
+            "url": reverse("admin:comments_comment_change", args=[entry.id]),
+            "reasons": ", ".join(GUIDELINE_LABELS.get(code, code) for code in entry.reasons),
+        }
         for entry in entries
     ]
 
@@ -381,7 +384,7 @@ def _decide_selected(modeladmin, request, queryset, decide, label, leave=None, l
     if request.POST.get("select_across") == "1" and queryset[: limit + 1].count() > limit:
         modeladmin.message_user(
             request,
-            f"Nothing was decided: \"select all\" works on at most {limit} comments. Narrow the list with the filters.",
+            f'Nothing was decided: "select all" works on at most {limit} comments. Narrow the list with the filters.',
             messages.ERROR,
         )
         return
@@ -420,8 +423,13 @@ def approve_selected(modeladmin, request, queryset):
 @admin.action(description="Approve the unflagged comments among the selected", permissions=["moderate"])
 def approve_unflagged_selected(modeladmin, request, queryset):
     _decide_selected(
-        modeladmin, request, queryset, _approve(request), "Approved unflagged",
-        leave=lambda c: bool(c.flags), left_label="flagged comment(s) left for review.",
+        modeladmin,
+        request,
+        queryset,
+        _approve(request),
+        "Approved unflagged",
+        leave=lambda c: bool(c.flags),
+        left_label="flagged comment(s) left for review.",
     )
 
 
@@ -441,9 +449,7 @@ def _reject_action(code: str):
     return reject
 
 
-DECISION_ACTIONS = [approve_selected, approve_unflagged_selected] + [
-    _reject_action(code) for code in CHECK_CATEGORIES
-]
+DECISION_ACTIONS = [approve_selected, approve_unflagged_selected] + [_reject_action(code) for code in CHECK_CATEGORIES]
 
 
 # --- Comment pages: read-only fields, decision buttons, claims -------------------------------
@@ -460,8 +466,20 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
     actions = DECISION_ACTIONS
     inlines = [DecisionInline]
     readonly_fields = (
-        "article", "status", "author_name", "author_email", "evidence", "submitted_at", "decided_at",
-        "flag_badges", "priority", "checks_model_version", "findings_table", "ip_address", "user_agent", "user",
+        "article",
+        "status",
+        "author_name",
+        "author_email",
+        "evidence",
+        "submitted_at",
+        "decided_at",
+        "flag_badges",
+        "priority",
+        "checks_model_version",
+        "findings_table",
+        "ip_address",
+        "user_agent",
+        "user",
     )
     fields = readonly_fields
     # No facet counts ("?_facets"): a COUNT per filter choice over every comment, on each page load.
@@ -509,7 +527,8 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
     def with_filters(self, request: HttpRequest, url: str) -> str:
         """`url` carrying the list filters the moderator came from (admin's _changelist_filters)."""
         context: dict[str, Options[Any] | str] = {
-            "preserved_filters": self.get_preserved_filters(request), "opts": self.opts,
+            "preserved_filters": self.get_preserved_filters(request),
+            "opts": self.opts,
         }
         return add_preserved_filters(context, url)
 
@@ -535,7 +554,8 @@ class CommentPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
             "claim_is_mine": bool(claim and claim.moderator_id == request.user.pk),
             # The flagged categories come pre-ticked in the reason picker: a keyboard reject is `r`, Enter.
             "decision_form": DecisionForm(initial={"expected_status": comment.status, "reasons": comment.flag_list})
-            if can_moderate(request.user) else None,
+            if can_moderate(request.user)
+            else None,
             "decide_url": self.decide_url(request, comment),
             **(commenter_history_context(commenter_history(comment=comment)) if can_moderate(request.user) else {}),
             **(commenter_panel_context(request, comment) if can_moderate(request.user) else {}),
@@ -672,8 +692,9 @@ class ReviewQueueAdmin(CommentPageAdmin):
                 who = "you" if claim.moderator_id == request.user.pk else claim.moderator.get_username()
                 note = format_html('<p><span class="claim">being reviewed by {}</span></p>', who)
             badges = self.flag_badges(comment) if comment.flags else ""
-            return format_html('{}{}{}', format_html('<p class="flags">{}</p>', badges) if badges else "",
-                               note, self.evidence(comment))
+            return format_html(
+                "{}{}{}", format_html('<p class="flags">{}</p>', badges) if badges else "", note, self.evidence(comment)
+            )
 
         return [comment if name == "comment" else name for name in super().get_list_display(request)]
 
@@ -681,16 +702,24 @@ class ReviewQueueAdmin(CommentPageAdmin):
     def comment(self, comment: Comment):
         """The column without a viewer (Django's system checks read it); get_list_display replaces it."""
         badges = self.flag_badges(comment) if comment.flags else ""
-        return format_html('{}{}', format_html('<p class="flags">{}</p>', badges) if badges else "",
-                           self.evidence(comment))
+        return format_html(
+            "{}{}", format_html('<p class="flags">{}</p>', badges) if badges else "", self.evidence(comment)
+        )
 
     @admin.display(description="Author and article")
     def author_and_article(self, comment: Comment):
         badge = getattr(comment, "commenter_badge", None)  # set for the whole page by BadgedChangeList
-        shown = format_html('<span class="commenter-badge commenter-{}">{}</span>', badge.kind, badge.label) \
-            if badge and badge.label else ""
-        return format_html('<span class="author">{}</span>{}<span class="article">on {}</span>',
-                           comment.author_name, shown, Truncator(comment.article.title).chars(80))
+        shown = (
+            format_html('<span class="commenter-badge commenter-{}">{}</span>', badge.kind, badge.label)
+            if badge and badge.label
+            else ""
+        )
+        return format_html(
+            '<span class="author">{}</span>{}<span class="article">on {}</span>',
+            comment.author_name,
+            shown,
+            Truncator(comment.article.title).chars(80),
+        )
 
     def changelist_view(self, request, extra_context=None):
         return super().changelist_view(request, _list_context("Review queue", extra_context))
@@ -710,8 +739,11 @@ class ReviewQueueAdmin(CommentPageAdmin):
         stats, computed_at = cached_moderation_stats(days=days)
         queue = reverse("admin:moderation_reviewqueueitem_changelist")
         pending_rows = [
-            {"label": GUIDELINE_LABELS.get(code, "Not flagged"), "count": count,
-             "url": f"{queue}?flag={'__none__' if code == UNFLAGGED else code}"}
+            {
+                "label": GUIDELINE_LABELS.get(code, "Not flagged"),
+                "count": count,
+                "url": f"{queue}?flag={'__none__' if code == UNFLAGGED else code}",
+            }
             for code, count in stats["pending_by_category"].items()
         ]
         context = {
@@ -835,8 +867,12 @@ class ModerationDecisionAdmin(_ReadOnly, SafeChangeListMixin, admin.ModelAdmin):
         css = {"all": ["moderation/review.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("moderator", "comment__article").defer(
-            "comment__body", "comment__findings", "comment__user_agent", "comment__article__body")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("moderator", "comment__article")
+            .defer("comment__body", "comment__findings", "comment__user_agent", "comment__article__body")
+        )
 
     @admin.display(description="Reasons")
     def reasons_shown(self, decision: ModerationDecision) -> str:
@@ -870,12 +906,38 @@ class RecheckBatchAdmin(_ReadOnly, SafeChangeListMixin, admin.ModelAdmin):
     `recheck_comments --resume` hands the unfinished ones out again.
     """
 
-    list_display = ["id", "status", "comment_status", "id_range", "size", "rechecked", "created_at",
-                    "queued_at", "dispatches", "attempts", "finished_at", "reason"]
+    list_display = [
+        "id",
+        "status",
+        "comment_status",
+        "id_range",
+        "size",
+        "rechecked",
+        "created_at",
+        "queued_at",
+        "dispatches",
+        "attempts",
+        "finished_at",
+        "reason",
+    ]
     list_filter = ["status", "comment_status", "created_at"]
-    readonly_fields = ("status", "comment_status", "first_comment_id", "last_comment_id", "size", "rechecked",
-                       "reason", "terms_version", "model_version", "created_at", "queued_at", "dispatches",
-                       "attempts", "started_at", "finished_at")
+    readonly_fields = (
+        "status",
+        "comment_status",
+        "first_comment_id",
+        "last_comment_id",
+        "size",
+        "rechecked",
+        "reason",
+        "terms_version",
+        "model_version",
+        "created_at",
+        "queued_at",
+        "dispatches",
+        "attempts",
+        "started_at",
+        "finished_at",
+    )
     fields = readonly_fields
     show_full_result_count = False
 
@@ -910,12 +972,30 @@ class _ModeratorsMayView(_ReadOnly):
 class CheckModelVersionAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.ModelAdmin):
     """Stored model versions, the active one marked; "Activate this version" (also the rollback) calls the service."""
 
-    list_display = ["version", "active_marker", "origin", "created_at", "created_by_name", "decisions_used",
-                    "parent_version"]
+    list_display = [
+        "version",
+        "active_marker",
+        "origin",
+        "created_at",
+        "created_by_name",
+        "decisions_used",
+        "parent_version",
+    ]
     list_filter = ["origin"]
     search_fields = ["version", "note"]
-    readonly_fields = ("version", "active_marker", "origin", "parent_version", "decisions_used", "created_at",
-                       "created_by_name", "note", "metrics", "meta", "activation_history")
+    readonly_fields = (
+        "version",
+        "active_marker",
+        "origin",
+        "parent_version",
+        "decisions_used",
+        "created_at",
+        "created_by_name",
+        "note",
+        "metrics",
+        "meta",
+        "activation_history",
+    )
     fields = readonly_fields
     actions = ["activate_selected"]
     change_list_template = "admin/moderation/checkmodelversion/change_list.html"
@@ -923,17 +1003,22 @@ class CheckModelVersionAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.Mode
 
     def get_queryset(self, request):
         latest = CheckModelActivation.objects.order_by("-id").values("version_id")[:1]
-        is_active = Case(When(pk=Subquery(latest), then=Value(True)), default=Value(False),
-                         output_field=BooleanField())
+        is_active = Case(When(pk=Subquery(latest), then=Value(True)), default=Value(False), output_field=BooleanField())
         return super().get_queryset(request).defer("data").select_related("created_by").annotate(is_active=is_active)
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("<int:object_id>/activate/", self.admin_site.admin_view(self.activate_view),
-                 name="%s_%s_activate" % info),
-            path("activate-shipped/", self.admin_site.admin_view(self.activate_shipped_view),
-                 name="%s_%s_activate_shipped" % info),
+            path(
+                "<int:object_id>/activate/",
+                self.admin_site.admin_view(self.activate_view),
+                name="%s_%s_activate" % info,
+            ),
+            path(
+                "activate-shipped/",
+                self.admin_site.admin_view(self.activate_shipped_view),
+                name="%s_%s_activate_shipped" % info,
+            ),
         ] + super().get_urls()
 
     def has_manage_check_models_permission(self, request) -> bool:
@@ -950,11 +1035,21 @@ class CheckModelVersionAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.Mode
     @admin.display(description="Activations")
     def activation_history(self, version: CheckModelVersion):
         rows = version.activations.select_related("activated_by").order_by("-id")[:20]
-        return format_html_join(
-            "", "<div>{} by {}{}</div>",
-            ((timezone.localtime(a.activated_at).strftime("%Y-%m-%d %H:%M"), a.activated_by_name,
-              f" — {a.note}" if a.note else "") for a in rows),
-        ) or "never activated"
+        return (
+            format_html_join(
+                "",
+                "<div>{} by {}{}</div>",
+                (
+                    (
+                        timezone.localtime(a.activated_at).strftime("%Y-%m-%d %H:%M"),
+                        a.activated_by_name,
+                        f" — {a.note}" if a.note else "",
+                    )
+                    for a in rows
+                ),
+            )
+            or "never activated"
+        )
 
     @admin.action(description="Activate the selected version (exactly one)", permissions=["manage_check_models"])
     def activate_selected(self, request, queryset):
@@ -989,8 +1084,9 @@ class CheckModelVersionAdmin(_ModeratorsMayView, SafeChangeListMixin, admin.Mode
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return
-        self.message_user(request, f"Activated {version}: every process uses it from its next comment.",
-                          messages.SUCCESS)
+        self.message_user(
+            request, f"Activated {version}: every process uses it from its next comment.", messages.SUCCESS
+        )
 
     def _active_context(self, request: HttpRequest) -> dict:
         latest = latest_check_model_activation()

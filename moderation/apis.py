@@ -3,6 +3,7 @@
 Thin: reads through querysets and filters, every decision through
 moderation.services, exactly as the admin does.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -138,8 +139,10 @@ class ModerationCommentDetailApi(ModeratorApi, generics.RetrieveAPIView):
     """A comment with everything a moderator needs to decide."""
 
     serializer_class = ModerationCommentDetailSerializer
-    queryset = Comment.objects.select_related("article").defer("article__body").prefetch_related(
-        Prefetch("decisions", queryset=ModerationDecision.objects.select_related("moderator"))
+    queryset = (
+        Comment.objects.select_related("article")
+        .defer("article__body")
+        .prefetch_related(Prefetch("decisions", queryset=ModerationDecision.objects.select_related("moderator")))
     )
 
 
@@ -172,7 +175,9 @@ DECISION_RESPONSES = {
 }
 
 
-@extend_schema(tags=["moderation"], summary="Approve a comment", request=ApproveSerializer, responses=DECISION_RESPONSES)
+@extend_schema(
+    tags=["moderation"], summary="Approve a comment", request=ApproveSerializer, responses=DECISION_RESPONSES
+)
 class CommentApproveApi(_DecideApi):
     """Approve one comment as written."""
 
@@ -238,7 +243,9 @@ class BulkDecisionApi(ModeratorApi, APIView):
                 results.append(
                     {"id": pk, "result": "decided", "status": comment.status, "decided_by": decision.decided_by}
                 )
-        counts = {name: sum(r["result"] == name for r in results) for name in ("decided", "already_decided", "not_found")}
+        counts = {
+            name: sum(r["result"] == name for r in results) for name in ("decided", "already_decided", "not_found")
+        }
         return Response(BulkResultSerializer({"results": results, "counts": counts}).data)
 
     @staticmethod

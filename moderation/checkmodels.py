@@ -16,6 +16,7 @@ A version's weights are read from the database and parsed once per process
 load is logged and the shipped model is used instead, so a bad row can never
 fail a submission. Writes (activating, training) live in moderation.services.
 """
+
 from __future__ import annotations
 
 import logging
@@ -101,11 +102,7 @@ def _refresh(*, token: str | None, keep_token_if_unchanged: bool = False) -> Lin
 
 def _activation_stamp() -> tuple | None:
     """(activation id, version id, version) of the latest activation; None when nothing was ever activated."""
-    return (
-        CheckModelActivation.objects.order_by("-id")
-        .values_list("id", "version_id", "version__version")
-        .first()
-    )
+    return CheckModelActivation.objects.order_by("-id").values_list("id", "version_id", "version__version").first()
 
 
 def _model_for(stamp: tuple | None) -> LinearModel | None:

@@ -4,6 +4,7 @@ A claim only informs other moderators; it never blocks a decision. It expires
 on its own (`expires_at`); an expired claim is ignored and may be taken over.
 The length is the `MODERATION_CLAIM_MINUTES` setting (default 5).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -22,9 +23,7 @@ def claim_minutes() -> int:
     return settings.MODERATION_CLAIM_MINUTES
 
 
-def claim_comment(
-    comment: Comment, moderator: User, *, now: datetime | None = None
-) -> Claim:
+def claim_comment(comment: Comment, moderator: User, *, now: datetime | None = None) -> Claim:
     """Claim (or renew) `comment` for `moderator` unless someone else holds a live claim.
 
     Returns the claim in force afterwards: the moderator's own, or the other

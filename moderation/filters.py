@@ -1,4 +1,5 @@
 """Filters of the moderator API: the comment queue and the decision log."""
+
 from __future__ import annotations
 
 import django_filters

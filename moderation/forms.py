@@ -1,4 +1,5 @@
 """The decision form behind the Approve / Reject buttons on a comment's admin page."""
+
 from __future__ import annotations
 
 from django import forms
@@ -17,9 +18,7 @@ class DecisionForm(forms.Form):
     APPROVE, REJECT = "approve", "reject"
 
     decision = forms.ChoiceField(choices=[(APPROVE, "Approve"), (REJECT, "Reject")])
-    reasons = forms.MultipleChoiceField(
-        choices=Guideline.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
+    reasons = forms.MultipleChoiceField(choices=Guideline.choices, required=False, widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
     expected_status = forms.ChoiceField(choices=Comment.Status.choices, widget=forms.HiddenInput)
 
@@ -29,8 +28,12 @@ class DecisionForm(forms.Form):
         AlreadyDecided and PermissionDenied propagate to the caller.
         """
         data = self.cleaned_data
-        common = {"comment": comment, "moderator": moderator, "note": data["note"],
-                  "expected_status": data["expected_status"]}
+        common = {
+            "comment": comment,
+            "moderator": moderator,
+            "note": data["note"],
+            "expected_status": data["expected_status"],
+        }
         try:
             if data["decision"] == self.APPROVE:
                 return comment_approve(**common)

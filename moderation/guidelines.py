@@ -3,6 +3,7 @@
 Pure data with no model behind it, so the reader pages, the checks, the
 admin and the API all name and explain the same categories the same way.
 """
+
 from django.db import models
 
 
@@ -35,8 +36,7 @@ GUIDELINE_TEXT = {
     Guideline.VULGARITY: "Crude sexual or bodily language.",
     Guideline.THREAT: "Threatening, wishing or inciting violence or harm against anyone.",
     Guideline.PERSONAL_ATTACK: (
-        "Insulting or demeaning another commenter, the author or any named person. "
-        "Criticise ideas, not people."
+        "Insulting or demeaning another commenter, the author or any named person. Criticise ideas, not people."
     ),
     Guideline.ABUSE: (
         "Attacks on people for who they are: sexism, racism, homophobia, xenophobia, "
@@ -56,6 +56,4 @@ CHECK_CATEGORIES = tuple(code for code in Guideline.values if code != Guideline.
 
 def guideline_list() -> list[dict[str, str]]:
     """The guidelines in display order: code, label and explanation."""
-    return [
-        {"code": code.value, "label": code.label, "text": GUIDELINE_TEXT[code]} for code in Guideline
-    ]
+    return [{"code": code.value, "label": code.label, "text": GUIDELINE_TEXT[code]} for code in Guideline]

@@ -3,6 +3,7 @@
 Highlights come only from the stored spans: the text between and inside them
 is escaped, so nothing a reader typed reaches the page as markup.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -19,7 +20,9 @@ def highlighted_body(body: str, findings: Iterable[Mapping]) -> SafeString:
         parts.append(escape(body[position:start]))
         label = " ".join(sorted(categories))
         parts.append(
-            format_html('<mark class="evidence" data-categories="{}" title="{}">{}</mark>', label, label, body[start:end])
+            format_html(
+                '<mark class="evidence" data-categories="{}" title="{}">{}</mark>', label, label, body[start:end]
+            )
         )
         position = end
     parts.append(escape(body[position:]))

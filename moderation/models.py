@@ -5,6 +5,7 @@ Log rows name the staff member who wrote them twice: a link to the account and t
 copied when the row is inserted (`UsernameOf`). Deleting the account nulls the link
 (`keep_username_set_null`, the one change a log row ever gets) and the row still says who.
 """
+
 from __future__ import annotations
 
 from typing import Any, NoReturn
@@ -176,9 +177,7 @@ class GuidelineTerm(models.Model):
         BANNED = "banned", "Banned (reject automatically when enabled)"
         SUSPECT = "suspect", "Suspect (flag for review)"
 
-    category = models.CharField(
-        max_length=20, choices=[(c.value, c.label) for c in Guideline if c != Guideline.OTHER]
-    )
+    category = models.CharField(max_length=20, choices=[(c.value, c.label) for c in Guideline if c != Guideline.OTHER])
     term = models.CharField(max_length=100)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SUSPECT)
     active = models.BooleanField(default=True)
@@ -188,9 +187,7 @@ class GuidelineTerm(models.Model):
 
     class Meta:
         ordering = ["category", "term"]
-        constraints = [
-            models.UniqueConstraint(fields=["category", "term"], name="unique_term_per_category")
-        ]
+        constraints = [models.UniqueConstraint(fields=["category", "term"], name="unique_term_per_category")]
 
     def __str__(self) -> str:
         return f"{self.term} ({self.category}, {self.kind})"
@@ -209,9 +206,7 @@ class Claim(models.Model):
     """A moderator's short-lived "I am reviewing this" on a comment; informs, never blocks."""
 
     comment = models.OneToOneField(Comment, on_delete=models.CASCADE, related_name="claim")
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_claims"
-    )
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_claims")
     claimed_at = models.DateTimeField()
     expires_at = models.DateTimeField()
 
@@ -341,5 +336,7 @@ class RecheckBatch(models.Model):
         indexes = [models.Index(fields=["status", "queued_at"], name="recheck_batch_status_time")]
 
     def __str__(self) -> str:
-        return (f"Recheck batch {self.pk}: {self.comment_status} comments "
-                f"{self.first_comment_id}–{self.last_comment_id} ({self.status})")
+        return (
+            f"Recheck batch {self.pk}: {self.comment_status} comments "
+            f"{self.first_comment_id}–{self.last_comment_id} ({self.status})"
+        )

@@ -1,6 +1,7 @@
 """Side effects of moderation writes: a decision that changes what is public moves the article's public
 comments version in its own transaction, and a guideline term change reaches every process's checks on
 its next comment."""
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver

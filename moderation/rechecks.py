@@ -9,6 +9,7 @@ rewrites a batch's comments and marks the batch done in one transaction, and doe
 nothing for a batch already done, so a batch whose message the broker lost stays
 visible as unfinished and can be handed out again (`recheck_comments --resume`).
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left
@@ -107,13 +108,20 @@ def recheck_stamp() -> dict[str, str]:
     return {"terms_version": f"{terms['n']} term(s){latest}", "model_version": model.version if model else ""}
 
 
-def record_batch(*, status: str, first_pk: int, last_pk: int, size: int, reason: str = "",
-                 stamp: dict[str, str] | None = None) -> RecheckBatch:
+def record_batch(
+    *, status: str, first_pk: int, last_pk: int, size: int, reason: str = "", stamp: dict[str, str] | None = None
+) -> RecheckBatch:
     """A queued batch, written (and committed) before its message is handed to the broker."""
     now = timezone.now()
     return RecheckBatch.objects.create(
-        created_at=now, queued_at=now, dispatches=1, comment_status=status,
-        first_comment_id=first_pk, last_comment_id=last_pk, size=size, reason=reason[:200],
+        created_at=now,
+        queued_at=now,
+        dispatches=1,
+        comment_status=status,
+        first_comment_id=first_pk,
+        last_comment_id=last_pk,
+        size=size,
+        reason=reason[:200],
         **(stamp if stamp is not None else recheck_stamp()),
     )
 
@@ -134,9 +142,13 @@ def recheck_batch_run(batch_id: int) -> int:
     if not started:
         return 0  # done already, or no such batch
     batch = RecheckBatch.objects.get(pk=batch_id)
-    comments = list(_for_recheck(comments_to_recheck(batch.comment_status).filter(
-        pk__gte=batch.first_comment_id, pk__lte=batch.last_comment_id
-    )))
+    comments = list(
+        _for_recheck(
+            comments_to_recheck(batch.comment_status).filter(
+                pk__gte=batch.first_comment_id, pk__lte=batch.last_comment_id
+            )
+        )
+    )
     _apply_checks(comments, terms=active_terms(), model=current_check_model())
     with transaction.atomic():
         batch = RecheckBatch.objects.select_for_update().get(pk=batch_id)

@@ -28,6 +28,7 @@ do so with letters of two alphabets never get here: comment_submit() refuses
 them. The staff identities come from the shared cache (STAFF_NAMES_SECONDS;
 saving or deleting a user drops the copy), so a submission costs no user query.
 """
+
 from __future__ import annotations
 
 import logging
@@ -125,9 +126,7 @@ def with_trusted_priority(report: Report) -> Report:
 
 def name_findings(author_name: str) -> tuple[Finding, ...]:
     """A finding when the reader's name imitates a staff word or a staff member (comments/names.py)."""
-    match = names.imitation(
-        author_name, staff_words=settings.COMMENT_STAFF_NAME_WORDS, staff_users=staff_identities()
-    )
+    match = names.imitation(author_name, staff_words=settings.COMMENT_STAFF_NAME_WORDS, staff_users=staff_identities())
     if match is None:
         return ()
     return (Finding(NAME_CATEGORY, NAME_RULE, 0, 0, author_name, 0.75 if match.disguised else 0.5),)

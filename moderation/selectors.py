@@ -1,5 +1,6 @@
 """Read paths for moderators: the review queue and moving through it; the learned checks' versions
 and the decisions they learn from."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,9 +26,7 @@ def review_queue(queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(status=Comment.Status.PENDING).order_by(*QUEUE_ORDER)
 
 
-def next_in_queue(
-    after: Comment, moderator: User, *, queryset: QuerySet | None = None
-) -> Comment | None:
+def next_in_queue(after: Comment, moderator: User, *, queryset: QuerySet | None = None) -> Comment | None:
     """The pending comment after `after` in queue order, wrapping round to the start.
 
     Skips comments another moderator has a live claim on. `after` itself need
@@ -38,9 +37,7 @@ def next_in_queue(
     return queue.filter(_behind(after)).first() or queue.first()
 
 
-def previous_in_queue(
-    after: Comment, moderator: User, *, queryset: QuerySet | None = None
-) -> Comment | None:
+def previous_in_queue(after: Comment, moderator: User, *, queryset: QuerySet | None = None) -> Comment | None:
     """The pending comment before `after` in queue order (no wrap-round), skipping others' claims."""
     return _others(after, moderator, queryset).filter(_ahead(after)).reverse().first()
 
@@ -57,17 +54,13 @@ def _others(after: Comment, moderator: User, queryset: QuerySet | None) -> Query
 def _behind(comment: Comment) -> Q:
     """Comments that come after `comment` in QUEUE_ORDER."""
     p, at = comment.priority, comment.submitted_at
-    return Q(priority__lte=p) & (
-        Q(priority__lt=p) | Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=comment.pk)
-    )
+    return Q(priority__lte=p) & (Q(priority__lt=p) | Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=comment.pk))
 
 
 def _ahead(comment: Comment) -> Q:
     """Comments that come before `comment` in QUEUE_ORDER."""
     p, at = comment.priority, comment.submitted_at
-    return Q(priority__gte=p) & (
-        Q(priority__gt=p) | Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=comment.pk)
-    )
+    return Q(priority__gte=p) & (Q(priority__gt=p) | Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=comment.pk))
 
 
 # --- The learned checks: versions, the active one, and what they learn from ----------------------
@@ -142,4 +135,3 @@ def latest_check_model_activation() -> CheckModelActivation | None:
         .order_by("-id")
         .first()
     )
-

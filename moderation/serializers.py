@@ -1,4 +1,5 @@
 """Moderator API shapes: comments with everything a moderator sees, decisions and their inputs."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -57,15 +58,26 @@ class ModerationCommentSerializer(serializers.ModelSerializer):
 
     article = ArticleRefSerializer(read_only=True)
     flags = serializers.ListField(
-        source="flag_list", child=serializers.CharField(), read_only=True,
+        source="flag_list",
+        child=serializers.CharField(),
+        read_only=True,
         help_text="Guideline categories the automated checks flagged.",
     )
 
     class Meta:
         model = Comment
         fields = [
-            "id", "article", "author_name", "author_email", "ip_address", "body", "status",
-            "submitted_at", "decided_at", "flags", "priority",
+            "id",
+            "article",
+            "author_name",
+            "author_email",
+            "ip_address",
+            "body",
+            "status",
+            "submitted_at",
+            "decided_at",
+            "flags",
+            "priority",
         ]
         read_only_fields = fields
 
@@ -85,16 +97,24 @@ class ModerationCommentDetailSerializer(ModerationCommentSerializer):
 
     class Meta(ModerationCommentSerializer.Meta):
         fields = ModerationCommentSerializer.Meta.fields + [
-            "user_agent", "findings", "decisions", "history", "standing",
+            "user_agent",
+            "findings",
+            "decisions",
+            "history",
+            "standing",
         ]
         read_only_fields = fields
 
     @extend_schema_field(CommenterHistorySerializer)
     def get_history(self, comment: Comment) -> dict:
         history = commenter_history(comment=comment)
-        return CommenterHistorySerializer({
-            **vars(history), "total": history.total, "rejection_rate": history.rejection_rate,
-        }).data
+        return CommenterHistorySerializer(
+            {
+                **vars(history),
+                "total": history.total,
+                "rejection_rate": history.rejection_rate,
+            }
+        ).data
 
     @extend_schema_field(CommenterStandingSerializer)
     def get_standing(self, comment: Comment) -> dict:
@@ -125,7 +145,9 @@ class RejectSerializer(_DecisionInput):
     """Reject a comment for one or more guideline codes (`other` needs a note)."""
 
     reasons = serializers.ListField(
-        child=serializers.ChoiceField(choices=Guideline.choices), allow_empty=False, min_length=1,
+        child=serializers.ChoiceField(choices=Guideline.choices),
+        allow_empty=False,
+        min_length=1,
         max_length=len(Guideline),
     )
 
@@ -152,12 +174,17 @@ class BulkDecisionSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
     action = serializers.ChoiceField(choices=[APPROVE, REJECT])
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, min_length=1,
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        allow_empty=False,
+        min_length=1,
         max_length=BULK_MAX_IDS,
     )
     reasons = serializers.ListField(
-        child=serializers.ChoiceField(choices=Guideline.choices), required=False, default=list,
-        max_length=len(Guideline), help_text="Required to reject; not allowed to approve.",
+        child=serializers.ChoiceField(choices=Guideline.choices),
+        required=False,
+        default=list,
+        max_length=len(Guideline),
+        help_text="Required to reject; not allowed to approve.",
     )
     note = StrictTextField(max_length=NOTE_MAX_LENGTH, allow_blank=True, required=False, default="")
 
@@ -261,8 +288,12 @@ class TokenRequestSerializer(RejectUnknownFieldsMixin, AuthTokenSerializer):
 
     username = serializers.CharField(label="Username", write_only=True, min_length=1, max_length=150)
     password = serializers.CharField(
-        label="Password", style={"input_type": "password"}, trim_whitespace=False, write_only=True,
-        min_length=1, max_length=4096,
+        label="Password",
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+        min_length=1,
+        max_length=4096,
     )
 
 

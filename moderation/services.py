@@ -12,6 +12,7 @@ file), so activating and rolling back are both one more row, written with the
 permission `moderation.manage_check_models` (not part of the Moderators group:
 superusers, or an explicit grant) and published to every process on commit.
 """
+
 from __future__ import annotations
 
 import logging
@@ -127,9 +128,7 @@ def _decide(
         now = timezone.now()
         changed = 0
         if seen != verdict:
-            changed = Comment.objects.filter(pk=comment.pk, status=seen).update(
-                status=verdict, decided_at=now
-            )
+            changed = Comment.objects.filter(pk=comment.pk, status=seen).update(status=verdict, decided_at=now)
         if not changed:
             current = Comment.objects.filter(pk=comment.pk).values_list("status", flat=True).first()
             last = comment.decisions.select_related("moderator").first()
@@ -144,9 +143,7 @@ def _decide(
             decided_at=now,
         )
         comment.mark_decided(status=verdict, decided_at=now)
-        transaction.on_commit(
-            lambda: comment_decided.send(sender=Comment, comment=comment, decision=decision)
-        )
+        transaction.on_commit(lambda: comment_decided.send(sender=Comment, comment=comment, decision=decision))
         transaction.on_commit(lambda: _log_decision(decision))
     return decision
 
@@ -154,9 +151,16 @@ def _decide(
 def _log_decision(decision: ModerationDecision) -> None:
     # Structured fields of their own in the JSON logs (config/logconfig.py).
     logger.info(
-        "comment %s %s by %s", decision.comment_id, decision.verdict, decision.decided_by,
-        extra={"comment_id": decision.comment_id, "moderator": decision.decided_by,
-               "verdict": decision.verdict, "reasons": list(decision.reasons)},
+        "comment %s %s by %s",
+        decision.comment_id,
+        decision.verdict,
+        decision.decided_by,
+        extra={
+            "comment_id": decision.comment_id,
+            "moderator": decision.decided_by,
+            "verdict": decision.verdict,
+            "reasons": list(decision.reasons),
+        },
     )
 
 
@@ -185,9 +189,7 @@ def _require_manage_check_models(actor: User | None) -> None:
         raise PermissionDenied("You do not have permission to manage the guideline-check models.")
 
 
-def check_model_activate(
-    *, version: str, actor: User | None, note: str = ""
-) -> CheckModelActivation:
+def check_model_activate(*, version: str, actor: User | None, note: str = "") -> CheckModelActivation:
     """Make `version` the model the checks use (also the way to roll back): one more activation row.
 
     `version` is a stored version, or the shipped model's version (stored on first
@@ -319,8 +321,7 @@ def _decision_metrics(*, base: LinearModel, tuned: LinearModel, rows: list) -> d
     from moderation.checks.normalize import Normalized
 
     held = [row for row in rows if training.is_validation(row, FINE_TUNE_SEED, FINE_TUNE_HELD_SHARE)]
-    out: dict = {"decisions": len(rows), "held_out": len(held),
-                 "clean": sum(1 for row in rows if not row.labels)}
+    out: dict = {"decisions": len(rows), "held_out": len(held), "clean": sum(1 for row in rows if not row.labels)}
     for name, model in (("base", base), ("tuned", tuned)):
         clean = flagged_clean = rejected = caught = 0
         for row in held:

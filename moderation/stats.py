@@ -7,6 +7,7 @@ over either the pending comments (partial indexes on status='pending') or the
 decisions of the last `days` days (indexes led by decided_at), so the cost does
 not grow with the number of decided comments in the table.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -112,12 +113,7 @@ def pending_figures(now: datetime) -> dict[str, Any]:
 def _pending_figures(now: datetime) -> dict[str, Any]:
     # Grouping by the stored flag string gives one row per combination of
     # categories (a few dozen at most), which is then split per category here.
-    groups = (
-        Comment.objects.pending()
-        .order_by()
-        .values("flags")
-        .annotate(n=Count("*"), oldest=Min("submitted_at"))
-    )
+    groups = Comment.objects.pending().order_by().values("flags").annotate(n=Count("*"), oldest=Min("submitted_at"))
     by_category = dict.fromkeys([*CHECK_CATEGORIES, UNFLAGGED], 0)
     total = 0
     oldest: datetime | None = None

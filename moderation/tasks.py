@@ -14,6 +14,7 @@ and `resume_rechecks()` (`recheck_comments --resume`) hands it out again.
 `retrain_check_model` is run by Celery beat every CHECKS_RETRAIN_HOURS hours
 when that setting is set (config/settings.py, CELERY_BEAT_SCHEDULE).
 """
+
 from __future__ import annotations
 
 import logging
@@ -143,8 +144,7 @@ def enqueue_recheck(*, status: str, batch_size: int = 500, reason: str = "") -> 
     dispatcher = _Dispatcher()
     stamp = recheck_stamp()
     for first_pk, last_pk, count in _id_ranges(comments_to_recheck(status), batch_size):
-        batch = record_batch(status=status, first_pk=first_pk, last_pk=last_pk, size=count,
-                             reason=reason, stamp=stamp)
+        batch = record_batch(status=status, first_pk=first_pk, last_pk=last_pk, size=count, reason=reason, stamp=stamp)
         dispatcher.hand_out(batch.pk, count)
     return dispatcher.result
 

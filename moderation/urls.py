@@ -1,4 +1,5 @@
 """Moderator API URLs (under /api/), and the public guidelines."""
+
 from django.urls import path
 
 from moderation import apis

@@ -4,6 +4,7 @@ Django's own view/add/change permissions on these models are not enough: the pag
 and what was sent, so everything here needs the webhook permission (superusers have it; the
 Moderators group does not). Every write goes through notifications.webhooks.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,7 +71,8 @@ class WebhookEndpointForm(forms.ModelForm):
     # Plain text: the service's check decides what a valid destination is (no scheme is assumed).
     url = forms.CharField(label="URL", max_length=2000)
     events = forms.MultipleChoiceField(
-        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple,
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text="What this endpoint receives. “Send a test event” works whatever is chosen.",
     )
 
@@ -79,9 +81,9 @@ class WebhookEndpointForm(forms.ModelForm):
         fields = ["name", "url", "events", "active"]
         help_texts = {
             "url": "http:// or https://; never a private, loopback or link-local address unless "
-                   "WEBHOOKS_ALLOW_PRIVATE_HOSTS is on.",
+            "WEBHOOKS_ALLOW_PRIVATE_HOSTS is on.",
             "active": "Off: no new deliveries, pending ones are not sent. Turning it on again clears the "
-                      "failure count and the reason it was turned off.",
+            "failure count and the reason it was turned off.",
         }
 
     def clean_url(self) -> str:
@@ -98,8 +100,16 @@ class WebhookEndpointAdmin(_NeedsManageWebhooks, SafeChangeListMixin, admin.Mode
     list_filter = ["active"]
     search_fields = ["name", "url"]
     actions = ["send_test_event", "rotate_secret"]
-    readonly_fields = ["secret_shown", "disabled_reason", "disabled_at", "consecutive_failures", "created_by",
-                       "created_at", "updated_at", "deliveries_link"]
+    readonly_fields = [
+        "secret_shown",
+        "disabled_reason",
+        "disabled_at",
+        "consecutive_failures",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "deliveries_link",
+    ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return can_manage_webhooks(request.user)
@@ -128,7 +138,7 @@ class WebhookEndpointAdmin(_NeedsManageWebhooks, SafeChangeListMixin, admin.Mode
     @admin.display(description="Secret")
     def secret_shown(self, endpoint: WebhookEndpoint) -> str:
         return format_html(
-            "<code>{}</code><div class=\"help\">Give this to the receiving system to verify the "
+            '<code>{}</code><div class="help">Give this to the receiving system to verify the '
             "<code>webhook-signature</code> header (Standard Webhooks). “Generate a new secret” replaces it.</div>",
             endpoint.secret,
         )
@@ -142,8 +152,12 @@ class WebhookEndpointAdmin(_NeedsManageWebhooks, SafeChangeListMixin, admin.Mode
 
     def save_model(self, request: HttpRequest, obj: WebhookEndpoint, form, change: bool) -> None:
         data = form.cleaned_data
-        values = {"url": data["url"], "events": data["events"], "name": data.get("name", ""),
-                  "active": data.get("active", False)}
+        values = {
+            "url": data["url"],
+            "events": data["events"],
+            "name": data.get("name", ""),
+            "active": data.get("active", False),
+        }
         if change:
             saved = webhook_endpoint_update(actor=staff_user(request), endpoint=obj, **values)
         else:
@@ -174,8 +188,9 @@ class WebhookEndpointAdmin(_NeedsManageWebhooks, SafeChangeListMixin, admin.Mode
     def response_add(self, request: HttpRequest, obj: WebhookEndpoint, post_url_continue=None):
         if "_addanother" in request.POST or "_popup" in request.POST:
             return super().response_add(request, obj, post_url_continue)
-        self.message_user(request, f"Endpoint “{obj}” created. Copy its secret below into the receiving system.",
-                          messages.SUCCESS)
+        self.message_user(
+            request, f"Endpoint “{obj}” created. Copy its secret below into the receiving system.", messages.SUCCESS
+        )
         return HttpResponseRedirect(reverse("admin:notifications_webhookendpoint_change", args=[obj.pk]))
 
     @admin.action(description="Send a test event (webhook.test)", permissions=["manage_webhooks"])
@@ -186,29 +201,54 @@ class WebhookEndpointAdmin(_NeedsManageWebhooks, SafeChangeListMixin, admin.Mode
             except ValidationError as exc:
                 self.message_user(request, f"{endpoint}: {' '.join(exc.messages)}", messages.ERROR)
                 continue
-            self.message_user(request, f"{endpoint}: test event {delivery.webhook_id} {_who_sends()}; see the delivery log.",
-                              messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{endpoint}: test event {delivery.webhook_id} {_who_sends()}; see the delivery log.",
+                messages.SUCCESS,
+            )
 
     @admin.action(description="Generate a new secret", permissions=["manage_webhooks"])
     def rotate_secret(self, request: HttpRequest, queryset) -> None:
         for endpoint in queryset:
             webhook_endpoint_rotate_secret(actor=staff_user(request), endpoint=endpoint)
-            self.message_user(request, f"{endpoint}: new secret generated; the old one no longer verifies.",
-                              messages.WARNING)
+            self.message_user(
+                request, f"{endpoint}: new secret generated; the old one no longer verifies.", messages.WARNING
+            )
 
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(_NeedsManageWebhooks, _ReadOnly, SafeChangeListMixin, admin.ModelAdmin):
     """The delivery log: one row per event per endpoint, with how its attempts went."""
 
-    list_display = ["created_at", "event_type", "endpoint", "status", "attempts", "last_status_code",
-                    "next_retry_at", "delivered_at", "last_error_short"]
+    list_display = [
+        "created_at",
+        "event_type",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_retry_at",
+        "delivered_at",
+        "last_error_short",
+    ]
     list_filter = ["status", "event_type", "endpoint"]
     list_select_related = ["endpoint"]
     search_fields = ["=webhook_id"]
     actions = ["retry_now"]
-    readonly_fields = ("webhook_id", "endpoint", "event_type", "status", "attempts", "last_status_code", "last_error",
-                       "last_attempt_at", "next_retry_at", "delivered_at", "created_at", "payload_shown")
+    readonly_fields = (
+        "webhook_id",
+        "endpoint",
+        "event_type",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "last_attempt_at",
+        "next_retry_at",
+        "delivered_at",
+        "created_at",
+        "payload_shown",
+    )
     fields = readonly_fields
 
     @admin.display(description="Last error")

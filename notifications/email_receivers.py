@@ -2,6 +2,7 @@
 
 Like the webhook receivers, nothing here may fail the decision that caused it: errors are logged.
 """
+
 from __future__ import annotations
 
 import logging

@@ -10,6 +10,7 @@ it runs inline, once. Every email carries a signed one-click unsubscribe link (R
 which stops all further emails to that address. The address itself never appears in a URL: the
 link carries a signed keyed hash of it, and the opt-out table keeps only that hash.
 """
+
 from __future__ import annotations
 
 import logging
@@ -92,7 +93,9 @@ def decision_message(*, comment: Comment, decision: ModerationDecision) -> Email
     by_code = {g["code"]: g for g in guideline_list()}
     broken = [by_code[code] for code in decision.reasons or [] if code in by_code and code != Guideline.OTHER]
     if Guideline.OTHER in (decision.reasons or []):
-        broken.append({"code": "other", "label": "Other", "text": "It breaks our guidelines in a way not listed above."})
+        broken.append(
+            {"code": "other", "label": "Other", "text": "It breaks our guidelines in a way not listed above."}
+        )
     article = comment.article
     unsubscribe = absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(comment.author_email)]))
     context = {
@@ -100,34 +103,44 @@ def decision_message(*, comment: Comment, decision: ModerationDecision) -> Email
         "approved": decision.verdict == ModerationDecision.Verdict.APPROVED,
         "broken": broken,
         "article_title": article.title,
-        "article_url": absolute(article.get_absolute_url()) + (f"#comment-{comment.pk}" if decision.verdict == "approved" else ""),
+        "article_url": absolute(article.get_absolute_url())
+        + (f"#comment-{comment.pk}" if decision.verdict == "approved" else ""),
         "status_url": absolute(comment_status_url(comment)),
         "unsubscribe_url": unsubscribe,
         "site_name": settings.PUBLIC_SITE_NAME,
     }
     subject = (
         f"Your comment on “{article.title}” was approved"
-        if context["approved"] else f"Your comment on “{article.title}” was not published"
+        if context["approved"]
+        else f"Your comment on “{article.title}” was not published"
     )
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("notifications/decision_email.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[comment.author_email],
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                 "Auto-Submitted": "auto-generated"},
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
     )
     message.attach_alternative(render_to_string("notifications/decision_email.html", context), "text/html")
     return message
 
 
-@shared_task(name="notifications.send_decision_email", bind=True, acks_late=True,
-             max_retries=settings.NOTIFICATION_EMAIL_RETRIES)
+@shared_task(
+    name="notifications.send_decision_email", bind=True, acks_late=True, max_retries=settings.NOTIFICATION_EMAIL_RETRIES
+)
 def send_decision_email(self: Any, *, email_id: int) -> str:
     """Send one recorded email, at most once; retried with back-off on SMTP and network errors."""
     with transaction.atomic():
-        record = DecisionEmail.objects.select_for_update().select_related(
-            "decision", "decision__comment", "decision__comment__article").filter(pk=email_id).first()
+        record = (
+            DecisionEmail.objects.select_for_update()
+            .select_related("decision", "decision__comment", "decision__comment__article")
+            .filter(pk=email_id)
+            .first()
+        )
         if record is None or record.status == DecisionEmail.Status.SENT:
             return "done"
         comment, decision = record.decision.comment, record.decision
@@ -147,4 +160,4 @@ def send_decision_email(self: Any, *, email_id: int) -> str:
         # Inline (no broker): one attempt, in the request that decided; the failure is recorded.
         logger.warning("decision email %s not sent: %s", email_id, failed)
         return "failed"
-    raise self.retry(exc=failed, countdown=min(60 * 2 ** self.request.retries, 3600))
+    raise self.retry(exc=failed, countdown=min(60 * 2**self.request.retries, 3600))

@@ -13,6 +13,7 @@ Commenter emails (the section below; written only by notifications/emails.py):
 - `DecisionEmail`: the email owed to a commenter for one decision, and whether it went out.
 - `EmailOptOut`: addresses that unsubscribed, as keyed hashes.
 """
+
 from __future__ import annotations
 
 from django.conf import settings

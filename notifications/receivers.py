@@ -5,6 +5,7 @@ subscribed endpoint (notifications.webhooks). These run inside the request that 
 after its commit: whatever goes wrong here is logged and swallowed, so a webhook can never fail or
 undo what the reader or the moderator did.
 """
+
 from __future__ import annotations
 
 import logging

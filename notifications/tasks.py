@@ -13,6 +13,7 @@ WEBHOOKS_SWEEP_SECONDS), which also hands out deliveries whose message was lost.
 for its `next_retry_at`. An attempt claims its delivery first, so a message delivered twice (after a
 worker crash with acks_late, or a sweep that re-queued a late one) sends nothing twice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -72,13 +73,16 @@ def enqueue_deliveries(delivery_ids: list[int], *, eta: datetime | None = None) 
         # not wait for one (the pooled connections keep trying to connect for the connect timeout).
         with deliver_webhook.app.connection_for_write(transport_options={"max_retries": 0}) as connection:
             for delivery_id in delivery_ids:
-                deliver_webhook.apply_async(kwargs={"delivery_id": delivery_id}, eta=eta, retry=False,
-                                            connection=connection)
+                deliver_webhook.apply_async(
+                    kwargs={"delivery_id": delivery_id}, eta=eta, retry=False, connection=connection
+                )
     except Exception as exc:  # whatever the broker raises, the caller's work is done
         _broker_paused_until = time.monotonic() + settings.WEBHOOKS_BROKER_BACKOFF_SECONDS
         logger.warning(
-            "webhook deliveries %s left pending: the task broker refused them (%s); "
-            "not trying it again for %g s", delivery_ids, exc, settings.WEBHOOKS_BROKER_BACKOFF_SECONDS,
+            "webhook deliveries %s left pending: the task broker refused them (%s); not trying it again for %g s",
+            delivery_ids,
+            exc,
+            settings.WEBHOOKS_BROKER_BACKOFF_SECONDS,
         )
         return "left pending"
     return "queued"

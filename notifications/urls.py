@@ -1,4 +1,5 @@
 """Public pages of the notifications: the commenter emails' unsubscribe link."""
+
 from django.urls import path
 
 from notifications import views

@@ -1,4 +1,5 @@
 """The one-click unsubscribe page of the commenter emails (notifications/emails.py)."""
+
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse

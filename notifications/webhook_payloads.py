@@ -8,6 +8,7 @@ email imitating staff or advertising) carries that metadata as its evidence, so 
 is sent only when it is a span of the body; a moderator whose username is an email address is named
 by id instead.
 """
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -30,6 +30,7 @@ checked address (Host header and TLS name from the URL), so a DNS answer that ch
 check and the connection cannot redirect it. Redirects are not followed and proxy variables from the
 environment are ignored.
 """
+
 from __future__ import annotations
 
 import base64
@@ -233,8 +234,12 @@ def webhook_endpoint_create(
             created_at=now,
             updated_at=now,
         )
-        _audit(endpoint=endpoint, action=Log.CREATED, actor=actor,
-               detail={"url": url, "events": events, "active": endpoint.active})
+        _audit(
+            endpoint=endpoint,
+            action=Log.CREATED,
+            actor=actor,
+            detail={"url": url, "events": events, "active": endpoint.active},
+        )
     return endpoint
 
 
@@ -351,7 +356,9 @@ def webhook_reports_resolved(*, resolution: Any, comment: Comment, reports: int)
 
 def webhook_event_publish(*, event_type: str, build: Callable[[], dict[str, Any]]) -> list[WebhookDelivery]:
     """One pending delivery per active endpoint subscribed to `event_type` (`build()` only if there is one)."""
-    endpoints = [e for e in WebhookEndpoint.objects.filter(active=True).only("id", "events") if e.subscribes_to(event_type)]
+    endpoints = [
+        e for e in WebhookEndpoint.objects.filter(active=True).only("id", "events") if e.subscribes_to(event_type)
+    ]
     if not endpoints:
         return []
     data = build()
@@ -360,7 +367,9 @@ def webhook_event_publish(*, event_type: str, build: Callable[[], dict[str, Any]
     return deliveries
 
 
-def _insert_deliveries(event_type: str, endpoints: list[WebhookEndpoint], data: dict[str, Any]) -> list[WebhookDelivery]:
+def _insert_deliveries(
+    event_type: str, endpoints: list[WebhookEndpoint], data: dict[str, Any]
+) -> list[WebhookDelivery]:
     """Rows first, messages once they commit: a worker never looks for a row that is not there yet."""
     now = timezone.now()
     payload = {"type": event_type, "timestamp": webhook_payloads.timestamp(now), "data": data}
@@ -430,21 +439,25 @@ def _send(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> tuple[int | N
         addresses = resolve_destination(endpoint.url)
         url = httpx.URL(endpoint.url)
         body = payload_body(delivery.payload).encode("utf-8")
-        headers = signature_headers(secret=endpoint.secret, msg_id=delivery.webhook_id, at=timezone.now(),
-                                    body=body.decode("utf-8"))
+        headers = signature_headers(
+            secret=endpoint.secret, msg_id=delivery.webhook_id, at=timezone.now(), body=body.decode("utf-8")
+        )
         name = url.raw_host.decode("ascii")  # an international name in its ASCII (punycode) form
         host = f"[{name}]" if ":" in name else name
-        headers.update({
-            "content-type": "application/json",
-            "user-agent": USER_AGENT,
-            "host": host if url.port is None else f"{host}:{url.port}",
-        })
+        headers.update(
+            {
+                "content-type": "application/json",
+                "user-agent": USER_AGENT,
+                "host": host if url.port is None else f"{host}:{url.port}",
+            }
+        )
         extensions = {} if _is_ip_literal(name) else {"sni_hostname": name}
         with httpx.Client(timeout=settings.WEBHOOKS_TIMEOUT_SECONDS, follow_redirects=False, trust_env=False) as client:
             for index, address in enumerate(addresses):
                 # The checked address, not the name: the connection goes where the check said it may.
-                request = client.build_request("POST", url.copy_with(host=str(address)), content=body,
-                                               headers=headers, extensions=extensions)
+                request = client.build_request(
+                    "POST", url.copy_with(host=str(address)), content=body, headers=headers, extensions=extensions
+                )
                 try:
                     response = client.send(request, stream=True)  # the answer's body is never read
                 except httpx.ConnectError:
@@ -475,8 +488,12 @@ def _is_ip_literal(host: str) -> bool:
 def _record(delivery: WebhookDelivery, endpoint: WebhookEndpoint, status_code: int | None, error: str) -> AttemptResult:
     now = timezone.now()
     attempts = delivery.attempts + 1
-    fields: dict[str, Any] = {"attempts": attempts, "last_status_code": status_code, "last_error": error,
-                              "last_attempt_at": now}
+    fields: dict[str, Any] = {
+        "attempts": attempts,
+        "last_status_code": status_code,
+        "last_error": error,
+        "last_attempt_at": now,
+    }
     with transaction.atomic():
         if not error:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(
@@ -505,9 +522,9 @@ def _count_failed_delivery(endpoint: WebhookEndpoint, error: str, now: datetime)
         f"Disabled automatically on {timezone.localtime(now):%Y-%m-%d %H:%M}: {limit} deliveries in a row "
         f"failed after {max_attempts()} attempt(s) each. Last error: {error}"
     )
-    disabled = WebhookEndpoint.objects.filter(
-        pk=endpoint.pk, active=True, consecutive_failures__gte=limit
-    ).update(active=False, disabled_reason=reason, disabled_at=now, updated_at=now)
+    disabled = WebhookEndpoint.objects.filter(pk=endpoint.pk, active=True, consecutive_failures__gte=limit).update(
+        active=False, disabled_reason=reason, disabled_at=now, updated_at=now
+    )
     if disabled:
         _audit(endpoint=endpoint, action=Log.DISABLED, actor=None, detail={"reason": reason})
         logger.warning("webhook endpoint %s disabled: %s", endpoint.pk, reason)

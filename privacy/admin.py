@@ -1,5 +1,6 @@
 """Privacy in Django admin: the erasure action on comments (with a confirmation page), and the read-only
 audit logs of erasures and retention purges. Thin: erasures go through privacy.services."""
+
 from __future__ import annotations
 
 from django.contrib import admin, messages
@@ -24,13 +25,17 @@ def erase_commenter_personal_data(modeladmin, request, queryset):
     if not can_erase_personal_data(request.user):
         raise PermissionDenied
     if request.POST.get("select_across") == "1":
-        modeladmin.message_user(request, "Select the commenters' comments on this page; "
-                                "\"select all\" is not allowed for erasures.", messages.ERROR)
+        modeladmin.message_user(
+            request,
+            'Select the commenters\' comments on this page; "select all" is not allowed for erasures.',
+            messages.ERROR,
+        )
         return None
     emails = sorted({normalised_email(e) for e in queryset.values_list("author_email", flat=True)} - {""})
     if len(emails) > MAX_COMMENTERS:
-        modeladmin.message_user(request, f"Nothing was erased: at most {MAX_COMMENTERS} commenters at a time.",
-                                messages.ERROR)
+        modeladmin.message_user(
+            request, f"Nothing was erased: at most {MAX_COMMENTERS} commenters at a time.", messages.ERROR
+        )
         return None
     form = ErasureConfirmForm(request.POST if request.POST.get("confirm") == "yes" else None)
     if form.is_bound and form.is_valid():
@@ -107,11 +112,29 @@ class _AuditLogAdmin(admin.ModelAdmin):
 class PersonalDataErasureAdmin(_AuditLogAdmin):
     """Who erased whose data (by placeholder, never the address), when and why."""
 
-    list_display = ["id", "started_at", "requested_by_name", "comments_erased", "bodies_erased",
-                    "articles_affected", "placeholder_email", "reason"]
+    list_display = [
+        "id",
+        "started_at",
+        "requested_by_name",
+        "comments_erased",
+        "bodies_erased",
+        "articles_affected",
+        "placeholder_email",
+        "reason",
+    ]
     search_fields = ["reason", "placeholder_email", "requested_by_username"]
-    readonly_fields = ("started_at", "completed_at", "requested_by_name", "reason", "erase_rejected_bodies",
-                       "comments_erased", "bodies_erased", "articles_affected", "placeholder_email", "email_hash")
+    readonly_fields = (
+        "started_at",
+        "completed_at",
+        "requested_by_name",
+        "reason",
+        "erase_rejected_bodies",
+        "comments_erased",
+        "bodies_erased",
+        "articles_affected",
+        "placeholder_email",
+        "email_hash",
+    )
     fields = readonly_fields
 
     @admin.display(description="Requested by")

@@ -2,6 +2,7 @@
 
 Thin: the erasure through privacy.services, the export through privacy.selectors.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,4 +1,5 @@
 """The admin's erasure confirmation form (shape only; the service validates the reason again)."""
+
 from django import forms
 
 from privacy.services import REASON_MAX_LENGTH

@@ -7,6 +7,7 @@ created open, completed with its counts in the same transaction, never changed
 or deleted afterwards. While it is open (inside that transaction) it is the
 capability `Comment.objects.erase_personal_data()` requires.
 """
+
 from __future__ import annotations
 
 from typing import Any, NoReturn

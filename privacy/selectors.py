@@ -7,6 +7,7 @@ on them (verdict, reasons, note, time; who decided is given only as
 commenter's), bans naming the address or made from one of those comments,
 trust changes for it, and earlier erasures of it (matched by the keyed hash).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -49,7 +50,10 @@ def personal_data_export(*, email: str) -> dict[str, Any]:
     """Everything stored about `email`, as JSON-ready data (see the module docstring)."""
     address = normalised_email(email)
     comments = list(
-        comments_by_email(address).select_related("article", "user").defer("article__body").order_by("submitted_at", "id")
+        comments_by_email(address)
+        .select_related("article", "user")
+        .defer("article__body")
+        .order_by("submitted_at", "id")
     )
     ids = [c.pk for c in comments]
     decisions = ModerationDecision.objects.filter(comment_id__in=ids).order_by("comment_id", "decided_at", "id")
@@ -107,9 +111,7 @@ def personal_data_export(*, email: str) -> dict[str, Any]:
             }
             for s in bans
         ],
-        "trust_changes": [
-            {"trusted": t.trusted, "note": t.note, "changed_at": _time(t.changed_at)} for t in trust
-        ],
+        "trust_changes": [{"trusted": t.trusted, "note": t.note, "changed_at": _time(t.changed_at)} for t in trust],
         "erasures": [
             {
                 "id": e.pk,

@@ -1,4 +1,5 @@
 """Privacy API shapes: the erasure request and its audit row, and the access export."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,8 +19,9 @@ class ErasureRequestSerializer(RejectUnknownFieldsMixin, serializers.Serializer)
     comment_id = serializers.IntegerField(
         required=False, min_value=1, max_value=IdConverter.MAX, help_text="One of the commenter's comments."
     )
-    reason = StrictTextField(min_length=1, max_length=REASON_MAX_LENGTH,
-                             help_text="Why (the request and its date); kept in the audit row.")
+    reason = StrictTextField(
+        min_length=1, max_length=REASON_MAX_LENGTH, help_text="Why (the request and its date); kept in the audit row."
+    )
     erase_rejected_bodies = serializers.BooleanField(
         required=False, default=False, help_text="Also replace the text of the commenter's rejected comments."
     )
@@ -46,8 +48,18 @@ class ErasureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PersonalDataErasure
-        fields = ["id", "requested_by", "reason", "erase_rejected_bodies", "started_at", "completed_at",
-                  "comments_erased", "bodies_erased", "articles_affected", "placeholder_email"]
+        fields = [
+            "id",
+            "requested_by",
+            "reason",
+            "erase_rejected_bodies",
+            "started_at",
+            "completed_at",
+            "comments_erased",
+            "bodies_erased",
+            "articles_affected",
+            "placeholder_email",
+        ]
         read_only_fields = fields
 
 

@@ -17,6 +17,7 @@ Retention (`personal_data_purge`) clears the IP address and user agent of
 comments submitted more than PERSONAL_DATA_RETENTION_DAYS ago, in bounded
 batches of its own transactions along the `comment_personal_data_time` index.
 """
+
 from __future__ import annotations
 
 import logging
@@ -125,9 +126,7 @@ def comment_erase_personal_data(
             completed_at=timezone.now(),
         )
         erasure = PersonalDataErasure.objects.get(pk=erasure.pk)
-        transaction.on_commit(
-            lambda: personal_data_erased.send(sender=PersonalDataErasure, erasure=erasure)
-        )
+        transaction.on_commit(lambda: personal_data_erased.send(sender=PersonalDataErasure, erasure=erasure))
     logger.info("personal data erased: erasure %s, %s comment(s)", erasure.pk, erased)
     return erasure
 

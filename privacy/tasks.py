@@ -4,6 +4,7 @@ Run by Celery beat every PERSONAL_DATA_PURGE_HOURS (config/settings.py,
 CELERY_BEAT_SCHEDULE). Idempotent: a message delivered twice finds nothing
 left to clear the second time (acks_late is the project default).
 """
+
 from __future__ import annotations
 
 from celery import shared_task

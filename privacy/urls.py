@@ -1,4 +1,5 @@
 """Privacy API URLs (under /api/)."""
+
 from django.urls import path
 
 from privacy import apis

@@ -5,28 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('source', models.CharField(help_text='Publisher or wire service, e.g. Rudaw.', max_length=120)),
-                ('published_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('body', models.TextField()),
-                ('canonical_url', models.URLField(blank=True, max_length=500)),
-                ('comments_open', models.BooleanField(default=True)),
-                ('comments_close_at', models.DateTimeField(blank=True, help_text='Optional: no new comments are accepted after this time.', null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("source", models.CharField(help_text="Publisher or wire service, e.g. Rudaw.", max_length=120)),
+                ("published_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("body", models.TextField()),
+                ("canonical_url", models.URLField(blank=True, max_length=500)),
+                ("comments_open", models.BooleanField(default=True)),
+                (
+                    "comments_close_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Optional: no new comments are accepted after this time.", null=True
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
     ]

@@ -84,9 +84,7 @@ def test_changelist_query_count_does_not_grow_with_articles(admin_client):
     assert with_ten == with_two
 
 
-def test_changelist_with_many_articles_stays_under_query_budget(
-    admin_client, django_assert_max_num_queries
-):
+def test_changelist_with_many_articles_stays_under_query_budget(admin_client, django_assert_max_num_queries):
     for _ in range(10):
         _with_comments(pending=1, approved=1, rejected=1)
 

@@ -9,7 +9,13 @@ from comments.tests.factories import CommentFactory
 pytestmark = pytest.mark.django_db
 
 LIST_FIELDS = {
-    "slug", "title", "source", "published_at", "canonical_url", "accepts_comments", "approved_comment_count",
+    "slug",
+    "title",
+    "source",
+    "published_at",
+    "canonical_url",
+    "accepts_comments",
+    "approved_comment_count",
 }
 
 
@@ -77,9 +83,7 @@ def test_list_query_count_does_not_grow_with_articles(client, django_assert_max_
 
 def test_detail_includes_body_and_close_date(client):
     close_at = timezone.now() + timedelta(days=2)
-    article = ArticleFactory(
-        slug="budget-vote", title="Budget vote", body="Full text.", comments_close_at=close_at
-    )
+    article = ArticleFactory(slug="budget-vote", title="Budget vote", body="Full text.", comments_close_at=close_at)
 
     response = client.get("/api/articles/budget-vote/")
 
@@ -110,9 +114,7 @@ def test_detail_unpublished_article_is_404(client):
 
 def test_article_api_never_exposes_commenter_details(client):
     article = ArticleFactory(slug="with-comments")
-    CommentFactory(
-        article=article, status="approved", author_email="hidden@example.org", ip_address="198.51.100.5"
-    )
+    CommentFactory(article=article, status="approved", author_email="hidden@example.org", ip_address="198.51.100.5")
 
     for path in ("/api/articles/", "/api/articles/with-comments/"):
         text = client.get(path).content.decode()

@@ -18,9 +18,7 @@ def test_open_article_without_close_date_accepts_comments():
 
 
 def test_switched_off_article_refuses_comments_even_with_future_close_date():
-    article = ArticleFactory(
-        comments_open=False, comments_close_at=timezone.now() + timedelta(days=3)
-    )
+    article = ArticleFactory(comments_open=False, comments_close_at=timezone.now() + timedelta(days=3))
 
     assert article.accepts_comments() is False
 

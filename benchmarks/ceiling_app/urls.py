@@ -1,4 +1,5 @@
 """The project's URLs plus the benchmark-only ceiling endpoint."""
+
 from django.urls import path
 
 from benchmarks.ceiling_app.views import insert_one_row

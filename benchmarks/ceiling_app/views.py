@@ -1,4 +1,5 @@
 """The ceiling: parse the JSON body and insert one row; no validation, checks or throttles."""
+
 import json
 
 from django.http import HttpRequest, JsonResponse

@@ -6,38 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_name', models.CharField(max_length=80)),
-                ('author_email', models.EmailField(max_length=254)),
-                ('body', models.TextField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=10)),
-                ('submitted_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=400)),
-                ('findings', models.JSONField(blank=True, default=dict)),
-                ('flags', models.CharField(blank=True, default='', max_length=200)),
-                ('priority', models.FloatField(default=0.0)),
-                ('fingerprint', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comments', to='articles.article')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comments', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("author_name", models.CharField(max_length=80)),
+                ("author_email", models.EmailField(max_length=254)),
+                ("body", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=400)),
+                ("findings", models.JSONField(blank=True, default=dict)),
+                ("flags", models.CharField(blank=True, default="", max_length=200)),
+                ("priority", models.FloatField(default=0.0)),
+                ("fingerprint", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="comments", to="articles.article"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-submitted_at', '-id'],
-                'permissions': [('moderate_comment', 'Can approve or reject comments')],
-                'indexes': [models.Index(fields=['article', 'status', '-submitted_at'], name='comment_article_status_time'), models.Index(condition=models.Q(('status', 'pending')), fields=['-priority', 'submitted_at'], name='comment_pending_priority')],
+                "ordering": ["-submitted_at", "-id"],
+                "permissions": [("moderate_comment", "Can approve or reject comments")],
+                "indexes": [
+                    models.Index(fields=["article", "status", "-submitted_at"], name="comment_article_status_time"),
+                    models.Index(
+                        condition=models.Q(("status", "pending")),
+                        fields=["-priority", "submitted_at"],
+                        name="comment_pending_priority",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,32 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
-        ('comments', '0001_initial'),
+        ("articles", "0001_initial"),
+        ("comments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='comment',
-            name='comment_pending_priority',
+            model_name="comment",
+            name="comment_pending_priority",
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['-submitted_at', '-id'], name='comment_submitted_time'),
+            model_name="comment",
+            index=models.Index(fields=["-submitted_at", "-id"], name="comment_submitted_time"),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['-priority', 'submitted_at', 'id'], name='comment_pending_queue'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["-priority", "submitted_at", "id"],
+                name="comment_pending_queue",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['flags', 'submitted_at'], name='comment_pending_flags'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["flags", "submitted_at"],
+                name="comment_pending_flags",
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('decided_at__isnull', False)), fields=['decided_at', 'flags', 'id'], name='comment_decided_flags'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("decided_at__isnull", False)),
+                fields=["decided_at", "flags", "id"],
+                name="comment_decided_flags",
+            ),
         ),
     ]

@@ -5,6 +5,7 @@ comments table; the old index is dropped by name instead (on PostgreSQL also
 its `_like` companion), so the migration costs one index build on both.
 Only the schema editor's public API is used (add_index / remove_index).
 """
+
 from django.db import migrations, models
 
 
@@ -32,12 +33,12 @@ def restore_fingerprint_index(apps, schema_editor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         # What db_index=True adds for LIKE lookups on PostgreSQL.
         schema_editor.add_index(
-            model, models.Index(fields=["fingerprint"], name="comment_fingerprint_like", opclasses=["varchar_pattern_ops"])
+            model,
+            models.Index(fields=["fingerprint"], name="comment_fingerprint_like", opclasses=["varchar_pattern_ops"]),
         )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("comments", "0002_queue_and_flag_indexes"),
     ]

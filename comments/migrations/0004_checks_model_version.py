@@ -5,25 +5,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
-        ('comments', '0003_fingerprint_time_index'),
+        ("articles", "0001_initial"),
+        ("comments", "0003_fingerprint_time_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='comment',
-            name='comment_decided_flags',
+            model_name="comment",
+            name="comment_decided_flags",
         ),
         migrations.AddField(
-            model_name='comment',
-            name='checks_model_version',
-            field=models.CharField(blank=True, default='', max_length=40),
+            model_name="comment",
+            name="checks_model_version",
+            field=models.CharField(blank=True, default="", max_length=40),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('decided_at__isnull', False)), fields=['decided_at', 'flags', 'checks_model_version', 'id'], name='comment_decided_flags'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(("decided_at__isnull", False)),
+                fields=["decided_at", "flags", "checks_model_version", "id"],
+                name="comment_decided_flags",
+            ),
         ),
     ]

@@ -5,18 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
-        ('comments', '0004_checks_model_version'),
+        ("articles", "0001_initial"),
+        ("comments", "0004_checks_model_version"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublicCommentsVersion',
+            name="PublicCommentsVersion",
             fields=[
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='articles.article')),
-                ('version', models.PositiveBigIntegerField(default=0)),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="articles.article",
+                    ),
+                ),
+                ("version", models.PositiveBigIntegerField(default=0)),
             ],
         ),
     ]

@@ -13,18 +13,23 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('articles', '0001_initial'),
-        ('comments', '0005_public_comments_version'),
+        ("articles", "0001_initial"),
+        ("comments", "0005_public_comments_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         AddIndexConcurrently(
-            model_name='comment',
-            index=models.Index(django.db.models.functions.text.Lower('author_email'), models.OrderBy(models.F('submitted_at'), descending=True), models.F('status'), name='comment_author_email_time'),
+            model_name="comment",
+            index=models.Index(
+                django.db.models.functions.text.Lower("author_email"),
+                models.OrderBy(models.F("submitted_at"), descending=True),
+                models.F("status"),
+                name="comment_author_email_time",
+            ),
         ),
         AddIndexConcurrently(
-            model_name='comment',
-            index=models.Index(fields=['ip_address', '-submitted_at'], name='comment_ip_time'),
+            model_name="comment",
+            index=models.Index(fields=["ip_address", "-submitted_at"], name="comment_ip_time"),
         ),
     ]

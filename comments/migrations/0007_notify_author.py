@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0006_commenter_history_indexes'),
+        ("comments", "0006_commenter_history_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='notify_author',
+            model_name="comment",
+            name="notify_author",
             field=models.BooleanField(default=False),
         ),
     ]

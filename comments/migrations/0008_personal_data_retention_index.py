@@ -11,14 +11,20 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('articles', '0001_initial'),
-        ('comments', '0007_notify_author'),
+        ("articles", "0001_initial"),
+        ("comments", "0007_notify_author"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         AddIndexConcurrently(
-            model_name='comment',
-            index=models.Index(condition=models.Q(('ip_address__isnull', False), models.Q(('user_agent', ''), _negated=True), _connector='OR'), fields=['submitted_at', 'id'], name='comment_personal_data_time'),
+            model_name="comment",
+            index=models.Index(
+                condition=models.Q(
+                    ("ip_address__isnull", False), models.Q(("user_agent", ""), _negated=True), _connector="OR"
+                ),
+                fields=["submitted_at", "id"],
+                name="comment_personal_data_time",
+            ),
         ),
     ]

@@ -158,8 +158,16 @@ def test_get_unknown_order_is_400(client):
         base64.b64encode("p=ü".encode()).decode(),
         "ü",
     ],
-    ids=["garbage", "negative-offset", "bad-reverse", "word-position", "impossible-date",
-         "naive-date", "non-ascii-position", "non-ascii-cursor"],
+    ids=[
+        "garbage",
+        "negative-offset",
+        "bad-reverse",
+        "word-position",
+        "impossible-date",
+        "naive-date",
+        "non-ascii-position",
+        "non-ascii-cursor",
+    ],
 )
 def test_bad_cursor_is_400_with_a_clear_message(client, cursor):
     article = ArticleFactory()
@@ -225,9 +233,7 @@ def test_get_query_count_does_not_grow_with_comments(client, django_assert_max_n
 def test_post_stores_pending_comment_and_answers_202(client):
     article = ArticleFactory()
 
-    response = post_json(
-        client, article, payload(), REMOTE_ADDR=SECRET_IP, HTTP_USER_AGENT="ApiClient/2"
-    )
+    response = post_json(client, article, payload(), REMOTE_ADDR=SECRET_IP, HTTP_USER_AGENT="ApiClient/2")
 
     assert response.status_code == 202
     comment = Comment.objects.get()
@@ -280,9 +286,12 @@ def test_post_of_profane_comment_is_still_pending_and_flagged(client):
 def test_a_cross_site_form_post_is_refused_415(client, content_type):
     # What an HTML form on another site can send without a CORS preflight (#11 item 9).
     if content_type.startswith("multipart"):
-        body = "".join(
-            f'--BoUnDaRy\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in payload().items()
-        ) + "--BoUnDaRy--\r\n"
+        body = (
+            "".join(
+                f'--BoUnDaRy\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in payload().items()
+            )
+            + "--BoUnDaRy--\r\n"
+        )
     elif content_type == "text/plain":
         body = json.dumps(payload())
     else:
@@ -442,8 +451,7 @@ def test_malformed_json_is_400(client, raw):
     assert Comment.objects.count() == 0
 
 
-@pytest.mark.parametrize("raw", ["[" * 1000 + "]" * 1000, '{"a":' * 1000 + "1" + "}" * 1000],
-                         ids=["arrays", "objects"])
+@pytest.mark.parametrize("raw", ["[" * 1000 + "]" * 1000, '{"a":' * 1000 + "1" + "}" * 1000], ids=["arrays", "objects"])
 def test_deeply_nested_json_is_400_not_a_server_error(client, raw):
     # A 2 KB body nested past Python's recursion limit once raised RecursionError (500).
     response = post_json(client, ArticleFactory(), raw)
@@ -482,9 +490,7 @@ def test_wrong_json_types_are_400(client, field, value):
 
 
 def test_post_errors_never_echo_email_or_ip(client):
-    response = post_json(
-        client, ArticleFactory(), payload(body="", author_name=""), REMOTE_ADDR=SECRET_IP
-    )
+    response = post_json(client, ArticleFactory(), payload(body="", author_name=""), REMOTE_ADDR=SECRET_IP)
 
     text = response.content.decode()
     assert response.status_code == 400

@@ -4,6 +4,7 @@ Before, `?published_before=`, `?submitted_before=`, `?days=` or a repeated `page
 were silently read as absent (or as their last value) although bad filter values are
 documented as 400s (#11, contract drift).
 """
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient

@@ -1,4 +1,5 @@
 """Approved counts on the article lists come from the counter the decisions keep, never from counting comments."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -49,9 +50,11 @@ def test_comments_created_or_deleted_as_approved_move_it_too(client):
 
 def test_recount_repairs_a_count_after_a_bulk_load(client):
     article = ArticleFactory()
-    Comment.objects.bulk_create([  # no signals, as generate_load_data writes
-        CommentFactory.build(article=article, status=Comment.Status.APPROVED) for _ in range(3)
-    ])
+    Comment.objects.bulk_create(
+        [  # no signals, as generate_load_data writes
+            CommentFactory.build(article=article, status=Comment.Status.APPROVED) for _ in range(3)
+        ]
+    )
     assert listed_counts(client)[article.slug] == 0
     assert recount_approved([article.pk]) == 1
     assert listed_counts(client)[article.slug] == 3

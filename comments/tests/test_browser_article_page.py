@@ -3,6 +3,7 @@ the status page, accessibility (axe-core), and screenshots on request (SCREENSHO
 
 Debian's chromium, driven by Playwright against pytest-django's live server (config/tests/browser.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 LONG_BODY = "\n\n".join(
     f"Paragraph {n}: officials said the drones were launched before dawn and that the base's air "
-    "defences engaged them; no casualties were reported, and the investigation continues." for n in range(12)
+    "defences engaged them; no casualties were reported, and the investigation continues."
+    for n in range(12)
 )
 
 
@@ -229,8 +231,10 @@ def test_pages_load_without_failed_requests_and_have_a_favicon(open_page, live_s
     failed = []
 
     def opened(page):
-        page.on("response", lambda response: failed.append((response.status, response.url))
-                if response.status >= 400 else None)
+        page.on(
+            "response",
+            lambda response: failed.append((response.status, response.url)) if response.status >= 400 else None,
+        )
 
     page = open_page("about:blank")
     opened(page)
@@ -270,7 +274,9 @@ def test_the_confirmation_links_to_a_status_page_that_follows_the_decision(open_
 
     comment.refresh_from_db()
     comment_reject(
-        comment=comment, moderator=ModeratorFactory(), reasons=["personal_attack", "promotion"],
+        comment=comment,
+        moderator=ModeratorFactory(),
+        reasons=["personal_attack", "promotion"],
         expected_status=Comment.Status.APPROVED,
     )
     page.goto(status_url)

@@ -1,4 +1,5 @@
 """The public comment list is cached under the article's database-kept version; a decision is public at once."""
+
 import json
 import logging
 from datetime import timedelta
@@ -180,8 +181,11 @@ def test_real_redis_holds_the_list_and_a_decision_replaces_it(
 
 
 def post(client, slug, n=0):
-    data = {"author_name": "Dana Reader", "author_email": "dana@example.org",
-            "body": f"The library deserves a bigger share of the budget ({n})."}
+    data = {
+        "author_name": "Dana Reader",
+        "author_email": "dana@example.org",
+        "body": f"The library deserves a bigger share of the budget ({n}).",
+    }
     return client.post(f"/api/articles/{slug}/comments/", json.dumps(data), content_type="application/json")
 
 

@@ -6,6 +6,7 @@
 - A post to an article closed meanwhile is refused, whatever the cache holds.
 - Requests for slugs that do not exist leave nothing in the cache.
 """
+
 import json
 import threading
 from contextlib import contextmanager
@@ -42,8 +43,11 @@ def bodies(client, article):
 
 
 def post(client, slug, n=0):
-    data = {"author_name": "Dana Reader", "author_email": "dana@example.org",
-            "body": f"The bridge repairs should come first ({n})."}
+    data = {
+        "author_name": "Dana Reader",
+        "author_email": "dana@example.org",
+        "body": f"The bridge repairs should come first ({n}).",
+    }
     return client.post(f"/api/articles/{slug}/comments/", json.dumps(data), content_type="application/json")
 
 
@@ -82,8 +86,9 @@ def test_a_rejection_made_while_the_cache_was_unreachable_is_public_at_once(
     assert bodies(client, article) == ["Rejected later.", "Stays public."]  # and served from the cache
 
     with cache_calls_lost(), django_capture_on_commit_callbacks(execute=True):
-        comment_reject(comment=doomed, moderator=ModeratorFactory(), reasons=["abuse"],
-                       expected_status=Comment.Status.APPROVED)
+        comment_reject(
+            comment=doomed, moderator=ModeratorFactory(), reasons=["abuse"], expected_status=Comment.Status.APPROVED
+        )
 
     assert bodies(client, article) == ["Stays public."]
 
@@ -105,8 +110,9 @@ def test_the_version_moves_inside_the_decision_transaction(article):
     approved = Comment.objects.get(article=article)
     before = article_version(article.slug)
     with transaction.atomic():
-        comment_reject(comment=approved, moderator=ModeratorFactory(), reasons=["abuse"],
-                       expected_status=Comment.Status.APPROVED)
+        comment_reject(
+            comment=approved, moderator=ModeratorFactory(), reasons=["abuse"], expected_status=Comment.Status.APPROVED
+        )
         assert article_version(article.slug) == before + 1  # already, before the commit
     assert article_version(article.slug) == before + 1
 
@@ -123,9 +129,14 @@ def test_deleting_an_approved_comment_takes_it_off_the_list_at_once(client, arti
 
 def worker(name):
     """The settings of one gunicorn worker without Redis: a LocMem cache of its own."""
-    return override_settings(CACHES={"default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"worker-{name}",
-    }})
+    return override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"worker-{name}",
+            }
+        }
+    )
 
 
 def test_a_decision_in_one_worker_is_public_at_once_in_another(client, article, django_capture_on_commit_callbacks):
@@ -136,8 +147,7 @@ def test_a_decision_in_one_worker_is_public_at_once_in_another(client, article, 
 
     with worker("a"), django_capture_on_commit_callbacks(execute=True):
         moderator = ModeratorFactory()
-        comment_reject(comment=doomed, moderator=moderator, reasons=["abuse"],
-                       expected_status=Comment.Status.APPROVED)
+        comment_reject(comment=doomed, moderator=moderator, reasons=["abuse"], expected_status=Comment.Status.APPROVED)
         comment_approve(comment=pending, moderator=moderator)
 
     with worker("b"):
@@ -187,12 +197,14 @@ def flaky_redis():
     parts = urlsplit(django_settings.REDIS_URL)
     relay = FakeRedis(mode="forward", forward_to=(parts.hostname, parts.port or 6379))
     location = relay.url(int(parts.path.strip("/") or 0))
-    caches_setting = {"default": {
-        "BACKEND": "config.cache.RedisCache",
-        "LOCATION": location,
-        "KEY_PREFIX": f"test-flaky-{relay.port}",
-        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25, "IGNORE_EXCEPTIONS": True},
-    }}
+    caches_setting = {
+        "default": {
+            "BACKEND": "config.cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": f"test-flaky-{relay.port}",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25, "IGNORE_EXCEPTIONS": True},
+        }
+    }
     with override_settings(CACHES=caches_setting, CACHE_FAILURE_BACKOFF_SECONDS=0):
         yield relay
         relay.set_mode("forward")
@@ -210,8 +222,9 @@ def test_with_redis_a_rejection_during_an_outage_is_public_once_redis_is_back(
 
     flaky_redis.set_mode("refuse")
     with django_capture_on_commit_callbacks(execute=True):
-        comment_reject(comment=doomed, moderator=ModeratorFactory(), reasons=["threat"],
-                       expected_status=Comment.Status.APPROVED)
+        comment_reject(
+            comment=doomed, moderator=ModeratorFactory(), reasons=["threat"], expected_status=Comment.Status.APPROVED
+        )
     flaky_redis.set_mode("forward")
 
     assert bodies(client, article) == ["Stays public."]
@@ -272,8 +285,9 @@ def test_no_read_after_a_rejection_committed_lists_the_comment():
         thread.start()
     try:
         for n in range(1, 21):
-            comment_reject(comment=target, moderator=moderator, reasons=["abuse"],
-                           expected_status=Comment.Status.APPROVED)
+            comment_reject(
+                comment=target, moderator=moderator, reasons=["abuse"], expected_status=Comment.Status.APPROVED
+            )
             state["phase"] = ("rejected", n)
             for _ in range(3):
                 assert "Flip-flop." not in [c["body"] for c in Client().get(url(article)).json()["results"]]

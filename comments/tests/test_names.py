@@ -3,6 +3,7 @@
 The plain rules of comments/names.py, then the same rules through comment_submit(),
 the public API and the article page's form.
 """
+
 import itertools
 import json
 
@@ -16,17 +17,42 @@ from comments.services import comment_submit
 from moderation.tests.factories import ModeratorFactory, UserFactory
 
 STAFF_WORDS = [
-    "moderator", "moderation", "admin", "administrator", "editor", "staff", "official", "newsroom", "Rudaw", "ڕووداو",
+    "moderator",
+    "moderation",
+    "admin",
+    "administrator",
+    "editor",
+    "staff",
+    "official",
+    "newsroom",
+    "Rudaw",
+    "ڕووداو",
 ]
 CLEAN_BODY = "The library funding deserves more debate before the council votes."
 
 # --- refused characters (plain functions) ------------------------------------------------
 
-BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"]
+BIDI = [
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+    "\u200e",
+    "\u200f",
+    "\u061c",
+]
 INVISIBLE = [
     "\u200b",  # zero width space
     "\u2060",  # word joiner
-    "\u2061", "\u2062", "\u2063", "\u2064",  # invisible operators
+    "\u2061",
+    "\u2062",
+    "\u2063",
+    "\u2064",  # invisible operators
     "\ufeff",  # byte order mark
     "\u180e",  # Mongolian vowel separator
     "\u00ad",  # soft hyphen
@@ -183,7 +209,13 @@ def test_a_greek_first_name_beside_a_plainly_written_staff_word_is_only_flagged(
 
 @pytest.mark.parametrize(
     ("name", "disguised"),
-    [("Sarah Ahmed", False), ("Ahmed, Sarah", False), ("SARAH AHMED", False), ("\u0405arah Ahmed", True), ("s.ahmed", False)],
+    [
+        ("Sarah Ahmed", False),
+        ("Ahmed, Sarah", False),
+        ("SARAH AHMED", False),
+        ("\u0405arah Ahmed", True),
+        ("s.ahmed", False),
+    ],
 )
 def test_names_of_staff_members_are_recognised(name, disguised):
     staff = [("s.ahmed", "Sarah", "Ahmed")]
@@ -270,8 +302,14 @@ def test_submit_flags_a_name_that_reads_as_a_staff_word(name, score):
     assert stored.author_name == name
     assert stored.flag_list == ["other"]
     [finding] = stored.findings["findings"]
-    assert finding == {"category": "other", "rule": "name.imitates_staff", "start": 0, "end": 0,
-                       "evidence": name, "score": score}
+    assert finding == {
+        "category": "other",
+        "rule": "name.imitates_staff",
+        "start": 0,
+        "end": 0,
+        "evidence": name,
+        "score": score,
+    }
     assert stored.priority > 0
 
 
@@ -330,7 +368,9 @@ def test_api_answers_400_with_a_message_on_author_name(client, name, words):
     article = ArticleFactory()
     payload = {"author_name": name, "author_email": "dana@example.org", "body": CLEAN_BODY}
 
-    response = client.post(f"/api/articles/{article.slug}/comments/", json.dumps(payload), content_type="application/json")
+    response = client.post(
+        f"/api/articles/{article.slug}/comments/", json.dumps(payload), content_type="application/json"
+    )
 
     assert response.status_code == 400
     errors = response.json()["errors"]
@@ -344,7 +384,9 @@ def test_api_accepts_a_staff_like_name_and_flags_it(client):
     article = ArticleFactory()
     payload = {"author_name": "Rudaw Staff", "author_email": "dana@example.org", "body": CLEAN_BODY}
 
-    response = client.post(f"/api/articles/{article.slug}/comments/", json.dumps(payload), content_type="application/json")
+    response = client.post(
+        f"/api/articles/{article.slug}/comments/", json.dumps(payload), content_type="application/json"
+    )
 
     assert response.status_code == 202
     assert Comment.objects.get().flag_list == ["other"]

@@ -278,9 +278,7 @@ def test_future_close_date_still_accepts_comments():
 
 
 def test_fingerprint_ignores_case_spacing_and_punctuation():
-    assert body_fingerprint("Buy cheap watches now") == body_fingerprint(
-        "  BUY   cheap\nWatches, now!!! "
-    )
+    assert body_fingerprint("Buy cheap watches now") == body_fingerprint("  BUY   cheap\nWatches, now!!! ")
 
 
 def test_fingerprint_differs_for_different_text():

@@ -41,8 +41,15 @@ MOMENTS = [
 def _comments(article=None):
     made = []
     for (name, body), when in zip(AWKWARD, MOMENTS):
-        made.append(CommentFactory(author_name=name, body=body, submitted_at=when, status=Comment.Status.APPROVED,
-                                   **({"article": article} if article else {})))
+        made.append(
+            CommentFactory(
+                author_name=name,
+                body=body,
+                submitted_at=when,
+                status=Comment.Status.APPROVED,
+                **({"article": article} if article else {}),
+            )
+        )
     return made
 
 

@@ -1,4 +1,5 @@
 """Submission limits per IP and per email, on the API and on the reader form."""
+
 import json
 
 import pytest
@@ -70,8 +71,9 @@ def test_reading_is_never_limited(client):
     for i in range(3):
         api_post(client, article, email=f"r{i}@example.org")
 
-    statuses = {client.get(f"/api/articles/{article.slug}/comments/", REMOTE_ADDR="198.51.100.1").status_code
-                for _ in range(10)}
+    statuses = {
+        client.get(f"/api/articles/{article.slug}/comments/", REMOTE_ADDR="198.51.100.1").status_code for _ in range(10)
+    }
     assert statuses == {200}
 
 

@@ -5,6 +5,7 @@ Before, every throttle read its history list, appended and wrote it back, so
 here starts its requests together behind a barrier and counts the yeses.
 The clock is pinned, so a burst never straddles two windows.
 """
+
 import json
 import threading
 
@@ -158,6 +159,7 @@ class _Unreachable:
 def _raise(exc):
     def call():
         raise exc
+
     return call
 
 

@@ -316,9 +316,7 @@ def test_post_with_csrf_token_from_the_page_is_accepted():
     content = html(csrf_client.get(article.get_absolute_url()))
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
 
-    response = csrf_client.post(
-        article.get_absolute_url(), form_data(csrfmiddlewaretoken=token)
-    )
+    response = csrf_client.post(article.get_absolute_url(), form_data(csrfmiddlewaretoken=token))
 
     assert response.status_code == 302
     assert Comment.objects.count() == 1
@@ -417,9 +415,7 @@ def test_text_size_with_thousands_of_digits_does_not_break_the_page(client):
 
 def test_article_list_links_to_published_articles(client):
     article = ArticleFactory(title="Budget passes after long night")
-    future = ArticleFactory(
-        title="Tomorrow's embargoed story", published_at=timezone.now() + timedelta(days=1)
-    )
+    future = ArticleFactory(title="Tomorrow's embargoed story", published_at=timezone.now() + timedelta(days=1))
 
     response = client.get(reverse("comments:article-list"))
 

@@ -1,5 +1,6 @@
 """`make run` for a newcomer (issue 12, items 10): the port can be chosen, the demo article's
 address is printed, and the development server prints each log line once."""
+
 import os
 import socket
 import subprocess
@@ -42,7 +43,10 @@ def test_runserver_prints_each_log_line_once(tmp_path):
     with open(log, "wb") as out:
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 60

@@ -3,6 +3,7 @@ only accepted submissions count toward the limits, and the page's accessibility 
 
 The same behaviour in a real browser: test_browser_article_page.py.
 """
+
 import json
 import re
 import threading
@@ -42,8 +43,8 @@ def html(response):
 
 
 def status_path(comment, receipt=None):
-    receipt = receipt if receipt is not None else comment_receipt(
-        comment_id=comment.pk, submitted_at=comment.submitted_at
+    receipt = (
+        receipt if receipt is not None else comment_receipt(comment_id=comment.pk, submitted_at=comment.submitted_at)
     )
     return f"/comments/{comment.pk}/status/?receipt={receipt}"
 
@@ -58,8 +59,9 @@ def test_a_post_opens_the_page_at_the_confirmation_beside_the_form(client):
 
     assert response.redirect_chain == [(f"{article.get_absolute_url()}#posted", 302)]
     content = html(response)
-    confirmation = re.search(r'<div id="posted" class="confirmation" role="status" tabindex="-1">(.*?)</div>',
-                             content, re.S)
+    confirmation = re.search(
+        r'<div id="posted" class="confirmation" role="status" tabindex="-1">(.*?)</div>', content, re.S
+    )
     assert confirmation and "Thank you: your comment was received." in confirmation.group(1)
     # At the form: after the "Post a comment" heading and right before the form.
     assert content.index('id="post-comment"') < confirmation.start() < content.index('class="comment-form"')
@@ -82,8 +84,9 @@ def test_the_confirmation_links_to_the_comments_status_page(client):
 
 
 def test_status_page_says_pending_then_approved(client):
-    comment = CommentFactory(body="Who launched the drones?", author_email="hidden@example.org",
-                             ip_address="198.51.100.77")
+    comment = CommentFactory(
+        body="Who launched the drones?", author_email="hidden@example.org", ip_address="198.51.100.77"
+    )
 
     pending = client.get(status_path(comment))
     assert pending.status_code == 200
@@ -203,8 +206,9 @@ def test_api_errors_do_not_use_up_the_limit(client):
     article = ArticleFactory()
 
     def post(**data):
-        return client.post(f"/api/articles/{article.slug}/comments/", json.dumps(form_data(**data)),
-                           content_type="application/json").status_code
+        return client.post(
+            f"/api/articles/{article.slug}/comments/", json.dumps(form_data(**data)), content_type="application/json"
+        ).status_code
 
     assert [post(author_email="nope"), post(body=""), post(author_name="Da\u202ena")] == [400, 400, 400]
     assert [post(body=f"Point {n}.") for n in range(4)] == [202, 202, 202, 429]
@@ -244,8 +248,9 @@ def test_accepted_submissions_are_counted_atomically(settings, monkeypatch):
     monkeypatch.setattr(AtomicRateThrottle, "timer", staticmethod(lambda: 1_700_000_000.0))
 
     def request(n):
-        made = RequestFactory().post("/articles/x/", form_data(author_email=f"r{n % 3}@example.org"),
-                                     REMOTE_ADDR="192.0.2.212")
+        made = RequestFactory().post(
+            "/articles/x/", form_data(author_email=f"r{n % 3}@example.org"), REMOTE_ADDR="192.0.2.212"
+        )
         made.user = AnonymousUser()
         return made
 
@@ -323,8 +328,7 @@ def test_text_size_control_is_a_labelled_group(client):
     content = html(client.get(ArticleFactory().get_absolute_url()))
 
     assert '<div class="text-size" role="group" aria-label="Text size">' in content
-    assert re.search(r'data-text-size-step="1"[^>]*>A\+<span class="visually-hidden"> \(larger text\)</span>',
-                     content)
+    assert re.search(r'data-text-size-step="1"[^>]*>A\+<span class="visually-hidden"> \(larger text\)</span>', content)
 
 
 @pytest.mark.parametrize("path", ["/", "article", "status"])

@@ -6,108 +6,209 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('comments', '0006_commenter_history_indexes'),
-        ('moderation', '0007_review_queue_verbose_names'),
+        ("comments", "0006_commenter_history_indexes"),
+        ("moderation", "0007_review_queue_verbose_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReportResolution',
+            name="ReportResolution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('upheld', 'Upheld: comment rejected'), ('dismissed', 'Dismissed: comment stays')], max_length=10)),
-                ('note', models.TextField(blank=True)),
-                ('resolved_at', models.DateTimeField(db_index=True)),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='report_resolutions', to='comments.comment')),
-                ('decision', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='report_resolution', to='moderation.moderationdecision')),
-                ('moderator', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("upheld", "Upheld: comment rejected"), ("dismissed", "Dismissed: comment stays")],
+                        max_length=10,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("resolved_at", models.DateTimeField(db_index=True)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_resolutions",
+                        to="comments.comment",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="report_resolution",
+                        to="moderation.moderationdecision",
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-resolved_at', '-id'],
+                "ordering": ["-resolved_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Sanction',
+            name="Sanction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('email', 'Email address'), ('domain', 'Email domain'), ('ip', 'IP address or range')], max_length=10)),
-                ('value', models.CharField(max_length=254)),
-                ('ip_first', models.CharField(blank=True, max_length=32)),
-                ('ip_last', models.CharField(blank=True, max_length=32)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sanctions', to='comments.comment')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sanctions_created', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("email", "Email address"), ("domain", "Email domain"), ("ip", "IP address or range")],
+                        max_length=10,
+                    ),
+                ),
+                ("value", models.CharField(max_length=254)),
+                ("ip_first", models.CharField(blank=True, max_length=32)),
+                ("ip_last", models.CharField(blank=True, max_length=32)),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sanctions",
+                        to="comments.comment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sanctions_created",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SanctionLift',
+            name="SanctionLift",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lifted_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('lifted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sanction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='lift', to='community.sanction')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("lifted_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "sanction",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="lift", to="community.sanction"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TrustChange',
+            name="TrustChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(max_length=254)),
-                ('trusted', models.BooleanField()),
-                ('note', models.TextField(blank=True)),
-                ('changed_at', models.DateTimeField()),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.CharField(max_length=254)),
+                ("trusted", models.BooleanField()),
+                ("note", models.TextField(blank=True)),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-changed_at', '-id'],
+                "ordering": ["-changed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ReaderReport',
+            name="ReaderReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('profanity', 'Profanity'), ('vulgarity', 'Vulgarity'), ('threat', 'Threats'), ('personal_attack', 'Personal attacks'), ('abuse', 'Abuse'), ('promotion', 'Commercial or personal promotion'), ('off_topic', 'Off topic'), ('other', 'Other (see note)')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('reporter_key', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField()),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reader_reports', to='comments.comment')),
-                ('resolution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='community.reportresolution')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("profanity", "Profanity"),
+                            ("vulgarity", "Vulgarity"),
+                            ("threat", "Threats"),
+                            ("personal_attack", "Personal attacks"),
+                            ("abuse", "Abuse"),
+                            ("promotion", "Commercial or personal promotion"),
+                            ("off_topic", "Off topic"),
+                            ("other", "Other (see note)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("reporter_key", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reader_reports",
+                        to="comments.comment",
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="community.reportresolution",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['resolution', 'comment', 'created_at'], name='report_open_queue'), models.Index(fields=['created_at'], name='report_time')],
-                'constraints': [models.UniqueConstraint(fields=('comment', 'reporter_key'), name='one_report_per_reader')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["resolution", "comment", "created_at"], name="report_open_queue"),
+                    models.Index(fields=["created_at"], name="report_time"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("comment", "reporter_key"), name="one_report_per_reader")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='sanction',
-            index=models.Index(fields=['kind', 'value'], name='sanction_kind_value'),
+            model_name="sanction",
+            index=models.Index(fields=["kind", "value"], name="sanction_kind_value"),
         ),
         migrations.AddIndex(
-            model_name='sanction',
-            index=models.Index(fields=['kind', 'ip_first', 'ip_last'], name='sanction_ip_range'),
+            model_name="sanction",
+            index=models.Index(fields=["kind", "ip_first", "ip_last"], name="sanction_ip_range"),
         ),
         migrations.AddConstraint(
-            model_name='sanction',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['email', 'domain', 'ip'])), name='sanction_kind_known'),
+            model_name="sanction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["email", "domain", "ip"])), name="sanction_kind_known"
+            ),
         ),
         migrations.AddIndex(
-            model_name='trustchange',
-            index=models.Index(fields=['email', '-changed_at', '-id'], name='trust_email_latest'),
+            model_name="trustchange",
+            index=models.Index(fields=["email", "-changed_at", "-id"], name="trust_email_latest"),
         ),
     ]

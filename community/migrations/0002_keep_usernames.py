@@ -25,59 +25,94 @@ def copy_usernames(apps, schema_editor):
         model.objects.filter(**{f"{link}__isnull": False}).update(**{copy: Subquery(name)})
 
 
-
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('community', '0001_sanctions_trust_reports'),
+        ("community", "0001_sanctions_trust_reports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='sanction',
-            options={'ordering': ['-created_at', '-id'], 'verbose_name': 'ban', 'verbose_name_plural': 'bans'},
+            name="sanction",
+            options={"ordering": ["-created_at", "-id"], "verbose_name": "ban", "verbose_name_plural": "bans"},
         ),
         migrations.AddField(
-            model_name='reportresolution',
-            name='moderator_username',
-            field=moderation.models.UsernameOf(blank=True, default='', editable=False, max_length=150, user_field='moderator', verbose_name='moderator'),
+            model_name="reportresolution",
+            name="moderator_username",
+            field=moderation.models.UsernameOf(
+                blank=True, default="", editable=False, max_length=150, user_field="moderator", verbose_name="moderator"
+            ),
         ),
         migrations.AddField(
-            model_name='sanction',
-            name='created_by_username',
-            field=moderation.models.UsernameOf(blank=True, default='', editable=False, max_length=150, user_field='created_by', verbose_name='created by'),
+            model_name="sanction",
+            name="created_by_username",
+            field=moderation.models.UsernameOf(
+                blank=True,
+                default="",
+                editable=False,
+                max_length=150,
+                user_field="created_by",
+                verbose_name="created by",
+            ),
         ),
         migrations.AddField(
-            model_name='sanctionlift',
-            name='lifted_by_username',
-            field=moderation.models.UsernameOf(blank=True, default='', editable=False, max_length=150, user_field='lifted_by', verbose_name='lifted by'),
+            model_name="sanctionlift",
+            name="lifted_by_username",
+            field=moderation.models.UsernameOf(
+                blank=True, default="", editable=False, max_length=150, user_field="lifted_by", verbose_name="lifted by"
+            ),
         ),
         migrations.AddField(
-            model_name='trustchange',
-            name='changed_by_username',
-            field=moderation.models.UsernameOf(blank=True, default='', editable=False, max_length=150, user_field='changed_by', verbose_name='changed by'),
+            model_name="trustchange",
+            name="changed_by_username",
+            field=moderation.models.UsernameOf(
+                blank=True,
+                default="",
+                editable=False,
+                max_length=150,
+                user_field="changed_by",
+                verbose_name="changed by",
+            ),
         ),
         migrations.AlterField(
-            model_name='reportresolution',
-            name='moderator',
-            field=models.ForeignKey(null=True, on_delete=moderation.models.keep_username_set_null, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="reportresolution",
+            name="moderator",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=moderation.models.keep_username_set_null,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='sanction',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=moderation.models.keep_username_set_null, related_name='sanctions_created', to=settings.AUTH_USER_MODEL),
+            model_name="sanction",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=moderation.models.keep_username_set_null,
+                related_name="sanctions_created",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='sanctionlift',
-            name='lifted_by',
-            field=models.ForeignKey(null=True, on_delete=moderation.models.keep_username_set_null, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="sanctionlift",
+            name="lifted_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=moderation.models.keep_username_set_null,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='trustchange',
-            name='changed_by',
-            field=models.ForeignKey(null=True, on_delete=moderation.models.keep_username_set_null, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="trustchange",
+            name="changed_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=moderation.models.keep_username_set_null,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.RunPython(copy_usernames, migrations.RunPython.noop),
     ]

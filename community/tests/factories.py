@@ -1,4 +1,5 @@
 """Factories for the community models (bans, trust, reports). Each concern appends its own."""
+
 import factory
 from django.utils import timezone
 

@@ -1,5 +1,6 @@
 """Deleting a moderator's account keeps the bans, lifts, trust changes and report resolutions they wrote,
 with their name, and the admin and API still say who."""
+
 import pytest
 from django.urls import reverse
 

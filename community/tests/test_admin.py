@@ -1,4 +1,5 @@
 """The "Commenter history" panel on a comment's admin page and the commenter badges in the review queue."""
+
 from datetime import timedelta
 
 import pytest
@@ -28,15 +29,22 @@ def moderator(client):
 
 def test_comment_page_shows_the_commenter_history(client, moderator):
     comment = CommentFactory(author_email="ann@example.org", ip_address="198.51.100.4")
-    rejected = CommentFactory(author_email="ANN@example.org", body="Earlier <b>rude</b> words",
-                              submitted_at=ago(days=2), ip_address="192.0.2.1")
+    rejected = CommentFactory(
+        author_email="ANN@example.org",
+        body="Earlier <b>rude</b> words",
+        submitted_at=ago(days=2),
+        ip_address="192.0.2.1",
+    )
     comment_reject(comment=rejected, moderator=moderator, reasons=["abuse"])
     CommentFactory(author_email="ann@example.org", submitted_at=ago(days=1), ip_address="192.0.2.1")
-    sock = CommentFactory(author_email="sock@example.org", author_name="Sock", ip_address="198.51.100.4",
-                          submitted_at=ago(hours=1))
+    sock = CommentFactory(
+        author_email="sock@example.org", author_name="Sock", ip_address="198.51.100.4", submitted_at=ago(hours=1)
+    )
 
-    for url in (reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk]),
-                reverse("admin:comments_comment_change", args=[comment.pk])):
+    for url in (
+        reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk]),
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+    ):
         html = client.get(url).content.decode()
 
         assert "Commenter history" in html
@@ -67,8 +75,11 @@ def test_non_moderators_never_see_the_history(client):
     CommentFactory(author_email="ann@example.org", submitted_at=ago(days=1))
     client.force_login(UserFactory(is_staff=True))
 
-    for url in (reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk]),
-                reverse("admin:comments_comment_change", args=[comment.pk]), QUEUE):
+    for url in (
+        reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk]),
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        QUEUE,
+    ):
         response = client.get(url)
         assert response.status_code == 403
         assert "Commenter history" not in response.content.decode()

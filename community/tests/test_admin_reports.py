@@ -1,4 +1,5 @@
 """The Reported queue in admin: the list with report stats, the review page, uphold and dismiss."""
+
 import re
 
 import pytest
@@ -136,11 +137,14 @@ def test_dismiss_from_the_review_page(mod_client, reported):
     assert "dismissed" in messages_of(response)[0]
 
 
-@pytest.mark.parametrize(("data", "error"), [
-    ({"action": "uphold"}, "Choose at least one guideline"),
-    ({"action": "uphold", "reasons": ["other"]}, "Explain the reason"),
-    ({"action": "shrug"}, "Select a valid choice"),
-])
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"action": "uphold"}, "Choose at least one guideline"),
+        ({"action": "uphold", "reasons": ["other"]}, "Explain the reason"),
+        ({"action": "shrug"}, "Select a valid choice"),
+    ],
+)
 def test_bad_answers_are_form_errors_and_write_nothing(mod_client, reported, data, error):
     response = mod_client.post(review(reported), data)
 
@@ -176,7 +180,10 @@ def test_the_resolution_log_is_read_only(mod_client, reported):
     assert listing.status_code == 200 and f"Comment {reported.pk}" in listing.content.decode()
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
     assert mod_client.get("/admin/community/reportresolution/add/").status_code == 403
-    assert mod_client.post(f"/admin/community/reportresolution/{resolution.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        mod_client.post(f"/admin/community/reportresolution/{resolution.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
 
 
 def test_readers_notes_and_comment_text_are_escaped(mod_client):

@@ -1,4 +1,5 @@
 """The Bans admin (list, add, read, lift; never edit or delete) and "Ban this commenter" on a comment's page."""
+
 import re
 from datetime import timedelta
 
@@ -60,9 +61,14 @@ def test_the_list_shows_each_ban_with_its_state(client, moderator):
     assert "troll@example.org" in html and "192.0.2.0/24" in html and "old@example.org" in html
     assert "Abuse, Threats" in html
     rows = re.findall(r"<tr>.*?</tr>", html, re.S)
-    states = {value: state for value in ("troll@example.org", "192.0.2.0/24", "old@example.org")
-              for row in rows if value in row
-              for state in ("Active", "Lifted", "Expired") if f'field-state_shown">{state}' in row}
+    states = {
+        value: state
+        for value in ("troll@example.org", "192.0.2.0/24", "old@example.org")
+        for row in rows
+        if value in row
+        for state in ("Active", "Lifted", "Expired")
+        if f'field-state_shown">{state}' in row
+    }
     assert states == {"troll@example.org": "Active", "192.0.2.0/24": "Lifted", "old@example.org": "Expired"}
     assert change_url(active) in html
     assert ADD in html  # the add button
@@ -119,16 +125,31 @@ def test_staff_without_the_moderation_permission_get_403_everywhere(client):
     made = SanctionFactory()
     comment = CommentFactory()
     staff = UserFactory(is_staff=True)
-    staff.user_permissions.add(*Permission.objects.filter(codename__in=[
-        "view_sanction", "add_sanction", "change_sanction", "delete_sanction", "view_sanctionlift"]))
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_sanction", "add_sanction", "change_sanction", "delete_sanction", "view_sanctionlift"]
+        )
+    )
     client.force_login(staff)
 
     for url in (BANS, ADD, change_url(made)):
         assert client.get(url).status_code == 403, url
     for url in (ADD, reverse("admin:community_sanction_lift", args=[made.pk]), ban_comment_url(comment)):
-        assert client.post(url, {"kind": "email", "value": "x@example.org", "reasons": ["abuse"],
-                                 "duration": "permanent", "ban-target": "email", "ban-reasons": ["abuse"],
-                                 "ban-duration": "permanent"}).status_code == 403, url
+        assert (
+            client.post(
+                url,
+                {
+                    "kind": "email",
+                    "value": "x@example.org",
+                    "reasons": ["abuse"],
+                    "duration": "permanent",
+                    "ban-target": "email",
+                    "ban-reasons": ["abuse"],
+                    "ban-duration": "permanent",
+                },
+            ).status_code
+            == 403
+        ), url
     assert Sanction.objects.count() == 1 and not SanctionLift.objects.exists()
     assert BANS not in text(client.get(reverse("admin:index")))
 
@@ -174,12 +195,20 @@ def test_the_add_form_is_labelled(client, moderator):
 
 @pytest.mark.parametrize("duration, days", [("1", 1), ("7", 7), ("30", 30), ("permanent", None)])
 def test_adding_a_ban_calls_the_service(client, moderator, duration, days):
-    response = client.post(ADD, {"kind": "ip", "value": "203.0.113.9/24", "reasons": ["promotion"],
-                                 "note": "spam run", "duration": duration}, follow=True)
+    response = client.post(
+        ADD,
+        {"kind": "ip", "value": "203.0.113.9/24", "reasons": ["promotion"], "note": "spam run", "duration": duration},
+        follow=True,
+    )
 
     made = Sanction.objects.get()
     assert (made.kind, made.value, made.reasons, made.note, made.created_by) == (
-        "ip", "203.0.113.0/24", ["promotion"], "spam run", moderator)
+        "ip",
+        "203.0.113.0/24",
+        ["promotion"],
+        "spam run",
+        moderator,
+    )
     if days is None:
         assert made.expires_at is None
     else:
@@ -188,13 +217,16 @@ def test_adding_a_ban_calls_the_service(client, moderator, duration, days):
     assert "is in force" in text(response)
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"kind": "ip", "value": "10.0.0.0/8", "reasons": ["abuse"]}, "too broad"),
-    ({"kind": "email", "value": "nope", "reasons": ["abuse"]}, "Enter a valid email address."),
-    ({"kind": "email", "value": "a@example.org"}, "Choose at least one guideline"),
-    ({"kind": "email", "value": "a@example.org", "reasons": ["other"]}, "Explain the reason"),
-    ({"kind": "person", "value": "a@example.org", "reasons": ["abuse"]}, "Select a valid choice"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"kind": "ip", "value": "10.0.0.0/8", "reasons": ["abuse"]}, "too broad"),
+        ({"kind": "email", "value": "nope", "reasons": ["abuse"]}, "Enter a valid email address."),
+        ({"kind": "email", "value": "a@example.org"}, "Choose at least one guideline"),
+        ({"kind": "email", "value": "a@example.org", "reasons": ["other"]}, "Explain the reason"),
+        ({"kind": "person", "value": "a@example.org", "reasons": ["abuse"]}, "Select a valid choice"),
+    ],
+)
 def test_bad_input_is_shown_on_the_form_and_nothing_is_saved(client, moderator, data, message):
     response = client.post(ADD, {"duration": "permanent", **data})
 
@@ -207,8 +239,9 @@ def test_bad_input_is_shown_on_the_form_and_nothing_is_saved(client, moderator, 
 def test_a_duplicate_ban_is_refused_on_the_form(client, moderator):
     ban(moderator)
 
-    response = client.post(ADD, {"kind": "email", "value": "TROLL@example.org", "reasons": ["abuse"],
-                                 "duration": "permanent"})
+    response = client.post(
+        ADD, {"kind": "email", "value": "TROLL@example.org", "reasons": ["abuse"], "duration": "permanent"}
+    )
 
     assert response.status_code == 400
     assert "already in force" in text(response)
@@ -265,8 +298,10 @@ def test_lifting_takes_a_post(client, moderator):
 
 
 def comment_pages(comment):
-    return [reverse("admin:comments_comment_change", args=[comment.pk]),
-            reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk])]
+    return [
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+        reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk]),
+    ]
 
 
 def panel(html: str) -> str:
@@ -300,8 +335,14 @@ def test_without_an_ip_address_the_panel_offers_email_and_domain_only(client, mo
 
 def test_the_panel_names_the_bans_in_force_that_cover_the_commenter(client, moderator):
     comment = CommentFactory(author_email="ann@example.org", ip_address="198.51.100.4")
-    by_ip = ban(moderator, kind="ip", value="198.51.100.0/24", reasons=["promotion"], note="spam <b>run</b>",
-                expires_at=timezone.now() + timedelta(days=2))
+    by_ip = ban(
+        moderator,
+        kind="ip",
+        value="198.51.100.0/24",
+        reasons=["promotion"],
+        note="spam <b>run</b>",
+        expires_at=timezone.now() + timedelta(days=2),
+    )
     lifted = ban(moderator, kind="domain", value="example.org")
     sanction_lift(sanction=lifted, actor=moderator)
 
@@ -314,22 +355,39 @@ def test_the_panel_names_the_bans_in_force_that_cover_the_commenter(client, mode
     assert "<td>mod</td>" in shown and "until lifted" not in shown
 
 
-@pytest.mark.parametrize("target, value", [
-    ("email", "ann@mail.example.org"), ("domain", "mail.example.org"), ("ip", "198.51.100.4/32"),
-])
+@pytest.mark.parametrize(
+    "target, value",
+    [
+        ("email", "ann@mail.example.org"),
+        ("domain", "mail.example.org"),
+        ("ip", "198.51.100.4/32"),
+    ],
+)
 def test_banning_from_the_comment_page_calls_the_service_and_returns(client, moderator, target, value):
     comment = CommentFactory(author_email="Ann@Mail.Example.org", ip_address="198.51.100.4")
     back = reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk]) + "?_changelist_filters=flag%3Dabuse"
 
-    response = client.post(ban_comment_url(comment), {
-        "ban-target": target, "ban-reasons": ["abuse", "threat"], "ban-note": "repeat", "ban-duration": "7",
-        "ban-next": back,
-    })
+    response = client.post(
+        ban_comment_url(comment),
+        {
+            "ban-target": target,
+            "ban-reasons": ["abuse", "threat"],
+            "ban-note": "repeat",
+            "ban-duration": "7",
+            "ban-next": back,
+        },
+    )
 
     assert response.status_code == 302 and response["Location"] == back
     made = Sanction.objects.get()
     assert (made.kind, made.value, made.comment, made.created_by, made.reasons, made.note) == (
-        target, value, comment, moderator, ["abuse", "threat"], "repeat")
+        target,
+        value,
+        comment,
+        moderator,
+        ["abuse", "threat"],
+        "repeat",
+    )
     assert abs(made.expires_at - (timezone.now() + timedelta(days=7))) < timedelta(minutes=1)
     after = text(client.get(back))
     assert "is in force until" in after and "still wait for your decision" in after
@@ -339,19 +397,21 @@ def test_banning_from_the_comment_page_calls_the_service_and_returns(client, mod
 def test_a_ban_from_the_comment_page_without_reason_shows_an_error_and_saves_nothing(client, moderator):
     comment = CommentFactory()
 
-    response = client.post(ban_comment_url(comment), {"ban-target": "email", "ban-duration": "permanent"},
-                           follow=True)
+    response = client.post(ban_comment_url(comment), {"ban-target": "email", "ban-duration": "permanent"}, follow=True)
 
     assert response.status_code == 200
     assert "Nothing was banned" in text(response) and "Choose at least one guideline" in text(response)
     assert not Sanction.objects.exists()
 
 
-@pytest.mark.parametrize("data", [
-    {"ban-target": "ip", "ban-reasons": ["abuse"], "ban-duration": "permanent"},  # no IP on this comment
-    {"ban-target": "email", "ban-reasons": ["abuse"], "ban-duration": "forever"},
-    {"ban-reasons": ["abuse"], "ban-duration": "permanent"},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"ban-target": "ip", "ban-reasons": ["abuse"], "ban-duration": "permanent"},  # no IP on this comment
+        {"ban-target": "email", "ban-reasons": ["abuse"], "ban-duration": "forever"},
+        {"ban-reasons": ["abuse"], "ban-duration": "permanent"},
+    ],
+)
 def test_bad_ban_posts_end_in_a_message_never_a_500(client, moderator, data):
     comment = CommentFactory(ip_address=None)
 
@@ -366,8 +426,11 @@ def test_a_duplicate_ban_from_the_comment_page_is_a_warning(client, moderator):
     comment = CommentFactory(author_email="troll@example.org")
     ban(moderator)
 
-    response = client.post(ban_comment_url(comment), {
-        "ban-target": "email", "ban-reasons": ["abuse"], "ban-duration": "permanent"}, follow=True)
+    response = client.post(
+        ban_comment_url(comment),
+        {"ban-target": "email", "ban-reasons": ["abuse"], "ban-duration": "permanent"},
+        follow=True,
+    )
 
     assert "already in force" in text(response)
     assert Sanction.objects.count() == 1
@@ -377,8 +440,10 @@ def test_a_duplicate_ban_from_the_comment_page_is_a_warning(client, moderator):
 def test_the_way_back_is_only_ever_an_admin_page_here(client, moderator, wanted):
     comment = CommentFactory()
 
-    response = client.post(ban_comment_url(comment), {
-        "ban-target": "email", "ban-reasons": ["abuse"], "ban-duration": "permanent", "ban-next": wanted})
+    response = client.post(
+        ban_comment_url(comment),
+        {"ban-target": "email", "ban-reasons": ["abuse"], "ban-duration": "permanent", "ban-next": wanted},
+    )
 
     assert response["Location"] == reverse("admin:comments_comment_change", args=[comment.pk])
 
@@ -400,9 +465,14 @@ def as_moderator_in_browser(open_page, client, live_server):
     user = ModeratorFactory(username="alice")
     client.force_login(user)
     cookie = {
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "domain": urlsplit(live_server.url).hostname, "path": "/", "expires": -1, "httpOnly": True,
-        "secure": False, "sameSite": "Lax",
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "domain": urlsplit(live_server.url).hostname,
+        "path": "/",
+        "expires": -1,
+        "httpOnly": True,
+        "secure": False,
+        "sameSite": "Lax",
     }
     return lambda path: open_page(path, storage_state={"cookies": [cookie], "origins": []})
 
@@ -424,8 +494,12 @@ def test_in_the_browser_a_moderator_bans_from_the_comment_page(as_moderator_in_b
     page.wait_for_load_state()
 
     made = Sanction.objects.get()
-    assert (made.kind, made.value, made.reasons, made.comment_id) == ("domain", "mail.example.org", ["abuse"],
-                                                                      comment.pk)
+    assert (made.kind, made.value, made.reasons, made.comment_id) == (
+        "domain",
+        "mail.example.org",
+        ["abuse"],
+        comment.pk,
+    )
     assert page.url.endswith(path)
     assert "is in force until" in page.content()
     assert page.locator("#commenter-ban .ban-in-force").is_visible()

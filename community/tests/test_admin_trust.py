@@ -1,4 +1,5 @@
 """Trust on a comment's admin page (state, suggestion, Mark trusted / Remove trust) and the "Trust changes" log."""
+
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -23,8 +24,10 @@ def moderator(client):
 
 
 def pages(comment):
-    return [reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk]),
-            reverse("admin:comments_comment_change", args=[comment.pk])]
+    return [
+        reverse("admin:moderation_reviewqueueitem_change", args=[comment.pk]),
+        reverse("admin:comments_comment_change", args=[comment.pk]),
+    ]
 
 
 def post_trust(client, comment, trusted, note="", next_url=None, **extra):
@@ -92,8 +95,12 @@ def test_mark_trusted_appends_a_change_and_goes_back_with_a_message(client, mode
 
     assert response.status_code == 302 and response["Location"] == back
     change = TrustChange.objects.get()
-    assert (change.email, change.trusted, change.note, change.changed_by) == ("reg@example.org", True, "long-time reader",
-                                                                             moderator)
+    assert (change.email, change.trusted, change.note, change.changed_by) == (
+        "reg@example.org",
+        True,
+        "long-time reader",
+        moderator,
+    )
     assert messages_of(response) == [
         "reg@example.org is now trusted: their comments are still moderated, lower in the queue."
     ]
@@ -122,13 +129,16 @@ def test_a_change_that_changes_nothing_is_a_message_not_an_error_page(client, mo
     assert "reg@example.org is already trusted" in message and "by ola" in message and "Nothing was changed." in message
 
 
-@pytest.mark.parametrize("data", [
-    {},
-    {"trust_comment": "abc", "trust_trusted": "true"},
-    {"trust_comment": "1", "trust_trusted": "maybe"},
-    {"trust_comment": str(2**70), "trust_trusted": "true"},
-    {"trust_comment": "1", "trust_trusted": "true", "trust_note": "n" * 2001},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"trust_comment": "abc", "trust_trusted": "true"},
+        {"trust_comment": "1", "trust_trusted": "maybe"},
+        {"trust_comment": str(2**70), "trust_trusted": "true"},
+        {"trust_comment": "1", "trust_trusted": "true", "trust_note": "n" * 2001},
+    ],
+)
 def test_bad_input_is_a_message_and_writes_nothing(client, moderator, data):
     response = client.post(CHANGE_TRUST, data)
 
@@ -199,9 +209,14 @@ def as_moderator_in_browser(open_page, client, live_server):
 
     client.force_login(ModeratorFactory(username="alice"))
     cookie = {
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "domain": urlsplit(live_server.url).hostname, "path": "/", "expires": -1, "httpOnly": True,
-        "secure": False, "sameSite": "Lax",
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "domain": urlsplit(live_server.url).hostname,
+        "path": "/",
+        "expires": -1,
+        "httpOnly": True,
+        "secure": False,
+        "sameSite": "Lax",
     }
     return lambda path: open_page(path, storage_state={"cookies": [cookie], "origins": []})
 
@@ -222,7 +237,11 @@ def test_in_the_browser_a_moderator_marks_trusted_and_removes_trust(as_moderator
 
     change = TrustChange.objects.get()
     assert (change.email, change.trusted, change.note, change.changed_by.username) == (
-        "reg@example.org", True, "long-time reader", "alice")
+        "reg@example.org",
+        True,
+        "long-time reader",
+        "alice",
+    )
     assert page.url.endswith(path)
     assert page.locator("#commenter-trust .trust-trusted").is_visible()
     assert axe_violations(page) == []

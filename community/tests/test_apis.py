@@ -1,4 +1,5 @@
 """The moderator comment detail's `history`; public responses never carry it."""
+
 from datetime import timedelta
 
 import pytest
@@ -43,15 +44,28 @@ def test_detail_has_the_commenter_history(api, moderator):
     history = api.get(f"/api/moderation/comments/{comment.pk}/").json()["history"]
 
     assert {k: history[k] for k in ("email", "approved", "rejected", "pending", "total", "rejection_rate")} == {
-        "email": "ann@example.org", "approved": 1, "rejected": 1, "pending": 0, "total": 2, "rejection_rate": 0.5,
+        "email": "ann@example.org",
+        "approved": 1,
+        "rejected": 1,
+        "pending": 0,
+        "total": 2,
+        "rejection_rate": 0.5,
     }
     assert history["first_seen"] is not None
     assert [(c["id"], c["status"], c["reasons"]) for c in history["comments"]] == [
-        (approved.pk, "approved", []), (rejected.pk, "rejected", ["abuse", "threat"]),
+        (approved.pk, "approved", []),
+        (rejected.pk, "rejected", ["abuse", "threat"]),
     ]
     assert history["comments"][1]["excerpt"] == "Rude words here"
     assert set(history["comments"][0]) == {
-        "id", "status", "reasons", "submitted_at", "excerpt", "article_id", "author_name", "author_email",
+        "id",
+        "status",
+        "reasons",
+        "submitted_at",
+        "excerpt",
+        "article_id",
+        "author_name",
+        "author_email",
     }
     assert [c["id"] for c in history["same_ip"]] == [sock.pk]
     assert history["same_ip_days"] == 30

@@ -1,5 +1,6 @@
 """Reports in the API: POST /api/comments/{id}/reports/ (public) and the moderators' Reported queue,
 uphold / dismiss and stats."""
+
 import json
 
 import pytest
@@ -144,7 +145,11 @@ def test_public_answers_never_carry_report_data(reader, approved):
     listing = reader.get(f"/api/articles/{approved.article.slug}/comments/")
 
     assert received.json() == {"status": "received"}
-    assert repeated.json() == {"detail": "You have already reported this comment.", "code": "already_reported", "errors": {}}
+    assert repeated.json() == {
+        "detail": "You have already reported this comment.",
+        "code": "already_reported",
+        "errors": {},
+    }
     assert [set(c) for c in listing.json()["results"]] == [{"id", "author_name", "body", "submitted_at"}]
     for answer in (received, repeated, listing):
         assert "SECRET" not in answer.content.decode()
@@ -162,7 +167,10 @@ def test_the_queue_is_for_moderators_only(approved):
 
     assert anonymous.get("/api/moderation/reports/").status_code == 401
     assert plain.get("/api/moderation/reports/").status_code == 403
-    for path in (f"/api/moderation/comments/{approved.pk}/reports/dismiss/", f"/api/moderation/comments/{approved.pk}/reports/uphold/"):
+    for path in (
+        f"/api/moderation/comments/{approved.pk}/reports/dismiss/",
+        f"/api/moderation/comments/{approved.pk}/reports/uphold/",
+    ):
         assert post(plain, path, {"reasons": ["abuse"]} if "uphold" in path else {}).status_code == 403
     assert plain.get("/api/moderation/reports/stats/").status_code == 403
     assert not ReportResolution.objects.exists()
@@ -229,13 +237,19 @@ def test_uphold_rejects_the_comment_and_answers_the_resolution(api, moderator, a
     ReaderReportFactory(comment=approved, reason="threat")
     ReaderReportFactory(comment=approved, reason="abuse")
 
-    response = post(api, f"/api/moderation/comments/{approved.pk}/reports/uphold/", {"reasons": ["threat"], "note": "Threat"})
+    response = post(
+        api, f"/api/moderation/comments/{approved.pk}/reports/uphold/", {"reasons": ["threat"], "note": "Threat"}
+    )
 
     assert response.status_code == 200
     body = response.json()
     decision = ModerationDecision.objects.get(comment=approved)
     assert (body["comment"], body["status"], body["outcome"], body["moderator"], body["reports"]) == (
-        approved.pk, "rejected", "upheld", "mod-api", 2
+        approved.pk,
+        "rejected",
+        "upheld",
+        "mod-api",
+        2,
     )
     assert body["decision"]["id"] == decision.pk and body["decision"]["previous_status"] == "approved"
     approved.refresh_from_db()
@@ -255,14 +269,21 @@ def test_uphold_of_a_comment_no_longer_approved_is_409_already_decided(api, appr
 
     assert response.status_code == 409
     assert (response.json()["code"], response.json()["decided_by"], response.json()["status"]) == (
-        "already_decided", "quick", "rejected"
+        "already_decided",
+        "quick",
+        "rejected",
     )
     assert not ReportResolution.objects.exists()
 
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({}, "reasons"), ({"reasons": []}, "reasons"), ({"reasons": ["other"]}, "note"), ({"reasons": ["abuse"], "x": 1}, "x")],
+    [
+        ({}, "reasons"),
+        ({"reasons": []}, "reasons"),
+        ({"reasons": ["other"]}, "note"),
+        ({"reasons": ["abuse"], "x": 1}, "x"),
+    ],
 )
 def test_uphold_refuses_bad_bodies_400(api, approved, body, field):
     ReaderReportFactory(comment=approved)
@@ -281,7 +302,9 @@ def test_dismiss_keeps_the_comment_and_a_second_dismiss_is_409(api, approved):
 
     assert response.status_code == 200
     assert (response.json()["outcome"], response.json()["decision"], response.json()["status"]) == (
-        "dismissed", None, "approved"
+        "dismissed",
+        None,
+        "approved",
     )
     assert post(api, f"/api/moderation/comments/{approved.pk}/reports/dismiss/", {}).json()["code"] == "no_open_reports"
 

@@ -1,4 +1,5 @@
 """Moderator API for bans: list with filters, create, detail, lift, and ban a comment's author."""
+
 from datetime import timedelta
 
 import pytest
@@ -19,8 +20,19 @@ from moderation.tests.factories import ModeratorFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 SANCTIONS = "/api/moderation/sanctions/"
-FIELDS = {"id", "kind", "value", "reasons", "note", "comment", "created_by", "created_at", "expires_at", "state",
-          "lift"}
+FIELDS = {
+    "id",
+    "kind",
+    "value",
+    "reasons",
+    "note",
+    "comment",
+    "created_by",
+    "created_at",
+    "expires_at",
+    "state",
+    "lift",
+}
 
 
 def detail_url(sanction_id):
@@ -73,7 +85,12 @@ def test_the_list_is_paginated_newest_first_with_every_field(api, moderator):
     lifted, active = body["results"]
     assert set(active) == FIELDS
     assert (active["kind"], active["value"], active["reasons"], active["state"], active["lift"]) == (
-        "email", "troll@example.org", ["abuse"], "active", None)
+        "email",
+        "troll@example.org",
+        ["abuse"],
+        "active",
+        None,
+    )
     assert active["created_by"] == "mod-anna" and active["expires_at"] is None and active["comment"] is None
     assert lifted["state"] == "lifted"
     assert lifted["lift"]["lifted_by"] == "mod-anna" and lifted["lift"]["note"] == "wrong range"
@@ -96,10 +113,17 @@ def test_the_list_filters_by_state_kind_and_search(api, moderator):
     assert listed(kind="email", state="active") == [active.pk]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("?state=forever", "state"), ("?kind=phone", "kind"), ("?state=", "state"), ("?kind=ip&kind=email", "kind"),
-    ("?search=a%00b", "search"), ("?page_size=0", "page_size"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("?state=forever", "state"),
+        ("?kind=phone", "kind"),
+        ("?state=", "state"),
+        ("?kind=ip&kind=email", "kind"),
+        ("?search=a%00b", "search"),
+        ("?page_size=0", "page_size"),
+    ],
+)
 def test_bad_filters_are_400_with_the_parameter_named(api, query, field):
     response = api.get(SANCTIONS + query)
 
@@ -127,8 +151,10 @@ def test_the_list_costs_the_same_queries_for_many_bans(api, moderator):
 
 def every_call(sanction_id, comment_id):
     return [
-        ("get", SANCTIONS, None), ("post", SANCTIONS, {"kind": "email", "value": "x@example.org", "reasons": ["abuse"]}),
-        ("get", detail_url(sanction_id), None), ("post", lift_url(sanction_id), {}),
+        ("get", SANCTIONS, None),
+        ("post", SANCTIONS, {"kind": "email", "value": "x@example.org", "reasons": ["abuse"]}),
+        ("get", detail_url(sanction_id), None),
+        ("post", lift_url(sanction_id), {}),
         ("post", ban_url(comment_id), {"target": "email", "reasons": ["abuse"]}),
     ]
 
@@ -154,15 +180,22 @@ def test_anonymous_callers_get_401_and_non_moderators_403(moderator):
 def test_creating_a_ban_answers_201_with_the_normalised_ban(api, moderator):
     ends = later(days=7)
 
-    response = api.post(SANCTIONS, {"kind": "ip", "value": "2001:DB8:5::7/48", "reasons": ["promotion"],
-                                    "note": "bot farm", "expires_at": ends}, format="json")
+    response = api.post(
+        SANCTIONS,
+        {"kind": "ip", "value": "2001:DB8:5::7/48", "reasons": ["promotion"], "note": "bot farm", "expires_at": ends},
+        format="json",
+    )
 
     assert response.status_code == 201
     body = response.json()
     made = Sanction.objects.get()
     assert body["id"] == made.pk
     assert (body["kind"], body["value"], body["state"], body["created_by"]) == (
-        "ip", "2001:db8:5::/48", "active", "mod-anna")
+        "ip",
+        "2001:db8:5::/48",
+        "active",
+        "mod-anna",
+    )
     assert made.created_by == moderator and made.note == "bot farm"
     assert made.expires_at is not None
 
@@ -174,21 +207,26 @@ def test_a_ban_may_have_no_reasons_when_the_note_says_why(api):
     assert response.json()["reasons"] == []
 
 
-@pytest.mark.parametrize("data, fields", [
-    ({"kind": "email", "value": "nope", "reasons": ["abuse"]}, {"value"}),
-    ({"kind": "ip", "value": "10.0.0.0/8", "reasons": ["abuse"]}, {"value"}),
-    ({"kind": "domain", "value": "org", "reasons": ["abuse"]}, {"value"}),
-    ({"kind": "email", "value": "a@example.org"}, {"reasons"}),
-    ({"kind": "email", "value": "a@example.org", "reasons": ["other"]}, {"note"}),
-    ({"kind": "email", "value": "a@example.org", "reasons": ["banned"]}, {"reasons"}),
-    ({"kind": "email", "value": "a@example.org", "reasons": ["abuse"], "expires_at": "2001-01-01T00:00:00Z"},
-     {"expires_at"}),
-    ({"kind": "email", "value": "a@example.org", "reasons": ["abuse"], "expires_at": "soon"}, {"expires_at"}),
-    ({"kind": "person", "value": "a@example.org", "reasons": ["abuse"]}, {"kind"}),
-    ({"kind": "email", "value": 12, "reasons": ["abuse"]}, {"value"}),
-    ({"kind": "email", "value": "a@example.org", "reasons": ["abuse"], "surprise": 1}, {"surprise"}),
-    ({}, {"kind", "value"}),
-])
+@pytest.mark.parametrize(
+    "data, fields",
+    [
+        ({"kind": "email", "value": "nope", "reasons": ["abuse"]}, {"value"}),
+        ({"kind": "ip", "value": "10.0.0.0/8", "reasons": ["abuse"]}, {"value"}),
+        ({"kind": "domain", "value": "org", "reasons": ["abuse"]}, {"value"}),
+        ({"kind": "email", "value": "a@example.org"}, {"reasons"}),
+        ({"kind": "email", "value": "a@example.org", "reasons": ["other"]}, {"note"}),
+        ({"kind": "email", "value": "a@example.org", "reasons": ["banned"]}, {"reasons"}),
+        (
+            {"kind": "email", "value": "a@example.org", "reasons": ["abuse"], "expires_at": "2001-01-01T00:00:00Z"},
+            {"expires_at"},
+        ),
+        ({"kind": "email", "value": "a@example.org", "reasons": ["abuse"], "expires_at": "soon"}, {"expires_at"}),
+        ({"kind": "person", "value": "a@example.org", "reasons": ["abuse"]}, {"kind"}),
+        ({"kind": "email", "value": 12, "reasons": ["abuse"]}, {"value"}),
+        ({"kind": "email", "value": "a@example.org", "reasons": ["abuse"], "surprise": 1}, {"surprise"}),
+        ({}, {"kind", "value"}),
+    ],
+)
 def test_bad_input_is_400_with_field_messages(api, data, fields):
     response = api.post(SANCTIONS, data, format="json")
 
@@ -208,8 +246,7 @@ def test_a_form_encoded_body_is_415(api):
 def test_a_duplicate_active_ban_is_409_already_banned(api, moderator):
     first = ban(moderator)
 
-    response = api.post(SANCTIONS, {"kind": "email", "value": "Troll@Example.org", "reasons": ["abuse"]},
-                        format="json")
+    response = api.post(SANCTIONS, {"kind": "email", "value": "Troll@Example.org", "reasons": ["abuse"]}, format="json")
 
     assert response.status_code == 409
     body = response.json()
@@ -292,15 +329,20 @@ def test_lifting_an_unknown_ban_is_404(api):
 # --- Ban a comment's author --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target, kind, value", [
-    ("email", "email", "ann@mail.example.org"), ("domain", "domain", "mail.example.org"),
-    ("ip", "ip", "198.51.100.4/32"),
-])
+@pytest.mark.parametrize(
+    "target, kind, value",
+    [
+        ("email", "email", "ann@mail.example.org"),
+        ("domain", "domain", "mail.example.org"),
+        ("ip", "ip", "198.51.100.4/32"),
+    ],
+)
 def test_banning_a_comment_s_author_takes_the_value_from_the_comment(api, moderator, target, kind, value):
     comment = CommentFactory(author_email="Ann@Mail.Example.org", ip_address="198.51.100.4")
 
-    response = api.post(ban_url(comment.pk), {"target": target, "reasons": ["threat"], "expires_at": later(days=1)},
-                        format="json")
+    response = api.post(
+        ban_url(comment.pk), {"target": target, "reasons": ["threat"], "expires_at": later(days=1)}, format="json"
+    )
 
     assert response.status_code == 201
     body = response.json()
@@ -311,18 +353,22 @@ def test_banning_a_comment_s_author_takes_the_value_from_the_comment(api, modera
 def test_a_value_in_the_body_is_refused(api):
     comment = CommentFactory()
 
-    response = api.post(ban_url(comment.pk), {"target": "email", "reasons": ["abuse"], "value": "x@example.org"},
-                        format="json")
+    response = api.post(
+        ban_url(comment.pk), {"target": "email", "reasons": ["abuse"], "value": "x@example.org"}, format="json"
+    )
 
     assert response.status_code == 400 and response.json()["errors"] == {"value": ["Unknown field."]}
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"target": "ip", "reasons": ["abuse"]}, "target"),  # the comment has no IP address
-    ({"target": "name", "reasons": ["abuse"]}, "target"),
-    ({"target": "email"}, "reasons"),
-    ({"target": "email", "reasons": ["abuse"], "expires_at": "2001-01-01T00:00:00Z"}, "expires_at"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"target": "ip", "reasons": ["abuse"]}, "target"),  # the comment has no IP address
+        ({"target": "name", "reasons": ["abuse"]}, "target"),
+        ({"target": "email"}, "reasons"),
+        ({"target": "email", "reasons": ["abuse"], "expires_at": "2001-01-01T00:00:00Z"}, "expires_at"),
+    ],
+)
 def test_bad_comment_bans_are_400(api, data, field):
     comment = CommentFactory(ip_address=None)
 

@@ -1,5 +1,6 @@
 """Moderator API for trust: the log, POSTing a change, one commenter's trust, trusted commenters; and `standing`
 in the moderator comment detail."""
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -41,7 +42,11 @@ def test_post_marks_trusted_and_answers_201_with_the_change(api, moderator):
     body = response.json()
     change = TrustChange.objects.get()
     assert body == {
-        "id": change.pk, "email": "reg@example.org", "trusted": True, "note": "regular", "changed_by": "mia",
+        "id": change.pk,
+        "email": "reg@example.org",
+        "trusted": True,
+        "note": "regular",
+        "changed_by": "mia",
         "changed_at": body["changed_at"],
     }
     assert response["Cache-Control"].count("no-store") == 1
@@ -69,17 +74,20 @@ def test_a_change_that_changes_nothing_is_409_no_change(api, moderator):
     assert post(api, email="new@example.org", trusted=False).json()["code"] == "no_change"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"trusted": True}, "email"),
-    ({"email": "reg@example.org"}, "trusted"),
-    ({"email": "not an address", "trusted": True}, "email"),
-    ({"email": "", "trusted": True}, "email"),
-    ({"email": 5, "trusted": True}, "email"),
-    ({"email": "reg@example.org", "trusted": "yes"}, "trusted"),
-    ({"email": "reg@example.org", "trusted": 1}, "trusted"),
-    ({"email": "reg@example.org", "trusted": True, "note": "n" * 2001}, "note"),
-    ({"email": "reg@example.org", "trusted": True, "publish": True}, "publish"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"trusted": True}, "email"),
+        ({"email": "reg@example.org"}, "trusted"),
+        ({"email": "not an address", "trusted": True}, "email"),
+        ({"email": "", "trusted": True}, "email"),
+        ({"email": 5, "trusted": True}, "email"),
+        ({"email": "reg@example.org", "trusted": "yes"}, "trusted"),
+        ({"email": "reg@example.org", "trusted": 1}, "trusted"),
+        ({"email": "reg@example.org", "trusted": True, "note": "n" * 2001}, "note"),
+        ({"email": "reg@example.org", "trusted": True, "publish": True}, "publish"),
+    ],
+)
 def test_bad_input_is_400_with_field_messages(api, body, field):
     response = api.post(LOG, body, format="json")
 
@@ -95,7 +103,9 @@ def test_the_log_lists_changes_newest_first_and_filters(api, moderator):
 
     everything = api.get(LOG).json()
     assert [(c["email"], c["trusted"]) for c in everything["results"]] == [
-        ("bob@example.org", True), ("ann@example.org", False), ("ann@example.org", True),
+        ("bob@example.org", True),
+        ("ann@example.org", False),
+        ("ann@example.org", True),
     ]
     assert [c["trusted"] for c in api.get(LOG, {"email": "ANN@example.org"}).json()["results"]] == [False, True]
     assert [c["email"] for c in api.get(LOG, {"trusted": "false"}).json()["results"]] == ["ann@example.org"]
@@ -123,13 +133,22 @@ def test_one_commenters_trust_with_the_suggestion(api, moderator, settings):
 
     before = api.get(COMMENTER, {"email": "Good@example.org"}).json()
     assert before == {
-        "email": "good@example.org", "trusted": False, "since": None, "changed_by": None, "note": "",
-        "change_id": None, "suggestion": {"suggested": True, "approved": 2, "rejected": 0, "threshold": 2},
+        "email": "good@example.org",
+        "trusted": False,
+        "since": None,
+        "changed_by": None,
+        "note": "",
+        "change_id": None,
+        "suggestion": {"suggested": True, "approved": 2, "rejected": 0, "threshold": 2},
     }
     change = trust_grant(email="good@example.org", actor=moderator, note="thoughtful")
     after = api.get(COMMENTER, {"email": "good@example.org"}).json()
     assert (after["trusted"], after["changed_by"], after["note"], after["change_id"]) == (
-        True, "mia", "thoughtful", change.pk)
+        True,
+        "mia",
+        "thoughtful",
+        change.pk,
+    )
     assert after["suggestion"]["suggested"] is False
 
 
@@ -168,9 +187,15 @@ def test_detail_has_the_authors_standing(api, moderator, settings):
     assert standing(good) == {"banned": False, "ban_id": None, "trusted": True, "trust_suggested": False}
 
 
-@pytest.mark.parametrize("method, url", [
-    ("get", LOG), ("post", LOG), ("get", TRUSTED), ("get", f"{COMMENTER}?email=a@example.org"),
-])
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", LOG),
+        ("post", LOG),
+        ("get", TRUSTED),
+        ("get", f"{COMMENTER}?email=a@example.org"),
+    ],
+)
 def test_moderators_only(method, url):
     anonymous = APIClient()
     plain = APIClient()

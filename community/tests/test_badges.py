@@ -1,4 +1,5 @@
 """The review queue's commenter badges with trust and bans: which badge wins, and a constant number of queries."""
+
 import ipaddress
 from datetime import timedelta
 
@@ -31,16 +32,20 @@ def moderator():
 
 def ip_ban(network: str, **kwargs) -> Sanction:
     net = ipaddress.ip_network(network)
-    return SanctionFactory(kind=Sanction.Kind.IP, value=str(net), ip_first=ip_key(net[0]), ip_last=ip_key(net[-1]),
-                           **kwargs)
+    return SanctionFactory(
+        kind=Sanction.Kind.IP, value=str(net), ip_first=ip_key(net[0]), ip_last=ip_key(net[-1]), **kwargs
+    )
 
 
 def history(email, moderator, *, approved=0, rejected=0):
     for n in range(approved):
         comment_approve(comment=CommentFactory(author_email=email, submitted_at=ago(days=n + 1)), moderator=moderator)
     for n in range(rejected):
-        comment_reject(comment=CommentFactory(author_email=email, submitted_at=ago(days=n + 20)),
-                       moderator=moderator, reasons=["abuse"])
+        comment_reject(
+            comment=CommentFactory(author_email=email, submitted_at=ago(days=n + 20)),
+            moderator=moderator,
+            reasons=["abuse"],
+        )
 
 
 def badge_of(comment):
@@ -68,12 +73,16 @@ def test_trust_on_a_first_comment_says_trusted_not_new(moderator):
     assert badge_of(comment).kind == "trusted"
 
 
-@pytest.mark.parametrize("ban, covered", [
-    (lambda: SanctionFactory(kind=Sanction.Kind.EMAIL, value="troll@example.org"), {"v6"}),
-    (lambda: SanctionFactory(kind=Sanction.Kind.DOMAIN, value="example.org"), {"v6", "v4"}),
-    (lambda: ip_ban("198.51.100.0/24"), {"v4"}),
-    (lambda: ip_ban("2001:db8::/32"), {"v6"}),
-], ids=["email", "parent domain", "IPv4 range", "IPv6 range"])
+@pytest.mark.parametrize(
+    "ban, covered",
+    [
+        (lambda: SanctionFactory(kind=Sanction.Kind.EMAIL, value="troll@example.org"), {"v6"}),
+        (lambda: SanctionFactory(kind=Sanction.Kind.DOMAIN, value="example.org"), {"v6", "v4"}),
+        (lambda: ip_ban("198.51.100.0/24"), {"v4"}),
+        (lambda: ip_ban("2001:db8::/32"), {"v6"}),
+    ],
+    ids=["email", "parent domain", "IPv4 range", "IPv6 range"],
+)
 def test_a_ban_in_force_badges_banned_by_address_domain_or_ip(ban, covered):
     comments = {
         "v6": CommentFactory(author_email="TROLL@example.org", ip_address="2001:db8::5"),
@@ -176,8 +185,11 @@ def test_queue_with_trusted_and_banned_authors_runs_the_same_queries_for_3_and_3
             else:
                 ip_ban(f"203.0.113.{n}/32")
             if n % 5 == 0:
-                comment_reject(comment=CommentFactory(author_email=email, submitted_at=ago(days=3)),
-                               moderator=moderator, reasons=["abuse"])
+                comment_reject(
+                    comment=CommentFactory(author_email=email, submitted_at=ago(days=3)),
+                    moderator=moderator,
+                    reasons=["abuse"],
+                )
             CommentFactory(author_email=email, ip_address=f"203.0.113.{n}", article=ArticleFactory())
 
     def queries():

@@ -2,6 +2,7 @@
 the Report link, the report page (accessible: axe-core, at desktop and phone widths), the thanks page,
 then the Reported queue in admin, where a moderator upholds the report and the comment leaves the page.
 """
+
 from __future__ import annotations
 
 import os
@@ -25,14 +26,18 @@ VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "
 @pytest.fixture
 def article():
     article = ArticleFactory(title="Council budget vote delayed")
-    CommentFactory(article=article, author_name="Mira", body="A fair summary of the debate.", status=Comment.Status.APPROVED)
+    CommentFactory(
+        article=article, author_name="Mira", body="A fair summary of the debate.", status=Comment.Status.APPROVED
+    )
     return article
 
 
 @pytest.fixture
 def offensive(article):
     return CommentFactory(
-        article=article, author_name="Troll", body="Everyone on that council is subhuman filth.",
+        article=article,
+        author_name="Troll",
+        body="Everyone on that council is subhuman filth.",
         status=Comment.Status.APPROVED,
     )
 
@@ -125,7 +130,9 @@ def test_report_page_screenshot_fits_the_width(open_page, offensive, viewport):
 def test_reported_queue_screenshot_fits_the_width(open_page, offensive):
     ReaderReportFactory(comment=offensive, reason="abuse", note="Calls people subhuman.")
     ReaderReportFactory(comment=offensive, reason="personal_attack")
-    ReaderReportFactory(comment=CommentFactory(article=offensive.article, status=Comment.Status.APPROVED), reason="promotion")
+    ReaderReportFactory(
+        comment=CommentFactory(article=offensive.article, status=Comment.Status.APPROVED), reason="promotion"
+    )
     ModeratorFactory(username="shot-mod", password="pw-for-tests-1")
     page = open_page("/admin/login/?next=/admin/community/readerreport/")
     page.fill("#id_username", "shot-mod")

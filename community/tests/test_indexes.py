@@ -3,6 +3,7 @@
 The queries each selector runs are captured and EXPLAINed as sent. On PostgreSQL the test tables are tiny,
 so sequential scans are switched off for the transaction: the plan must then name the index (it can).
 """
+
 from datetime import timedelta
 
 import pytest
@@ -38,8 +39,14 @@ def explained(run) -> list[tuple[str, str]]:
 def comments():
     moderator = ModeratorFactory()
     now = timezone.now()
-    rows = [CommentFactory(author_email=f"Reader{n % 4}@Example.org", ip_address=f"192.0.2.{n % 3}",
-                           submitted_at=now - timedelta(hours=n)) for n in range(12)]
+    rows = [
+        CommentFactory(
+            author_email=f"Reader{n % 4}@Example.org",
+            ip_address=f"192.0.2.{n % 3}",
+            submitted_at=now - timedelta(hours=n),
+        )
+        for n in range(12)
+    ]
     comment_reject(comment=rows[4], moderator=moderator, reasons=["abuse"])
     return rows
 

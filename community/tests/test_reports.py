@@ -1,4 +1,5 @@
 """Reader reports: report_submit, reports_uphold / reports_dismiss, the Reported queue and the report stats."""
+
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
@@ -100,7 +101,10 @@ def test_a_report_is_stored_with_reason_note_and_key_only(approved):
     stored = ReaderReport.objects.get()
     assert stored == report
     assert (stored.comment_id, stored.reason, stored.note, stored.reporter_key) == (
-        approved.pk, "abuse", "Racist slur in line two.", key(1)
+        approved.pk,
+        "abuse",
+        "Racist slur in line two.",
+        key(1),
     )
     assert stored.resolution is None
     assert "198.51.100" not in repr(vars(stored))
@@ -174,10 +178,17 @@ def test_uphold_rejects_through_comment_reject_and_closes_every_open_report(appr
     decision = ModerationDecision.objects.get(comment=approved)
     assert approved.status == REJECTED
     assert (decision.verdict, decision.previous_status, decision.moderator, decision.reasons, decision.note) == (
-        REJECTED, APPROVED, moderator, ["abuse", "threat"], "Clear threat"
+        REJECTED,
+        APPROVED,
+        moderator,
+        ["abuse", "threat"],
+        "Clear threat",
     )
     assert (resolution.outcome, resolution.decision, resolution.moderator, resolution.note) == (
-        ReportResolution.Outcome.UPHELD, decision, moderator, "Clear threat"
+        ReportResolution.Outcome.UPHELD,
+        decision,
+        moderator,
+        "Clear threat",
     )
     assert resolution.resolved_at == decision.decided_at
     assert set(ReaderReport.objects.values_list("resolution_id", flat=True)) == {resolution.pk}
@@ -242,7 +253,9 @@ def test_uphold_of_a_comment_no_longer_approved_is_already_decided(approved, mod
     assert ReaderReport.objects.filter(resolution__isnull=True).count() == 1
 
 
-@pytest.mark.parametrize(("reasons", "note", "field"), [([], "", "reasons"), (["other"], "", "note"), (["nope"], "", "reasons")])
+@pytest.mark.parametrize(
+    ("reasons", "note", "field"), [([], "", "reasons"), (["other"], "", "note"), (["nope"], "", "reasons")]
+)
 def test_uphold_refuses_bad_reasons_and_writes_nothing(approved, moderator, reasons, note, field):
     reported(approved, "abuse")
 
@@ -268,7 +281,9 @@ def test_dismiss_closes_the_reports_and_leaves_the_comment(approved, moderator):
     assert approved.status == APPROVED
     assert not ModerationDecision.objects.exists()
     assert (resolution.outcome, resolution.decision, resolution.note) == (
-        ReportResolution.Outcome.DISMISSED, None, "On topic: it is about the budget."
+        ReportResolution.Outcome.DISMISSED,
+        None,
+        "On topic: it is about the budget.",
     )
     assert set(ReaderReport.objects.values_list("resolution_id", flat=True)) == {resolution.pk}
     with pytest.raises(NoOpenReports):
@@ -345,7 +360,9 @@ def test_the_queue_is_most_reported_first_then_oldest_report(moderator):
 def test_entries_carry_reason_counts_and_the_newest_notes_but_no_reporter(approved):
     now = timezone.now()
     for n in range(NOTES_SHOWN + 3):
-        ReaderReportFactory(comment=approved, reason="abuse", note=f"note {n}", created_at=now - timedelta(minutes=60 - n))
+        ReaderReportFactory(
+            comment=approved, reason="abuse", note=f"note {n}", created_at=now - timedelta(minutes=60 - n)
+        )
     ReaderReportFactory(comment=approved, reason="threat", created_at=now)
     ReaderReportFactory(comment=approved, reason="threat", created_at=now - timedelta(days=1))
 
@@ -388,14 +405,20 @@ def test_open_reports_for_one_comment(approved, moderator):
 
     entry = open_reports_for(approved)
 
-    assert (entry.open_reports, entry.reasons, [n.note for n in entry.notes]) == (2, {"abuse": 1, "other": 1}, ["Spoiler"])
+    assert (entry.open_reports, entry.reasons, [n.note for n in entry.notes]) == (
+        2,
+        {"abuse": 1, "other": 1},
+        ["Spoiler"],
+    )
 
 
 # --- Stats --------------------------------------------------------------------------------------
 
 
 def _resolve_at(comment, moderator, outcome, when):
-    resolution = ReportResolution.objects.create(comment=comment, outcome=outcome, moderator=moderator, resolved_at=when)
+    resolution = ReportResolution.objects.create(
+        comment=comment, outcome=outcome, moderator=moderator, resolved_at=when
+    )
     ReaderReport.objects.filter(comment=comment, resolution__isnull=True).update(resolution=resolution)
 
 
@@ -407,7 +430,12 @@ def test_report_stats(moderator):
     _at(open_comment, now - timedelta(hours=1), now - timedelta(minutes=30))
     _at(open_comment, now - timedelta(days=40))  # outside the window
     # Resolved 4 h and 2 h after the first report of their round (rows written directly, to set the times).
-    _resolve_at(upheld_comment, moderator, ReportResolution.Outcome.UPHELD, now - timedelta(days=1, hours=2) + timedelta(hours=4))
+    _resolve_at(
+        upheld_comment,
+        moderator,
+        ReportResolution.Outcome.UPHELD,
+        now - timedelta(days=1, hours=2) + timedelta(hours=4),
+    )
     _resolve_at(dismissed_comment, moderator, ReportResolution.Outcome.DISMISSED, now - timedelta(hours=1))
     _resolve_at(CommentFactory(status=APPROVED), moderator, ReportResolution.Outcome.DISMISSED, now - timedelta(days=9))
     with timezone.override(UTC):

@@ -1,6 +1,7 @@
 """Reader reports under real concurrency on PostgreSQL (each thread its own connection): two moderators
 answering the same reports at once, a reader's parallel reports, and reports arriving while a moderator
 resolves."""
+
 import threading
 
 import pytest

@@ -1,4 +1,5 @@
 """The ban services (permission, validation, one active ban per value, audit rows, signals) and their selectors."""
+
 from datetime import timedelta
 
 import pytest
@@ -52,13 +53,22 @@ def test_a_ban_records_who_when_why_and_the_normalised_value(moderator):
     before = timezone.now()
     ends = timezone.now() + timedelta(days=7)
 
-    made = create(moderator, value="  Troll@Example.org ", reasons=["threat", "abuse", "abuse"], note=" spam wave ",
-                  expires_at=ends)
+    made = create(
+        moderator,
+        value="  Troll@Example.org ",
+        reasons=["threat", "abuse", "abuse"],
+        note=" spam wave ",
+        expires_at=ends,
+    )
 
     stored = Sanction.objects.get()
     assert stored == made
-    assert (stored.kind, stored.value, stored.reasons, stored.note) == ("email", "troll@example.org",
-                                                                        ["abuse", "threat"], "spam wave")
+    assert (stored.kind, stored.value, stored.reasons, stored.note) == (
+        "email",
+        "troll@example.org",
+        ["abuse", "threat"],
+        "spam wave",
+    )
     assert stored.created_by == moderator
     assert before <= stored.created_at <= timezone.now()
     assert stored.expires_at == ends
@@ -73,9 +83,14 @@ def test_an_ip_ban_stores_its_range_keys(moderator):
     assert made.ip_last == "00000000000000000000ffffc00002ff"
 
 
-@pytest.mark.parametrize("user", [
-    lambda: UserFactory(), lambda: UserFactory(is_staff=True), lambda: ModeratorFactory(is_active=False),
-])
+@pytest.mark.parametrize(
+    "user",
+    [
+        lambda: UserFactory(),
+        lambda: UserFactory(is_staff=True),
+        lambda: ModeratorFactory(is_active=False),
+    ],
+)
 def test_only_active_moderators_may_ban(user):
     with pytest.raises(PermissionDenied):
         create(user())
@@ -90,23 +105,26 @@ def test_a_user_granted_the_moderation_permission_directly_may_ban():
     assert create(user).created_by == user
 
 
-@pytest.mark.parametrize("kind, value, field, words", [
-    ("email", "not-an-address", "value", "valid email"),
-    ("email", "", "value", "Give the address"),
-    ("email", "a@b.org\x00", "value", "NUL"),
-    ("domain", "com", "value", ""),
-    ("domain", "localhost", "value", "too broad"),
-    ("domain", "bad domain.org", "value", "domain name"),
-    ("domain", "a@example.org", "value", "domain name"),
-    ("ip", "300.1.1.1", "value", "IP address or a CIDR"),
-    ("ip", "10.0.0.0/15", "value", "/16"),
-    ("ip", "0.0.0.0/0", "value", "/16"),
-    ("ip", "2001:db8::/31", "value", "/32"),
-    ("ip", "::/0", "value", "/32"),
-    ("ip", "::ffff:0:0/96", "value", "/16"),
-    ("ip", "::ffff:10.0.0.0/111", "value", "/16"),
-    ("user", "someone", "kind", "Choose one of"),
-])
+@pytest.mark.parametrize(
+    "kind, value, field, words",
+    [
+        ("email", "not-an-address", "value", "valid email"),
+        ("email", "", "value", "Give the address"),
+        ("email", "a@b.org\x00", "value", "NUL"),
+        ("domain", "com", "value", ""),
+        ("domain", "localhost", "value", "too broad"),
+        ("domain", "bad domain.org", "value", "domain name"),
+        ("domain", "a@example.org", "value", "domain name"),
+        ("ip", "300.1.1.1", "value", "IP address or a CIDR"),
+        ("ip", "10.0.0.0/15", "value", "/16"),
+        ("ip", "0.0.0.0/0", "value", "/16"),
+        ("ip", "2001:db8::/31", "value", "/32"),
+        ("ip", "::/0", "value", "/32"),
+        ("ip", "::ffff:0:0/96", "value", "/16"),
+        ("ip", "::ffff:10.0.0.0/111", "value", "/16"),
+        ("user", "someone", "kind", "Choose one of"),
+    ],
+)
 def test_bad_values_are_refused_per_field(moderator, kind, value, field, words):
     with pytest.raises(ValidationError) as excinfo:
         create(moderator, kind=kind, value=value)
@@ -141,17 +159,25 @@ def test_other_needs_a_note_and_unknown_codes_are_refused(moderator):
 
 def test_every_field_at_fault_is_reported_at_once(moderator):
     with pytest.raises(ValidationError) as excinfo:
-        create(moderator, value="nope", reasons=["made-up"], note="x" * 2001,
-               expires_at=timezone.now() - timedelta(minutes=1))
+        create(
+            moderator,
+            value="nope",
+            reasons=["made-up"],
+            note="x" * 2001,
+            expires_at=timezone.now() - timedelta(minutes=1),
+        )
 
     assert set(errors_of(excinfo)) == {"value", "reasons", "note", "expires_at"}
 
 
-@pytest.mark.parametrize("expires_at, words", [
-    (lambda: timezone.now() - timedelta(seconds=1), "future"),
-    (lambda: timezone.now(), "future"),
-    (lambda: timezone.now().replace(tzinfo=None) + timedelta(days=1), "time zone"),
-])
+@pytest.mark.parametrize(
+    "expires_at, words",
+    [
+        (lambda: timezone.now() - timedelta(seconds=1), "future"),
+        (lambda: timezone.now(), "future"),
+        (lambda: timezone.now().replace(tzinfo=None) + timedelta(days=1), "time zone"),
+    ],
+)
 def test_the_expiry_must_be_a_future_moment(moderator, expires_at, words):
     with pytest.raises(ValidationError) as excinfo:
         create(moderator, expires_at=expires_at())
@@ -220,11 +246,14 @@ def test_bans_are_append_only(moderator):
 # --- from a comment -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target, kind, value", [
-    ("email", "email", "ann.troll@mail.example.org"),
-    ("domain", "domain", "mail.example.org"),
-    ("ip", "ip", "198.51.100.4/32"),
-])
+@pytest.mark.parametrize(
+    "target, kind, value",
+    [
+        ("email", "email", "ann.troll@mail.example.org"),
+        ("domain", "domain", "mail.example.org"),
+        ("ip", "ip", "198.51.100.4/32"),
+    ],
+)
 def test_a_ban_from_a_comment_takes_the_comment_s_value(moderator, target, kind, value):
     comment = CommentFactory(author_email=" Ann.Troll@Mail.Example.org", ip_address="198.51.100.4")
 
@@ -258,15 +287,18 @@ def test_a_comment_without_an_ip_address_cannot_be_banned_by_ip(moderator):
 
 def test_banning_from_a_comment_needs_the_permission():
     with pytest.raises(PermissionDenied):
-        sanction_create_from_comment(actor=UserFactory(is_staff=True), comment=CommentFactory(), target="email",
-                                     reasons=["abuse"])
+        sanction_create_from_comment(
+            actor=UserFactory(is_staff=True), comment=CommentFactory(), target="email", reasons=["abuse"]
+        )
 
 
 def test_ban_targets_offer_the_comment_s_values():
     comment = CommentFactory(author_email="a@example.org", ip_address=None)
 
     assert [(t.target, t.value) for t in ban_targets(comment=comment)] == [
-        ("email", "a@example.org"), ("domain", "example.org"), ("ip", None),
+        ("email", "a@example.org"),
+        ("domain", "example.org"),
+        ("ip", None),
     ]
 
 
@@ -342,9 +374,14 @@ def three_states(moderator):
     active = create(moderator, value="active@example.org")
     lifted = create(moderator, kind="domain", value="lifted.example")
     sanction_lift(sanction=lifted, actor=moderator)
-    expired = SanctionFactory(kind=Sanction.Kind.IP, value="192.0.2.0/24", ip_first="a", ip_last="b",
-                              expires_at=timezone.now() - timedelta(hours=1),
-                              created_at=timezone.now() - timedelta(days=1))
+    expired = SanctionFactory(
+        kind=Sanction.Kind.IP,
+        value="192.0.2.0/24",
+        ip_first="a",
+        ip_last="b",
+        expires_at=timezone.now() - timedelta(hours=1),
+        created_at=timezone.now() - timedelta(days=1),
+    )
     return {"active": active, "lifted": lifted, "expired": expired}
 
 
@@ -382,9 +419,14 @@ def test_the_list_reads_makers_and_lifts_in_one_query(moderator, django_assert_n
             sanction_lift(sanction=made, actor=ModeratorFactory())
 
     with django_assert_num_queries(1):
-        rows = [(b.created_by.get_username(), sanction_state(b),
-                 b.lift.lifted_by.get_username() if sanction_state(b) == State.LIFTED else None)
-                for b in sanctions_list()]
+        rows = [
+            (
+                b.created_by.get_username(),
+                sanction_state(b),
+                b.lift.lifted_by.get_username() if sanction_state(b) == State.LIFTED else None,
+            )
+            for b in sanctions_list()
+        ]
 
     assert len(rows) == 5
 

@@ -1,5 +1,6 @@
 """Real concurrency on PostgreSQL (each thread its own connection): two moderators banning the same value at
 once make one ban and one conflict; two lifting one ban at once make one lift."""
+
 import threading
 
 import pytest
@@ -57,10 +58,12 @@ def test_two_moderators_banning_the_same_address_at_once_make_one_ban():
 def test_bans_on_different_values_do_not_wait_for_each_other_s_conflict():
     moderators = [ModeratorFactory() for _ in range(4)]
 
-    results = run_at_once(*[
-        (lambda m=m, n=n: sanction_create(actor=m, kind="ip", value=f"192.0.{n}.0/24", reasons=["promotion"]))
-        for n, m in enumerate(moderators)
-    ])
+    results = run_at_once(
+        *[
+            (lambda m=m, n=n: sanction_create(actor=m, kind="ip", value=f"192.0.{n}.0/24", reasons=["promotion"]))
+            for n, m in enumerate(moderators)
+        ]
+    )
 
     assert all(isinstance(r, Sanction) for r in results), results
     assert Sanction.objects.count() == 4

@@ -1,4 +1,5 @@
 """commenter_history and commenter_badges: what they count and list, and in how many queries."""
+
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """Which bans cover a commenter (community.standing): by address, domain and IP range, only while in force."""
+
 from datetime import timedelta
 
 import pytest
@@ -22,6 +23,7 @@ def moderator():
 def ban(moderator):
     def make(kind, value, **kwargs):
         return sanction_create(actor=moderator, kind=kind, value=value, reasons=["abuse"], **kwargs)
+
     return make
 
 
@@ -63,10 +65,18 @@ def test_parent_domains_are_read_from_the_address():
     assert email_domains(" A@Mail.Example.org ") == ["mail.example.org", "example.org", "org"]
 
 
-@pytest.mark.parametrize("ip, covered", [
-    ("203.0.113.0", True), ("203.0.113.128", True), ("203.0.113.255", True),
-    ("203.0.112.255", False), ("203.0.114.0", False), ("::ffff:203.0.113.9", True), ("::ffff:203.0.114.9", False),
-])
+@pytest.mark.parametrize(
+    "ip, covered",
+    [
+        ("203.0.113.0", True),
+        ("203.0.113.128", True),
+        ("203.0.113.255", True),
+        ("203.0.112.255", False),
+        ("203.0.114.0", False),
+        ("::ffff:203.0.113.9", True),
+        ("::ffff:203.0.114.9", False),
+    ],
+)
 def test_an_ipv4_range_covers_exactly_its_addresses(ban, ip, covered):
     made = ban("ip", "203.0.113.77/24")
 
@@ -74,10 +84,15 @@ def test_an_ipv4_range_covers_exactly_its_addresses(ban, ip, covered):
     assert (banned(ip=ip) == made) is covered
 
 
-@pytest.mark.parametrize("ip, covered", [
-    ("2001:db8:1::1", True), ("2001:db8:1:ffff:ffff:ffff:ffff:ffff", True),
-    ("2001:db8:2::", False), ("2001:db8:0:ffff:ffff:ffff:ffff:ffff", False),
-])
+@pytest.mark.parametrize(
+    "ip, covered",
+    [
+        ("2001:db8:1::1", True),
+        ("2001:db8:1:ffff:ffff:ffff:ffff:ffff", True),
+        ("2001:db8:2::", False),
+        ("2001:db8:0:ffff:ffff:ffff:ffff:ffff", False),
+    ],
+)
 def test_an_ipv6_range_covers_exactly_its_addresses(ban, ip, covered):
     made = ban("ip", "2001:DB8:1::/48")
 
@@ -143,8 +158,9 @@ def test_a_lifted_ban_no_longer_matches(ban, moderator):
 
 
 def test_the_newest_ban_in_force_is_the_one_named(ban):
-    older = SanctionFactory(kind=Sanction.Kind.DOMAIN, value="example.org",
-                            created_at=timezone.now() - timedelta(days=2))
+    older = SanctionFactory(
+        kind=Sanction.Kind.DOMAIN, value="example.org", created_at=timezone.now() - timedelta(days=2)
+    )
     newer = ban("email", "troll@example.org")
 
     assert banned("troll@example.org") == newer

@@ -1,5 +1,6 @@
 """A banned commenter's comment, through the API and the article page: stored, rejected at once by the system
 (reason "banned"), and answered exactly like anyone's; or, with COMMUNITY_BANNED_REFUSE, refused with 403."""
+
 import html as htmllib
 import re
 
@@ -68,8 +69,11 @@ def test_the_banned_commenter_is_answered_exactly_like_anyone(api, article, ban)
     assert banned.status_code == clean.status_code == 202
     assert set(banned.json()) == set(clean.json()) == {"id", "status", "receipt"}
     assert banned.json()["status"] == clean.json()["status"] == "pending"
-    assert {k: v for k, v in banned.headers.items() if k.lower() not in {"content-length", "x-comment-receipt"}}.keys() \
-        == {k: v for k, v in clean.headers.items() if k.lower() not in {"content-length", "x-comment-receipt"}}.keys()
+    assert {
+        k: v for k, v in banned.headers.items() if k.lower() not in {"content-length", "x-comment-receipt"}
+    }.keys() == {
+        k: v for k, v in clean.headers.items() if k.lower() not in {"content-length", "x-comment-receipt"}
+    }.keys()
 
 
 def test_the_receipt_status_api_and_page_say_pending(api, client, article, ban):

@@ -1,4 +1,5 @@
 """Trust services (grant, revoke: permission, audit row, no-op refused, signal after commit) and selectors."""
+
 import threading
 from datetime import timedelta
 
@@ -42,7 +43,12 @@ def test_grant_appends_one_row_keyed_by_the_normalised_address(moderator):
     ]
     assert change.changed_at is not None
     state = trust_state(email="ANN@example.org")
-    assert (state.trusted, state.since, state.changed_by, state.change_id) == (True, change.changed_at, "mia", change.pk)
+    assert (state.trusted, state.since, state.changed_by, state.change_id) == (
+        True,
+        change.changed_at,
+        "mia",
+        change.pk,
+    )
 
 
 def test_revoke_appends_a_row_and_the_latest_row_counts(moderator):
@@ -179,8 +185,10 @@ def test_trusted_commenters_are_the_addresses_whose_latest_change_trusts_them(mo
     TrustChangeFactory(email="old@example.org", changed_at=now - timedelta(days=3))
     TrustChangeFactory(email="gone@example.org", changed_at=now - timedelta(days=2))
     TrustChangeFactory(email="gone@example.org", trusted=False, changed_at=now - timedelta(days=1))
-    back = [TrustChangeFactory(email="back@example.org", trusted=flag, changed_at=now - timedelta(hours=h))
-            for flag, h in ((True, 30), (False, 20), (True, 10))]
+    back = [
+        TrustChangeFactory(email="back@example.org", trusted=flag, changed_at=now - timedelta(hours=h))
+        for flag, h in ((True, 30), (False, 20), (True, 10))
+    ]
     # Two rows in the same instant: the later id is the latest.
     TrustChangeFactory(email="tie@example.org", changed_at=now - timedelta(days=4))
     TrustChangeFactory(email="tie@example.org", trusted=False, changed_at=now - timedelta(days=4))
@@ -214,14 +222,23 @@ def test_standing_summary_says_banned_trusted_and_suggested(settings, moderator)
     troll = CommentFactory(author_email="Troll@example.org")
 
     assert vars(standing_summary(comment=regular)) == {
-        "banned": False, "ban_id": None, "trusted": False, "trust_suggested": True,
+        "banned": False,
+        "ban_id": None,
+        "trusted": False,
+        "trust_suggested": True,
     }
     assert vars(standing_summary(comment=troll)) == {
-        "banned": True, "ban_id": ban.pk, "trusted": False, "trust_suggested": False,
+        "banned": True,
+        "ban_id": ban.pk,
+        "trusted": False,
+        "trust_suggested": False,
     }
     trust_grant(email="reg@example.org", actor=moderator)
     assert vars(standing_summary(comment=regular)) == {
-        "banned": False, "ban_id": None, "trusted": True, "trust_suggested": False,
+        "banned": False,
+        "ban_id": None,
+        "trusted": True,
+        "trust_suggested": False,
     }
 
 
@@ -262,19 +279,24 @@ def test_two_moderators_trusting_at_once_write_one_row():
     first, second = ModeratorFactory(username="first"), ModeratorFactory(username="second")
     for n in range(15):
         email = f"reader{n}@example.org"
-        outcomes = _at_once([
-            lambda email=email: trust_grant(email=email, actor=first),
-            lambda email=email: trust_grant(email=email.upper(), actor=second),
-        ])
+        outcomes = _at_once(
+            [
+                lambda email=email: trust_grant(email=email, actor=first),
+                lambda email=email: trust_grant(email=email.upper(), actor=second),
+            ]
+        )
         assert outcomes.count("no_change") == 1, outcomes
         assert list(TrustChange.objects.filter(email=email).values_list("trusted", flat=True)) == [True]
 
         # Two removals at once: whichever comes second sees the first's row.
-        outcomes = _at_once([
-            lambda email=email: trust_revoke(email=email, actor=first),
-            lambda email=email: trust_revoke(email=email, actor=second),
-        ])
+        outcomes = _at_once(
+            [
+                lambda email=email: trust_revoke(email=email, actor=first),
+                lambda email=email: trust_revoke(email=email, actor=second),
+            ]
+        )
         assert outcomes.count("no_change") == 1, outcomes
         assert list(TrustChange.objects.filter(email=email).order_by("id").values_list("trusted", flat=True)) == [
-            True, False,
+            True,
+            False,
         ]

@@ -1,5 +1,6 @@
 """Trust only lowers priority: a trusted commenter's comment, submitted through the real API, is stored pending
 with the same findings and COMMUNITY_TRUSTED_PRIORITY_FACTOR times the priority it would otherwise get."""
+
 import json
 
 import pytest
@@ -32,7 +33,10 @@ def submit(client, article, email, body=BODY):
 def priority_without_trust(article, email, body=BODY):
     """What the checks give this comment when its author is not trusted (nothing stored yet)."""
     outcome = screening.screen_comment(
-        article=article, author_name="Regular Reader", author_email=email, body=body,
+        article=article,
+        author_name="Regular Reader",
+        author_email=email,
+        body=body,
         fingerprint=body_fingerprint(body),
     )
     assert not outcome.standing.trusted

@@ -1,4 +1,5 @@
 """The reader's report page (/comments/<id>/report/) and the Report link on the article page."""
+
 import re
 from datetime import timedelta
 
@@ -166,7 +167,7 @@ def test_the_article_page_has_a_report_link_per_approved_comment(reader, approve
 
     assert f'href="/comments/{approved.pk}/report/" rel="nofollow"' in html
     assert f"/comments/{pending.pk}/report/" not in html
-    assert "Report<span class=\"visually-hidden\"> the comment by Kemal</span>" in html
+    assert 'Report<span class="visually-hidden"> the comment by Kemal</span>' in html
 
 
 def test_public_pages_never_show_reports_notes_or_counts(reader, approved):

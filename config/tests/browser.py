@@ -6,6 +6,7 @@ browser here: it is pointed at the system package (`executable_path=shutil.which
 axe-core comes from the npm registry (`package.json`, installed by `make install`) and is
 evaluated in the page, so it runs under the page's Content-Security-Policy untouched.
 """
+
 from __future__ import annotations
 
 import os
@@ -71,9 +72,7 @@ def open_page(chromium, live_server) -> Iterator[Callable]:
     contexts = []
 
     def _open(path: str = "/", viewport: dict | None = None, **context_options):
-        context = chromium.new_context(
-            viewport=viewport or DESKTOP, base_url=live_server.url, **context_options
-        )
+        context = chromium.new_context(viewport=viewport or DESKTOP, base_url=live_server.url, **context_options)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -95,6 +94,5 @@ def axe_violations(page) -> list[dict]:
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-        for v in result["violations"]
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
     ]

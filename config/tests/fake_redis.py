@@ -12,6 +12,7 @@ Redis restart or a network cut would):
 after each failure, in "hang" or "refuse" mode that is the number of calls that
 went to the network.
 """
+
 from __future__ import annotations
 
 import socket

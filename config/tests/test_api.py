@@ -1,4 +1,5 @@
 """The API's shared contract: one error format, JSON 404s, the schema and docs, CORS."""
+
 import json
 
 import pytest
@@ -211,18 +212,21 @@ def test_readme_walkthrough_submit_status_approve_public(client, settings, djang
     assert client.get(status_url).status_code == 404
 
     token = client.post(
-        "/api/auth/token/", {"username": "moderator", "password": "demo-moderator-2023"},
+        "/api/auth/token/",
+        {"username": "moderator", "password": "demo-moderator-2023"},
         content_type="application/json",
     ).json()["token"]
     auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     queue = client.get(f"/api/moderation/comments/?article={article.slug}", **auth).json()
     assert [c["id"] for c in queue["results"]] == [submitted["id"]]
     with django_capture_on_commit_callbacks(execute=True):
-        approved = client.post(f"/api/moderation/comments/{submitted['id']}/approve/", {},
-                               content_type="application/json", **auth)
+        approved = client.post(
+            f"/api/moderation/comments/{submitted['id']}/approve/", {}, content_type="application/json", **auth
+        )
     assert approved.json()["status"] == "approved"
-    again = client.post(f"/api/moderation/comments/{submitted['id']}/approve/", {},
-                        content_type="application/json", **auth)
+    again = client.post(
+        f"/api/moderation/comments/{submitted['id']}/approve/", {}, content_type="application/json", **auth
+    )
     assert (again.status_code, again.json()["decided_by"]) == (409, "moderator")
 
     public = client.get(f"{base}/comments/?page_size=1").json()

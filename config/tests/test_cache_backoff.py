@@ -5,6 +5,7 @@ set) pointed at a local stand-in server (config/tests/fake_redis.py) that hangs,
 refuses or answers. What is asserted is how many calls reached the network and
 how many records were logged, never how long anything took.
 """
+
 import json
 import logging
 import os
@@ -219,8 +220,13 @@ def test_requests_while_redis_hangs_cost_one_timeout_and_one_log_line(client, hu
     posts = [
         client.post(
             url,
-            json.dumps({"author_name": "Dana Reader", "author_email": "dana@example.org",
-                        "body": f"The council should publish the minutes ({n})."}),
+            json.dumps(
+                {
+                    "author_name": "Dana Reader",
+                    "author_email": "dana@example.org",
+                    "body": f"The council should publish the minutes ({n}).",
+                }
+            ),
             content_type="application/json",
         )
         for n in range(3)

@@ -1,4 +1,5 @@
 """Content-Security-Policy on every page, and pages that work under it (no inline script or style)."""
+
 import re
 
 import pytest

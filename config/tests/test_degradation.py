@@ -5,6 +5,7 @@ fall back (throttles let posts through: nothing can be counted) and the event
 is logged. Broker down: queued work runs inline. Database down: a clear 503,
 and a transaction cut short leaves no half-written comment or decision.
 """
+
 import json
 import logging
 import os
@@ -46,9 +47,7 @@ def submission(n=0):
 
 
 def post_api(client, article, data):
-    return client.post(
-        f"/api/articles/{article.slug}/comments/", json.dumps(data), content_type="application/json"
-    )
+    return client.post(f"/api/articles/{article.slug}/comments/", json.dumps(data), content_type="application/json")
 
 
 # --- Redis down ---------------------------------------------------------------------------
@@ -195,7 +194,11 @@ def test_unreachable_database_answers_503_json_for_the_api_and_a_page_otherwise(
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", _REQUEST_SCRIPT],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert "RESULT" in result.stdout, result.stderr
     (api_status, api_type, api_retry, api_body), (page_status, page_type, page_retry, page_body) = json.loads(
@@ -224,9 +227,11 @@ def test_database_failing_mid_decision_leaves_no_decision(django_capture_on_comm
     comment = CommentFactory(status=Comment.Status.PENDING)
     version = article_version(comment.article.slug)
 
-    with django_capture_on_commit_callbacks(execute=True), mock.patch.object(
-        ModerationDecision.objects, "create", side_effect=OperationalError("connection lost")
-    ), pytest.raises(OperationalError):
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        mock.patch.object(ModerationDecision.objects, "create", side_effect=OperationalError("connection lost")),
+        pytest.raises(OperationalError),
+    ):
         comment_approve(comment=comment, moderator=ModeratorFactory())
 
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING

@@ -1,4 +1,5 @@
 """/healthz and /readyz: what a load balancer sees, with every dependency up and with each one down."""
+
 import json
 import os
 import subprocess
@@ -59,7 +60,9 @@ def test_readiness_fails_while_migrations_are_pending(client):
     body = response.json()
     assert body["status"] == "unavailable"
     assert body["checks"]["migrations"] == {
-        "status": "unavailable", "required": True, "ms": body["checks"]["migrations"]["ms"],
+        "status": "unavailable",
+        "required": True,
+        "ms": body["checks"]["migrations"]["ms"],
         "error": "Unavailable: 1 migration(s) not applied",
     }
 
@@ -107,10 +110,19 @@ print("RESULT" + json.dumps([r.status_code, r.json()]))
 def test_readiness_fails_when_the_database_server_does_not_answer():
     """A real process whose database server does not answer (nothing listens on port 1)."""
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
-    env.update(DATABASE_URL="postgres://postgres@127.0.0.1:1/unreachable", DATABASE_CONNECT_TIMEOUT="2",
-               STATIC_MANIFEST="false")
-    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", _PROBE_SCRIPT],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/unreachable",
+        DATABASE_CONNECT_TIMEOUT="2",
+        STATIC_MANIFEST="false",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", _PROBE_SCRIPT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "RESULT" in result.stdout, result.stderr
     status, body = json.loads(result.stdout.split("RESULT", 1)[1])
     assert status == 503

@@ -2,6 +2,7 @@
 
 Before: 40 wrong passwords at /admin/login/ and then the right one logged in.
 """
+
 from datetime import timedelta
 from unittest import mock
 
@@ -41,8 +42,9 @@ def admin_login(client, username, password, *, ip=IP):
 
 
 def token(client, username, password, *, ip=IP):
-    return client.post(TOKEN_URL, {"username": username, "password": password}, content_type="application/json",
-                       REMOTE_ADDR=ip)
+    return client.post(
+        TOKEN_URL, {"username": username, "password": password}, content_type="application/json", REMOTE_ADDR=ip
+    )
 
 
 def logged_in(client) -> bool:

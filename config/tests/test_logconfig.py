@@ -1,5 +1,6 @@
 """Structured logs: JSON lines with time, level, logger and the request id; moderation actions add the
 comment and the moderator; the id travels from a request to the Celery tasks it queues."""
+
 import io
 import json
 import logging
@@ -52,7 +53,9 @@ def test_a_decision_logs_one_json_line_with_the_request_id_comment_and_moderator
     request_id = str(uuid.uuid4())
 
     response = client.post(
-        reverse("api:moderation-approve", args=[comment.pk]), {}, content_type="application/json",
+        reverse("api:moderation-approve", args=[comment.pk]),
+        {},
+        content_type="application/json",
         headers={"X-Request-ID": request_id},
     )
 
@@ -62,7 +65,12 @@ def test_a_decision_logs_one_json_line_with_the_request_id_comment_and_moderator
     assert len(decided) == 1
     line = decided[0]
     assert line["request_id"] == request_id
-    assert (line["comment_id"], line["moderator"], line["verdict"], line["level"]) == (comment.pk, "mia", "approved", "INFO")
+    assert (line["comment_id"], line["moderator"], line["verdict"], line["level"]) == (
+        comment.pk,
+        "mia",
+        "approved",
+        "INFO",
+    )
     assert line["time"].startswith(time.strftime("%Y-"))
     assert "T" in line["time"] and line["message"] == f"comment {comment.pk} approved by mia"
 
@@ -154,8 +162,12 @@ def test_error_reports_carry_no_personal_data():
             "cookies": {"sessionid": "x"},
             "env": {"REMOTE_ADDR": "198.51.100.7"},
             "query_string": "receipt=abc",
-            "headers": {"Authorization": "Token t", "X-Forwarded-For": "198.51.100.7", "Content-Type": "application/json",
-                        "X-Request-ID": "r1"},
+            "headers": {
+                "Authorization": "Token t",
+                "X-Forwarded-For": "198.51.100.7",
+                "Content-Type": "application/json",
+                "X-Request-ID": "r1",
+            },
         },
         "user": {"ip_address": "198.51.100.7", "email": "mod@example.org"},
     }

@@ -1,4 +1,5 @@
 """Comment receipts never reach a log line, from gunicorn or from Django (#11 item 15, the receipt)."""
+
 import io
 import logging
 import runpy

@@ -1,4 +1,5 @@
 """GET /metrics: who may scrape it, and the product's own figures in it."""
+
 import json
 
 import pytest
@@ -31,18 +32,27 @@ def value(samples, name, **labels) -> float:
 
 
 def submit(client, article, **overrides):
-    body = {"author_name": "Dana Reader", "author_email": "dana@example.org",
-            "body": "The library deserves a bigger share of the budget.", **overrides}
-    return client.post(reverse("api:article-comments", args=[article.slug]), json.dumps(body),
-                       content_type="application/json")
+    body = {
+        "author_name": "Dana Reader",
+        "author_email": "dana@example.org",
+        "body": "The library deserves a bigger share of the budget.",
+        **overrides,
+    }
+    return client.post(
+        reverse("api:article-comments", args=[article.slug]), json.dumps(body), content_type="application/json"
+    )
 
 
 def test_only_loopback_or_the_token_may_scrape(client, settings):
     settings.METRICS_TOKEN = "s3cret-token"
     assert client.get("/metrics", REMOTE_ADDR="198.51.100.9").status_code == 403
-    assert client.get("/metrics", REMOTE_ADDR="198.51.100.9", headers={"Authorization": "Bearer wrong"}).status_code == 403
-    assert client.get("/metrics", REMOTE_ADDR="198.51.100.9",
-                      headers={"Authorization": "Bearer s3cret-token"}).status_code == 200
+    assert (
+        client.get("/metrics", REMOTE_ADDR="198.51.100.9", headers={"Authorization": "Bearer wrong"}).status_code == 403
+    )
+    assert (
+        client.get("/metrics", REMOTE_ADDR="198.51.100.9", headers={"Authorization": "Bearer s3cret-token"}).status_code
+        == 200
+    )
     assert client.get("/metrics", REMOTE_ADDR="::1").status_code == 200
     settings.METRICS_ALLOWED_IPS = ["10.0.0.0/8"]
     assert client.get("/metrics", REMOTE_ADDR="10.2.3.4").status_code == 200
@@ -88,8 +98,14 @@ def test_submissions_are_counted_by_outcome_and_decisions_by_verdict(client, dja
     client.force_login(moderator)
     with django_capture_on_commit_callbacks(execute=True):
         comment = Comment.objects.get(article=article)
-        assert client.post(reverse("api:moderation-reject", args=[comment.pk]),
-                           {"reasons": ["promotion"]}, content_type="application/json").status_code == 200
+        assert (
+            client.post(
+                reverse("api:moderation-reject", args=[comment.pk]),
+                {"reasons": ["promotion"]},
+                content_type="application/json",
+            ).status_code
+            == 200
+        )
     after = scrape(client)
 
     def grew(name, **labels):
@@ -104,7 +120,9 @@ def test_submissions_are_counted_by_outcome_and_decisions_by_verdict(client, dja
 def test_form_submissions_are_counted_too(client):
     article = ArticleFactory()
     before = scrape(client)
-    client.post(article.get_absolute_url(), {"author_name": "Dana", "author_email": "dana@example.org", "body": "Fair."})
+    client.post(
+        article.get_absolute_url(), {"author_name": "Dana", "author_email": "dana@example.org", "body": "Fair."}
+    )
     client.post(article.get_absolute_url(), {"author_name": "", "author_email": "dana@example.org", "body": "Fair."})
     after = scrape(client)
     for outcome in ("accepted", "invalid"):

@@ -1,5 +1,6 @@
 """Migrations: the models match them, and the index migrations on the comments table run both ways
 (with CREATE INDEX CONCURRENTLY on PostgreSQL, through the schema editor's public API only)."""
+
 from io import StringIO
 
 import pytest

@@ -1,4 +1,5 @@
 """The API takes JSON bodies only, and refuses anything else before reading a byte of it (#11 items 9, 10)."""
+
 import io
 import json
 
@@ -24,8 +25,8 @@ class CountingUpload(io.RawIOBase):
 
     def __init__(self, size: int = UPLOAD_BYTES):
         head = (
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"author_name\"\r\n\r\nDana\r\n"
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"big.bin\"\r\n"
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="author_name"\r\n\r\nDana\r\n'
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="upload"; filename="big.bin"\r\n'
             "Content-Type: application/octet-stream\r\n\r\n"
         ).encode()
         self.tail = f"\r\n--{BOUNDARY}--\r\n".encode()
@@ -46,7 +47,7 @@ class CountingUpload(io.RawIOBase):
         ):
             lo, hi = max(start, offset), min(end, offset + chunk_len)
             if lo < hi:
-                parts.append(source[lo - offset:hi - offset] if source else b"x" * (hi - lo))
+                parts.append(source[lo - offset : hi - offset] if source else b"x" * (hi - lo))
         return b"".join(parts)
 
     def read(self, size: int = -1) -> bytes:

@@ -1,4 +1,5 @@
 """The production configuration: cache, queue, static files and gunicorn come from the environment."""
+
 import json
 import os
 import runpy
@@ -28,7 +29,11 @@ def settings_with(**env: str) -> dict:
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", _SHOW],
-        cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert "SETTINGS" in result.stdout, result.stderr
     return json.loads(result.stdout.split("SETTINGS", 1)[1])
@@ -78,7 +83,9 @@ def test_each_gunicorn_instance_gets_its_own_control_socket(tmp_path):
     clean = {k: v for k, v in os.environ.items() if not k.startswith("GUNICORN_")}
     sockets = {}
     for bind in ("127.0.0.1:8000", "127.0.0.1:9001", "unix:/run/newsroom/a.sock"):
-        with mock.patch.dict(os.environ, {**clean, "GUNICORN_BIND": bind, "XDG_RUNTIME_DIR": str(tmp_path)}, clear=True):
+        with mock.patch.dict(
+            os.environ, {**clean, "GUNICORN_BIND": bind, "XDG_RUNTIME_DIR": str(tmp_path)}, clear=True
+        ):
             sockets[bind] = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["control_socket"]
     assert len(set(sockets.values())) == 3
     assert all(os.path.dirname(path) == str(tmp_path) for path in sockets.values())

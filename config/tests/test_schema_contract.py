@@ -1,4 +1,5 @@
 """The OpenAPI document states what the API enforces, and the API does what it states (#11, contract drift)."""
+
 import json
 
 import pytest
@@ -88,8 +89,10 @@ def bodies():
     return {
         "token": Token.objects.create(user=moderator).key,
         "calls": [
-            ("/api/articles/contract/comments/",
-             {"author_name": "Dana", "author_email": "dana@example.org", "body": "A remark."}),
+            (
+                "/api/articles/contract/comments/",
+                {"author_name": "Dana", "author_email": "dana@example.org", "body": "A remark."},
+            ),
             ("/api/auth/token/", {"username": "mod-contract", "password": "pw-for-tests-1"}),
             (f"/api/moderation/comments/{comment.pk}/approve/", {}),
             (f"/api/moderation/comments/{comment.pk}/reject/", {"reasons": ["abuse"]}),
@@ -101,7 +104,9 @@ def bodies():
 def test_every_body_refuses_an_unknown_field_with_400(client, bodies):
     for path, body in bodies["calls"]:
         response = client.post(
-            path, json.dumps({**body, "surprise": 1}), content_type="application/json",
+            path,
+            json.dumps({**body, "surprise": 1}),
+            content_type="application/json",
             HTTP_AUTHORIZATION=f"Token {bodies['token']}",
         )
 
@@ -115,8 +120,12 @@ def test_empty_reasons_and_ids_are_refused(client, bodies):
     reject_path = bodies["calls"][3][0]
 
     reject = client.post(reject_path, json.dumps({"reasons": []}), content_type="application/json", **auth)
-    bulk = client.post("/api/moderation/comments/bulk/", json.dumps({"action": "approve", "ids": []}),
-                       content_type="application/json", **auth)
+    bulk = client.post(
+        "/api/moderation/comments/bulk/",
+        json.dumps({"action": "approve", "ids": []}),
+        content_type="application/json",
+        **auth,
+    )
 
     assert (reject.status_code, list(reject.json()["errors"])) == (400, ["reasons"])
     assert (bulk.status_code, list(bulk.json()["errors"])) == (400, ["ids"])

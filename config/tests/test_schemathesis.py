@@ -6,6 +6,7 @@ server error, and must match the schema: a documented status code, the
 documented content type, and a body of the documented shape. Seeded and
 bounded, so the run is the same every time and takes about a minute.
 """
+
 import zlib
 from urllib.parse import parse_qs, urlparse
 

@@ -1,4 +1,5 @@
 """Settings come from the environment; production values pass check --deploy."""
+
 import os
 import subprocess
 import sys

@@ -1,4 +1,5 @@
 """config.staff and config.sql: the small helpers that carry types from Django to the services."""
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied

@@ -48,8 +48,13 @@ class Tally:
         return self.right / self.rows if self.rows else 0.0
 
     def to_dict(self) -> dict:
-        return {"rows": self.rows, "flagged": self.flagged, "right": self.right,
-                "flag_rate": round(self.flag_rate, 4), "right_rate": round(self.right_rate, 4)}
+        return {
+            "rows": self.rows,
+            "flagged": self.flagged,
+            "right": self.right,
+            "flag_rate": round(self.flag_rate, 4),
+            "right_rate": round(self.right_rate, 4),
+        }
 
 
 def roc_auc(positives: list[float], negatives: list[float]) -> float | None:
@@ -90,7 +95,9 @@ class EvaluationResult:
 
     def merge(self, other: EvaluationResult) -> None:
         pairs: tuple[tuple[dict[Any, Tally], dict[Any, Tally]], ...] = (
-            (self.by_label, other.by_label), (self.by_source, other.by_source))
+            (self.by_label, other.by_label),
+            (self.by_source, other.by_source),
+        )
         for mine, theirs in pairs:
             for key, t in theirs.items():
                 tally = mine.setdefault(key, Tally())
@@ -115,10 +122,13 @@ class EvaluationResult:
         return {
             "mean_recall": round(sum(t.flag_rate for t in violations) / len(violations), 4) if violations else None,
             "min_recall": round(min(t.flag_rate for t in violations), 4) if violations else None,
-            "mean_right_category": round(sum(t.right_rate for t in violations) / len(violations), 4) if violations else None,
+            "mean_right_category": round(sum(t.right_rate for t in violations) / len(violations), 4)
+            if violations
+            else None,
             "false_flags": round(clean.flag_rate, 4) if clean else None,
             "false_flags_without_swearing": round(self.clean_without_swearing.flag_rate, 4)
-            if self.clean_without_swearing.rows else None,
+            if self.clean_without_swearing.rows
+            else None,
             "priority_auc": round(auc, 4) if auc is not None else None,
         }
 
@@ -153,7 +163,10 @@ def evaluate(
             if not has_listed_swear_word(text):
                 result.clean_without_swearing.rows += 1
                 result.clean_without_swearing.flagged += flagged
-        for tally in (result.by_label.setdefault(label, Tally()), result.by_source.setdefault((source, label), Tally())):
+        for tally in (
+            result.by_label.setdefault(label, Tally()),
+            result.by_source.setdefault((source, label), Tally()),
+        ):
             tally.rows += 1
             tally.flagged += flagged
             tally.right += right
@@ -196,5 +209,9 @@ def format_markdown(result: EvaluationResult) -> str:
         right = "n/a" if label == "clean" else _pct(t.right_rate)
         lines.append(f"| {source} | {label} | {t.rows} | {_pct(t.flag_rate)} | {right} |")
     if result.unknown_labels:
-        lines += ["", "Skipped rows with unknown labels: " + ", ".join(f"{k} ({v})" for k, v in sorted(result.unknown_labels.items()))]
+        lines += [
+            "",
+            "Skipped rows with unknown labels: "
+            + ", ".join(f"{k} ({v})" for k, v in sorted(result.unknown_labels.items())),
+        ]
     return "\n".join(lines) + "\n"

@@ -56,20 +56,74 @@ _NOT_IN_DATA = {
     # stand in for Latin letters in faux-Latin text; lower case (applied
     # after casefold too).  ``data`` wins where it maps a letter (a test
     # checks this list does not overlap it).
-    "б": "b", "д": "d", "к": "k", "л": "n", "м": "m", "п": "n", "ф": "f",
-    "ц": "u", "ч": "y", "ш": "w", "щ": "w", "ъ": "b", "ь": "b", "ы": "bi",
-    "э": "e", "ю": "io", "я": "r", "ҝ": "k",
-    "β": "b", "δ": "d", "ε": "e", "ζ": "z", "κ": "k", "λ": "l", "μ": "u",
-    "ξ": "e", "π": "n", "ς": "s", "φ": "f", "χ": "x", "ψ": "w", "ω": "w",
+    "б": "b",
+    "д": "d",
+    "к": "k",
+    "л": "n",
+    "м": "m",
+    "п": "n",
+    "ф": "f",
+    "ц": "u",
+    "ч": "y",
+    "ш": "w",
+    "щ": "w",
+    "ъ": "b",
+    "ь": "b",
+    "ы": "bi",
+    "э": "e",
+    "ю": "io",
+    "я": "r",
+    "ҝ": "k",
+    "β": "b",
+    "δ": "d",
+    "ε": "e",
+    "ζ": "z",
+    "κ": "k",
+    "λ": "l",
+    "μ": "u",
+    "ξ": "e",
+    "π": "n",
+    "ς": "s",
+    "φ": "f",
+    "χ": "x",
+    "ψ": "w",
+    "ω": "w",
     # Turned letters (upside-down text) and old letters.
-    "ȷ": "j", "ǝ": "e", "ɐ": "a", "ɔ": "c", "ʇ": "t", "ʞ": "k", "ɹ": "r",
-    "ʌ": "v", "ɥ": "h", "ɟ": "j", "þ": "th", "ð": "d",
+    "ȷ": "j",
+    "ǝ": "e",
+    "ɐ": "a",
+    "ɔ": "c",
+    "ʇ": "t",
+    "ʞ": "k",
+    "ɹ": "r",
+    "ʌ": "v",
+    "ɥ": "h",
+    "ɟ": "j",
+    "þ": "th",
+    "ð": "d",
     # Punctuation look-alikes that matter to the rules
-    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'",
-    "\u0060": "'", "\u00b4": "'", "\u201c": '"', "\u201d": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-    "\u2212": "-", "\u00b7": ".", "\u2022": ".", "\u2024": ".", "\u3002": ".",
-    "\u00a0": " ", "\u2007": " ", "\u202f": " ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201b": "'",
+    "\u02bc": "'",
+    "\u2032": "'",
+    "\u0060": "'",
+    "\u00b4": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u00b7": ".",
+    "\u2022": ".",
+    "\u2024": ".",
+    "\u3002": ".",
+    "\u00a0": " ",
+    "\u2007": " ",
+    "\u202f": " ",
 }
 _CONFUSABLES = {**_NOT_IN_DATA, **LATIN_LOOKALIKES}
 
@@ -250,7 +304,7 @@ class _FoldArrays:
                 self.lens[code] = 255
                 continue
             points = [ord(c) for c in value]
-            self.chars[code, :len(points)] = points
+            self.chars[code, : len(points)] = points
             self.first[code] = points[0]
             self.lens[code] = len(points)  # last: a reader never sees a half-filled entry
 
@@ -371,7 +425,7 @@ def _ascii_stretch_starts(data: bytes) -> list[int]:
     # One match per run however long it is (literal first byte: fast scan).
     for m in _ZERO_RUN.finditer(diff, 1):
         start = m.start() - 1
-        if data[start:start + 1].isalpha():
+        if data[start : start + 1].isalpha():
             out.append(start)
     return out
 
@@ -396,6 +450,7 @@ class _LazyBreaks:
             gap = self._text.gap(i) if 0 < i < len(self._text.words) else ""
             hit = self._memo[i] = any(c in gap for c in _BREAK_CHARS)
         return hit
+
 
 _TRIGGER_UNION: set[str] = set()
 
@@ -554,7 +609,7 @@ class Normalized:
             m = match(text, start)
             if m is None or start < prev:  # cannot happen; keep the plain answer if it does
                 return _STRETCH.sub(_first_char, text)
-            pieces.append(text[prev:start + 1])
+            pieces.append(text[prev : start + 1])
             prev = m.end()
         pieces.append(text[prev:])
         return "".join(pieces)

@@ -32,7 +32,9 @@ _COLLOCATIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "hoe": (frozenset("garden rotary dutch stirrup draw push wheel".split()), frozenset("down downs".split())),
     "tranny": (frozenset("new auto automatic manual".split()), frozenset("fluid oil swap rebuild cooler".split())),
     "cracker": (
-        frozenset("fire christmas nut graham rice cream water animal safe saltine soda wheat code password egg cheese".split()),
+        frozenset(
+            "fire christmas nut graham rice cream water animal safe saltine soda wheat code password egg cheese".split()
+        ),
         frozenset("jack jacks barrel barrels crumbs crumb box boxes packet packets and with or recipe".split()),
     ),
     "redskins": (
@@ -55,8 +57,8 @@ _WINDOW = 40
 
 
 def _neighbours(norm: str, start: int, end: int) -> tuple[str, str]:
-    before = _WORD.findall(norm[max(0, start - _WINDOW):start])
-    after = _WORD.findall(norm[end:end + _WINDOW])
+    before = _WORD.findall(norm[max(0, start - _WINDOW) : start])
+    after = _WORD.findall(norm[end : end + _WINDOW])
     return (before[-1] if before else "", after[0] if after else "")
 
 

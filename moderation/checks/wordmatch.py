@@ -56,7 +56,13 @@ P = TypeVar("P")
 # Character classes merged by better-profanity's variant table (i~l, u~v)
 # and unambiguous leet digits.  Length-preserving so offsets survive.
 _CANON_CHARS = {
-    "l": "i", "v": "u", "0": "o", "1": "i", "3": "e", "4": "a", "5": "s",
+    "l": "i",
+    "v": "u",
+    "0": "o",
+    "1": "i",
+    "3": "e",
+    "4": "a",
+    "5": "s",
     "7": "t",
 }
 PLAIN_CANON = str.maketrans(_CANON_CHARS)
@@ -382,9 +388,15 @@ def cap_hit(text: Normalized) -> tuple[int, int] | None:
     because a cap was reached (the earliest of the three lists), else None."""
     if not CAPS:
         return None
-    left = [spans[limit] for spans, limit in (
-        (leet_words(text), MAX_TOKENS), (slow_tokens(text), MAX_TOKENS), (spelled_runs(text), MAX_SPELLED)
-    ) if len(spans) > limit]
+    left = [
+        spans[limit]
+        for spans, limit in (
+            (leet_words(text), MAX_TOKENS),
+            (slow_tokens(text), MAX_TOKENS),
+            (spelled_runs(text), MAX_SPELLED),
+        )
+        if len(spans) > limit
+    ]
     return min(left) if left else None
 
 
@@ -472,7 +484,7 @@ class WordMatcher(Generic[P]):
         # Multi-word entries are also matched across word boundaries:
         # one regex per first word, run only when that word occurs.
         phrases: dict[str, list[tuple[list[str], P]]] = {}
-        for entry, payload in (entries.items() if isinstance(entries, Mapping) else entries):
+        for entry, payload in entries.items() if isinstance(entries, Mapping) else entries:
             parts = [canonical(p) for p in fold(entry).split()]
             parts = [p for p in parts if p]
             if len(parts) > 1:
@@ -482,8 +494,12 @@ class WordMatcher(Generic[P]):
             alternatives = {r" {1,3}".join(map(re.escape, rest)): payload for rest, payload in rests}
             lookup = {"".join(rest): (first + "".join(rest), payload) for rest, payload in rests}
             pattern = re.compile(
-                re.escape(first) + r"(?<!\S" + re.escape(first) + r") {1,3}("
-                + "|".join(sorted(alternatives, key=len, reverse=True)) + r")(?!\S)"
+                re.escape(first)
+                + r"(?<!\S"
+                + re.escape(first)
+                + r") {1,3}("
+                + "|".join(sorted(alternatives, key=len, reverse=True))
+                + r")(?!\S)"
             )
             self._phrases[first] = (pattern, lookup)
         # Trie for the automaton: list of child dicts, terminal keys.
@@ -549,7 +565,7 @@ class WordMatcher(Generic[P]):
             where = None
             for key in keys:
                 for m in self._boundary(key).finditer(canon):
-                    if not norm[m.start():m.end()].isdigit():
+                    if not norm[m.start() : m.end()].isdigit():
                         found[m.span()] = Match(m.start(), m.end(), key, payload[key])
         for first in firsts:
             pattern, lookup = self._phrases[first]
@@ -587,7 +603,7 @@ class WordMatcher(Generic[P]):
         tokens = leet + slow
         if limit is not None:
             tokens = tokens[:limit]
-            spelled = spelled[:max(0, limit - len(tokens))]
+            spelled = spelled[: max(0, limit - len(tokens))]
         if len(tokens) >= len(leet):
             # The trimmed forms are shared with ``find``: every leet word,
             # then the slow tokens that made the cut (each trimmed token lies

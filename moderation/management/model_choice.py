@@ -1,4 +1,5 @@
 """Which learned model a checks command runs with (``--model``, ``--model-file``)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,9 +9,11 @@ from django.core.management.base import CommandError
 
 def add_model_arguments(parser) -> None:
     parser.add_argument(
-        "--model", choices=["active", "shipped", "none"], default="active",
+        "--model",
+        choices=["active", "shipped", "none"],
+        default="active",
         help="learned layer: the version active in this database (default), the one shipped with the "
-             "code, or none (rules only)",
+        "code, or none (rules only)",
     )
     parser.add_argument("--model-file", help="a model .npz file to use instead (e.g. one train_checks wrote)")
 

@@ -6,47 +6,93 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('comments', '0001_initial'),
+        ("comments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GuidelineTerm',
+            name="GuidelineTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('profanity', 'Profanity'), ('vulgarity', 'Vulgarity'), ('threat', 'Threats'), ('personal_attack', 'Personal attacks'), ('abuse', 'Abuse'), ('promotion', 'Commercial or personal promotion'), ('off_topic', 'Off topic')], max_length=20)),
-                ('term', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('banned', 'Banned (reject automatically when enabled)'), ('suspect', 'Suspect (flag for review)')], default='suspect', max_length=10)),
-                ('active', models.BooleanField(default=True)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("profanity", "Profanity"),
+                            ("vulgarity", "Vulgarity"),
+                            ("threat", "Threats"),
+                            ("personal_attack", "Personal attacks"),
+                            ("abuse", "Abuse"),
+                            ("promotion", "Commercial or personal promotion"),
+                            ("off_topic", "Off topic"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("term", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("banned", "Banned (reject automatically when enabled)"),
+                            ("suspect", "Suspect (flag for review)"),
+                        ],
+                        default="suspect",
+                        max_length=10,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['category', 'term'],
-                'constraints': [models.UniqueConstraint(fields=('category', 'term'), name='unique_term_per_category')],
+                "ordering": ["category", "term"],
+                "constraints": [models.UniqueConstraint(fields=("category", "term"), name="unique_term_per_category")],
             },
         ),
         migrations.CreateModel(
-            name='ModerationDecision',
+            name="ModerationDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verdict', models.CharField(choices=[('approved', 'Approved'), ('rejected', 'Rejected')], max_length=10)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('note', models.TextField(blank=True)),
-                ('previous_status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected')], max_length=10)),
-                ('decided_at', models.DateTimeField(db_index=True)),
-                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='comments.comment')),
-                ('moderator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='moderation_decisions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "verdict",
+                    models.CharField(choices=[("approved", "Approved"), ("rejected", "Rejected")], max_length=10),
+                ),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "previous_status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("approved", "Approved"), ("rejected", "Rejected")],
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(db_index=True)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="decisions", to="comments.comment"
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="moderation_decisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at', '-id'],
-                'indexes': [models.Index(fields=['comment', '-decided_at'], name='decision_comment_time')],
+                "ordering": ["-decided_at", "-id"],
+                "indexes": [models.Index(fields=["comment", "-decided_at"], name="decision_comment_time")],
             },
         ),
     ]

@@ -1,4 +1,5 @@
 """Create the "Moderators" group with the permissions the review tools need."""
+
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
@@ -25,9 +26,7 @@ def create_group(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP)
     for app_label, codename in PERMISSIONS:
-        group.permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 
 def remove_group(apps, schema_editor):

@@ -6,35 +6,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0001_initial'),
-        ('moderation', '0002_moderators_group'),
+        ("comments", "0001_initial"),
+        ("moderation", "0002_moderators_group"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewQueueItem',
-            fields=[
-            ],
+            name="ReviewQueueItem",
+            fields=[],
             options={
-                'verbose_name': 'comment to review',
-                'verbose_name_plural': 'review queue',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "comment to review",
+                "verbose_name_plural": "review queue",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('comments.comment',),
+            bases=("comments.comment",),
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('claimed_at', models.DateTimeField()),
-                ('expires_at', models.DateTimeField()),
-                ('comment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='claim', to='comments.comment')),
-                ('moderator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comment_claims', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("claimed_at", models.DateTimeField()),
+                ("expires_at", models.DateTimeField()),
+                (
+                    "comment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="claim", to="comments.comment"
+                    ),
+                ),
+                (
+                    "moderator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comment_claims",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

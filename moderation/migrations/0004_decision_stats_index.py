@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0002_queue_and_flag_indexes'),
-        ('moderation', '0003_claim_reviewqueueitem'),
+        ("comments", "0002_queue_and_flag_indexes"),
+        ("moderation", "0003_claim_reviewqueueitem"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='moderationdecision',
-            index=models.Index(fields=['decided_at', 'moderator', 'verdict', 'previous_status', 'comment'], name='decision_time_stats'),
+            model_name="moderationdecision",
+            index=models.Index(
+                fields=["decided_at", "moderator", "verdict", "previous_status", "comment"], name="decision_time_stats"
+            ),
         ),
     ]

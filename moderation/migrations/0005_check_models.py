@@ -6,46 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('moderation', '0004_decision_stats_index'),
+        ("moderation", "0004_decision_stats_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CheckModelVersion',
+            name="CheckModelVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=40, unique=True)),
-                ('data', models.BinaryField()),
-                ('origin', models.CharField(choices=[('shipped', 'Shipped with the code'), ('decisions', "Fine-tuned on moderators' decisions")], max_length=20)),
-                ('parent_version', models.CharField(blank=True, default='', max_length=40)),
-                ('decisions_used', models.PositiveIntegerField(default=0)),
-                ('meta', models.JSONField(blank=True, default=dict)),
-                ('metrics', models.JSONField(blank=True, default=dict)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='check_model_versions', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.CharField(max_length=40, unique=True)),
+                ("data", models.BinaryField()),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("shipped", "Shipped with the code"),
+                            ("decisions", "Fine-tuned on moderators' decisions"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("parent_version", models.CharField(blank=True, default="", max_length=40)),
+                ("decisions_used", models.PositiveIntegerField(default=0)),
+                ("meta", models.JSONField(blank=True, default=dict)),
+                ("metrics", models.JSONField(blank=True, default=dict)),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="check_model_versions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check model version',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('manage_check_models', 'Can train and activate guideline-check models')],
+                "verbose_name": "check model version",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("manage_check_models", "Can train and activate guideline-check models")],
             },
         ),
         migrations.CreateModel(
-            name='CheckModelActivation',
+            name="CheckModelActivation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('activated_at', models.DateTimeField()),
-                ('note', models.TextField(blank=True)),
-                ('activated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='check_model_activations', to=settings.AUTH_USER_MODEL)),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activations', to='moderation.checkmodelversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("activated_at", models.DateTimeField()),
+                ("note", models.TextField(blank=True)),
+                (
+                    "activated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="check_model_activations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activations",
+                        to="moderation.checkmodelversion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'check model activation',
-                'ordering': ['-id'],
+                "verbose_name": "check model activation",
+                "ordering": ["-id"],
             },
         ),
     ]

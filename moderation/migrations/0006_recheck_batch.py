@@ -4,37 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('moderation', '0005_check_models'),
+        ("moderation", "0005_check_models"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RecheckBatch',
+            name="RecheckBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField()),
-                ('comment_status', models.CharField(max_length=10)),
-                ('first_comment_id', models.BigIntegerField()),
-                ('last_comment_id', models.BigIntegerField()),
-                ('size', models.PositiveIntegerField()),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('terms_version', models.CharField(blank=True, max_length=64)),
-                ('model_version', models.CharField(blank=True, max_length=40)),
-                ('status', models.CharField(choices=[('queued', 'Queued (not finished)'), ('done', 'Done')], default='queued', max_length=10)),
-                ('queued_at', models.DateTimeField()),
-                ('dispatches', models.PositiveIntegerField(default=0)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('rechecked', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField()),
+                ("comment_status", models.CharField(max_length=10)),
+                ("first_comment_id", models.BigIntegerField()),
+                ("last_comment_id", models.BigIntegerField()),
+                ("size", models.PositiveIntegerField()),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("terms_version", models.CharField(blank=True, max_length=64)),
+                ("model_version", models.CharField(blank=True, max_length=40)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "Queued (not finished)"), ("done", "Done")], default="queued", max_length=10
+                    ),
+                ),
+                ("queued_at", models.DateTimeField()),
+                ("dispatches", models.PositiveIntegerField(default=0)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("rechecked", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'recheck batch',
-                'verbose_name_plural': 'recheck batches',
-                'ordering': ['-id'],
-                'indexes': [models.Index(fields=['status', 'queued_at'], name='recheck_batch_status_time')],
+                "verbose_name": "recheck batch",
+                "verbose_name_plural": "recheck batches",
+                "ordering": ["-id"],
+                "indexes": [models.Index(fields=["status", "queued_at"], name="recheck_batch_status_time")],
             },
         ),
     ]

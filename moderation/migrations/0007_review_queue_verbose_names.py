@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('moderation', '0006_recheck_batch'),
+        ("moderation", "0006_recheck_batch"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='reviewqueueitem',
-            options={'verbose_name': 'comment to review', 'verbose_name_plural': 'comments to review'},
+            name="reviewqueueitem",
+            options={"verbose_name": "comment to review", "verbose_name_plural": "comments to review"},
         ),
     ]

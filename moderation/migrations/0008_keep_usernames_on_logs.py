@@ -28,46 +28,69 @@ def copy_usernames(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('moderation', '0007_review_queue_verbose_names'),
+        ("moderation", "0007_review_queue_verbose_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='moderationdecision',
-            name='decision_time_stats',
+            model_name="moderationdecision",
+            name="decision_time_stats",
         ),
         migrations.AddField(
-            model_name='checkmodelactivation',
-            name='activated_by_username',
-            field=moderation.models.UsernameOf(blank=True, default='', editable=False, max_length=150, user_field='activated_by'),
+            model_name="checkmodelactivation",
+            name="activated_by_username",
+            field=moderation.models.UsernameOf(
+                blank=True, default="", editable=False, max_length=150, user_field="activated_by"
+            ),
         ),
         migrations.AddField(
-            model_name='checkmodelversion',
-            name='created_by_username',
-            field=moderation.models.UsernameOf(blank=True, default='', editable=False, max_length=150, user_field='created_by'),
+            model_name="checkmodelversion",
+            name="created_by_username",
+            field=moderation.models.UsernameOf(
+                blank=True, default="", editable=False, max_length=150, user_field="created_by"
+            ),
         ),
         migrations.AddField(
-            model_name='moderationdecision',
-            name='moderator_username',
-            field=moderation.models.UsernameOf(blank=True, default='', editable=False, max_length=150, user_field='moderator'),
+            model_name="moderationdecision",
+            name="moderator_username",
+            field=moderation.models.UsernameOf(
+                blank=True, default="", editable=False, max_length=150, user_field="moderator"
+            ),
         ),
         migrations.RunPython(copy_usernames, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='checkmodelactivation',
-            name='activated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=moderation.models.keep_username_set_null, related_name='check_model_activations', to=settings.AUTH_USER_MODEL),
+            model_name="checkmodelactivation",
+            name="activated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=moderation.models.keep_username_set_null,
+                related_name="check_model_activations",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='checkmodelversion',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=moderation.models.keep_username_set_null, related_name='check_model_versions', to=settings.AUTH_USER_MODEL),
+            model_name="checkmodelversion",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=moderation.models.keep_username_set_null,
+                related_name="check_model_versions",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='moderationdecision',
-            name='moderator',
-            field=models.ForeignKey(blank=True, null=True, on_delete=moderation.models.keep_username_set_null, related_name='moderation_decisions', to=settings.AUTH_USER_MODEL),
+            model_name="moderationdecision",
+            name="moderator",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=moderation.models.keep_username_set_null,
+                related_name="moderation_decisions",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -13,12 +13,15 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('moderation', '0008_keep_usernames_on_logs'),
+        ("moderation", "0008_keep_usernames_on_logs"),
     ]
 
     operations = [
         AddIndexConcurrently(
-            model_name='moderationdecision',
-            index=models.Index(fields=['decided_at', 'moderator', 'moderator_username', 'verdict', 'previous_status', 'comment'], name='decision_time_stats'),
+            model_name="moderationdecision",
+            index=models.Index(
+                fields=["decided_at", "moderator", "moderator_username", "verdict", "previous_status", "comment"],
+                name="decision_time_stats",
+            ),
         ),
     ]

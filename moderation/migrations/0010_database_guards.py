@@ -88,7 +88,6 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("moderation", "0009_decision_stats_index_with_username"),
         ("comments", "0009_approved_counts"),

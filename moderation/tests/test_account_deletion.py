@@ -1,4 +1,5 @@
 """Deleting a staff account keeps the logs it wrote: decisions and check-model rows keep the username."""
+
 import pytest
 from django.db import connection
 from django.db.models import ProtectedError
@@ -28,16 +29,27 @@ def test_a_moderator_with_decisions_can_be_deleted_and_the_log_still_says_who():
         stored = ModerationDecision.objects.get(pk=decision.pk)
         assert (stored.moderator_id, stored.moderator_username, stored.decided_by) == (None, "olga", "olga")
         assert not stored.by_system
-        assert (stored.verdict, stored.reasons, stored.comment_id) == (decision.verdict, decision.reasons,
-                                                                       decision.comment_id)
+        assert (stored.verdict, stored.reasons, stored.comment_id) == (
+            decision.verdict,
+            decision.reasons,
+            decision.comment_id,
+        )
 
 
 def test_the_username_is_stored_when_the_decision_is_written_and_bulk_created():
     moderator = ModeratorFactory(username="pavel")
     decision = comment_approve(comment=CommentFactory(), moderator=moderator)
-    [bulk] = ModerationDecision.objects.bulk_create([ModerationDecision(
-        comment=CommentFactory(), moderator=moderator, verdict="approved", previous_status="pending",
-        decided_at=timezone.now())])
+    [bulk] = ModerationDecision.objects.bulk_create(
+        [
+            ModerationDecision(
+                comment=CommentFactory(),
+                moderator=moderator,
+                verdict="approved",
+                previous_status="pending",
+                decided_at=timezone.now(),
+            )
+        ]
+    )
     system = comment_reject(comment=CommentFactory(), moderator=None, reasons=["banned"])
 
     assert ModerationDecision.objects.get(pk=decision.pk).moderator_username == "pavel"
@@ -76,8 +88,7 @@ def test_a_decision_without_its_stored_username_protects_the_account():
 def test_check_model_versions_and_activations_keep_who_made_them():
     manager = UserFactory(username="ines", is_staff=True)
     version = CheckModelVersionFactory(created_by=manager)
-    activation = CheckModelActivation.objects.create(version=version, activated_by=manager,
-                                                     activated_at=timezone.now())
+    activation = CheckModelActivation.objects.create(version=version, activated_by=manager, activated_at=timezone.now())
 
     manager.delete()
 
@@ -97,7 +108,9 @@ def test_stats_filters_and_api_still_name_a_deleted_moderator(client):
 
     per_day = moderation_stats(days=1)["decisions_per_moderator_per_day"]
     assert {(row["moderator"], row["approved"], row["rejected"]) for row in per_day} == {
-        ("tess", 1, 0), ("system", 0, 1)}
+        ("tess", 1, 0),
+        ("system", 0, 1),
+    }
     reader = ModeratorFactory()
     auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=reader).key}"}
     by_tess = client.get("/api/moderation/decisions/?moderator=tess", **auth).json()["results"]

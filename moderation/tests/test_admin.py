@@ -168,8 +168,14 @@ def listed(response):
 
 def flagged(body, word, category, **kwargs):
     start = body.index(word)
-    finding = {"category": category, "rule": "test", "start": start, "end": start + len(word),
-               "evidence": word, "score": 0.8}
+    finding = {
+        "category": category,
+        "rule": "test",
+        "start": start,
+        "end": start + len(word),
+        "evidence": word,
+        "score": 0.8,
+    }
     return CommentFactory(body=body, flags=f"|{category}|", findings={"findings": [finding]}, **kwargs)
 
 
@@ -361,7 +367,10 @@ def test_approve_button_decides_and_moves_to_the_next_in_queue(client, moderator
     first.refresh_from_db()
     decision = ModerationDecision.objects.get(comment=first)
     assert (first.status, decision.verdict, decision.moderator, decision.reasons) == (
-        "approved", "approved", moderator, []
+        "approved",
+        "approved",
+        moderator,
+        [],
     )
 
 
@@ -433,15 +442,22 @@ def test_reject_button_records_reasons_and_note(client, moderator):
 
     response = client.post(
         queue_decide(comment),
-        {"decision": "reject", "expected_status": "pending", "reasons": ["threat", "other"],
-         "note": "doxxing the mayor"},
+        {
+            "decision": "reject",
+            "expected_status": "pending",
+            "reasons": ["threat", "other"],
+            "note": "doxxing the mayor",
+        },
     )
 
     assert response.status_code == 302 and response.url == QUEUE  # nothing else pending
     comment.refresh_from_db()
     decision = ModerationDecision.objects.get(comment=comment)
     assert (comment.status, decision.verdict, decision.reasons, decision.note) == (
-        "rejected", "rejected", ["other", "threat"], "doxxing the mayor"
+        "rejected",
+        "rejected",
+        ["other", "threat"],
+        "doxxing the mayor",
     )
 
 
@@ -463,7 +479,8 @@ def test_stale_page_gets_already_decided_by_and_no_second_decision(client, moder
     comment_approve(comment=Comment.objects.get(pk=comment.pk), moderator=ModeratorFactory(username="bob"))
 
     response = client.post(
-        queue_decide(comment), {"decision": "reject", "expected_status": "pending", "reasons": ["abuse"]},
+        queue_decide(comment),
+        {"decision": "reject", "expected_status": "pending", "reasons": ["abuse"]},
         follow=True,
     )
 
@@ -523,7 +540,8 @@ def test_bulk_reject_as_category_from_the_queue(client, moderator):
     run_queue_action(client, "reject_as_promotion", comments)
 
     assert sorted(ModerationDecision.objects.values_list("verdict", "reasons")) == [
-        ("rejected", ["promotion"]), ("rejected", ["promotion"])
+        ("rejected", ["promotion"]),
+        ("rejected", ["promotion"]),
     ]
 
 
@@ -547,8 +565,11 @@ def test_queue_count_stops_at_the_cap_and_says_so(client, moderator, monkeypatch
     with CaptureQueriesContext(connection) as captured:
         response = client.get(QUEUE)
 
-    counts = [q["sql"].upper() for q in captured.captured_queries
-              if "COUNT(" in q["sql"].upper() and not is_badge_query(q["sql"])]
+    counts = [
+        q["sql"].upper()
+        for q in captured.captured_queries
+        if "COUNT(" in q["sql"].upper() and not is_badge_query(q["sql"])
+    ]
     assert len(counts) == 1 and "LIMIT 4" in counts[0]
     assert '<span class="queue-count">3+</span>' in response.content.decode()
     assert "exact counts" in response.content.decode()
@@ -632,10 +653,13 @@ def test_queue_page_of_a_decided_comment_leads_to_the_comment_page(client, moder
     assert not Claim.objects.exists()
 
 
-@pytest.mark.parametrize("make_user", [
-    lambda: UserFactory(is_staff=True),
-    lambda: _staff_with_comment_view(),
-])
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda: UserFactory(is_staff=True),
+        lambda: _staff_with_comment_view(),
+    ],
+)
 def test_non_moderators_get_403_on_queue_urls_and_nothing_is_written(client, make_user):
     client.force_login(make_user())
     comment = CommentFactory()
@@ -709,8 +733,9 @@ def test_stats_page_shows_the_queue_the_decisions_and_the_agreement(client, mode
     flagged("I will hurt you", "hurt", "threat", submitted_at=now - timedelta(hours=2))
     CommentFactory(submitted_at=now - timedelta(minutes=5))
     bob = ModeratorFactory(username="bob")
-    threats = [flagged(f"hurt {n}", "hurt", "threat", submitted_at=now - timedelta(minutes=10 + 20 * n))
-               for n in range(3)]
+    threats = [
+        flagged(f"hurt {n}", "hurt", "threat", submitted_at=now - timedelta(minutes=10 + 20 * n)) for n in range(3)
+    ]
     comment_reject(comment=threats[0], moderator=moderator, reasons=["threat"])  # waited 10 min
     comment_reject(comment=threats[1], moderator=bob, reasons=["threat"])  # waited 30 min
     comment_approve(comment=threats[2], moderator=bob)  # waited 50 min
@@ -726,11 +751,13 @@ def test_stats_page_shows_the_queue_the_decisions_and_the_agreement(client, mode
     # 30 minutes plus the moments the test itself took between submitting and deciding.
     assert 1800 <= response.context["stats"]["median_seconds_to_decision"] < 1810
     assert '<td class="num" id="median-wait">30 min ' in html
-    assert ('<tr data-category="threat"><td>Threats</td><td class="num">3</td><td class="num">2</td>\n'
-            '          <td class="num">67%</td></tr>') in html
+    assert (
+        '<tr data-category="threat"><td>Threats</td><td class="num">3</td><td class="num">2</td>\n'
+        '          <td class="num">67%</td></tr>'
+    ) in html
     today = timezone.localdate().isoformat()
-    assert (f"<tr><td>{today}</td><td>alice</td><td class=\"num\">0</td><td class=\"num\">1</td></tr>") in html
-    assert (f"<tr><td>{today}</td><td>bob</td><td class=\"num\">1</td><td class=\"num\">1</td></tr>") in html
+    assert (f'<tr><td>{today}</td><td>alice</td><td class="num">0</td><td class="num">1</td></tr>') in html
+    assert (f'<tr><td>{today}</td><td>bob</td><td class="num">1</td><td class="num">1</td></tr>') in html
 
 
 def test_stats_page_window_comes_from_the_days_links_and_ignores_bad_values(client, moderator):
@@ -832,7 +859,7 @@ def test_moderators_see_versions_read_only_and_cannot_activate(client, moderator
     refused = client.post(activate_url(stored), {"note": "try"})
 
     assert listing.status_code == 200 and stored.version in listing.content.decode()
-    assert f"Active check model: <strong><code id=\"active-version\">{shipped_model().version}</code>" in (
+    assert f'Active check model: <strong><code id="active-version">{shipped_model().version}</code>' in (
         listing.content.decode()
     )
     assert "Activate the shipped model" not in listing.content.decode()
@@ -860,7 +887,9 @@ def test_manager_activates_a_version_from_its_page_and_rolls_back(client, manage
     assert response.redirect_chain[-1][0] == VERSIONS
     assert f"Activated {first.version}: every process uses it" in rolled_back.content.decode()
     assert list(CheckModelActivation.objects.order_by("id").values_list("version", "activated_by", "note")) == [
-        (first.pk, manager.pk, "tuned on March"), (second.pk, manager.pk, ""), (first.pk, manager.pk, "rollback")
+        (first.pk, manager.pk, "tuned on March"),
+        (second.pk, manager.pk, ""),
+        (first.pk, manager.pk, "rollback"),
     ]
     listing = client.get(VERSIONS).content.decode()
     assert f'<code id="active-version">{first.version}</code>' in listing and "activated by carol" in listing
@@ -895,7 +924,9 @@ def test_manager_goes_back_to_the_shipped_model(client, manager):
 
     latest = CheckModelActivation.objects.order_by("-id").first()
     assert (latest.version.version, latest.version.origin, latest.note) == (
-        shipped_model().version, "shipped", "back to the file"
+        shipped_model().version,
+        "shipped",
+        "back to the file",
     )
     assert "Activate the shipped model" not in client.get(VERSIONS).content.decode()
 
@@ -917,11 +948,16 @@ def test_activation_log_is_listed_read_only(client, manager):
 
 
 def test_stats_page_shows_agreement_per_model_version(client, moderator):
-    comment_reject(comment=CommentFactory(flags="|threat|", checks_model_version="m-0123456789ab"),
-                   moderator=moderator, reasons=["threat"])
+    comment_reject(
+        comment=CommentFactory(flags="|threat|", checks_model_version="m-0123456789ab"),
+        moderator=moderator,
+        reasons=["threat"],
+    )
     comment_approve(comment=CommentFactory(checks_model_version="m-0123456789ab"), moderator=moderator)
 
     html = client.get(STATS).content.decode()
 
-    assert ('<tr data-model-version="m-0123456789ab"><td><code>m-0123456789ab</code></td><td class="num">2</td>'
-            '<td class="num">1</td><td class="num">1</td><td class="num">1</td>') in html
+    assert (
+        '<tr data-model-version="m-0123456789ab"><td><code>m-0123456789ab</code></td><td class="num">2</td>'
+        '<td class="num">1</td><td class="num">1</td><td class="num">1</td>'
+    ) in html

@@ -6,6 +6,7 @@ invalid inet or a NUL character on PostgreSQL, a broken regular expression. Ever
 query runs on both databases (CI runs the suite on each); the PostgreSQL-only checks of
 the connection afterwards are marked `postgres`.
 """
+
 from urllib.parse import urlencode
 
 import pytest
@@ -102,9 +103,16 @@ def test_the_redirect_after_a_crafted_filter_shows_the_list(client, marker, page
     assert response.redirect_chain == [(f"{url}?e=1", 302)]
 
 
-@pytest.mark.parametrize("filters", [
-    "ip_address=x", f"article={BIG}", "status=\x00", "author_email__startswith=\x00", "body__regex=(",
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        "ip_address=x",
+        f"article={BIG}",
+        "status=\x00",
+        "author_email__startswith=\x00",
+        "body__regex=(",
+    ],
+)
 def test_a_crafted_filter_carried_to_a_queue_comment_never_breaks_the_page_or_the_decision(client, marker, filters):
     """The queue page reads its filters from `_changelist_filters`: a value the database refuses
     means the whole queue (next comment), one it accepts but nothing matches means the queue page."""
@@ -127,8 +135,17 @@ def test_a_crafted_filter_carried_to_a_queue_comment_never_breaks_the_page_or_th
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("page", CHANGELISTS)
-@pytest.mark.parametrize("query", ["ip_address=x", "ip_address__in=x,y", "status__exact=%00",
-                                   "author_email__startswith=%00", "note=%00", "body__regex=("])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "ip_address=x",
+        "ip_address__in=x,y",
+        "status__exact=%00",
+        "author_email__startswith=%00",
+        "note=%00",
+        "body__regex=(",
+    ],
+)
 def test_postgresql_refusals_become_the_invalid_filter_redirect(client, marker, page, query):
     """On PostgreSQL these reach the database and fail there; the page redirects instead."""
     url = reverse(CHANGELISTS[page])
@@ -142,8 +159,9 @@ def test_postgresql_refusals_become_the_invalid_filter_redirect(client, marker, 
 @pytest.mark.parametrize("page", CHANGELISTS)
 def test_ordinary_filters_still_work(client, marker, page):
     url = reverse(CHANGELISTS[page])
-    query = {"comments": "status__exact=approved", "queue": "flag=__none__",
-             "decisions": "verdict__exact=approved"}[page]
+    query = {"comments": "status__exact=approved", "queue": "flag=__none__", "decisions": "verdict__exact=approved"}[
+        page
+    ]
 
     response = client.get(f"{url}?{query}")
 

@@ -3,6 +3,7 @@
 Django's own view (or change) permission on comments or decisions is not enough: staff who
 hold only those saw pending bodies, authors' emails and IPs in the Comments admin.
 """
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -82,8 +83,10 @@ def test_staff_without_the_moderation_permission_cannot_decide_or_change(client,
     responses = [
         client.post(reverse("admin:comments_comment_change", args=[pending.pk]), {"author_name": "Edited"}),
         client.get(reverse("admin:comments_comment_decide", args=[pending.pk])),
-        client.post(reverse("admin:comments_comment_decide", args=[pending.pk]),
-                    {"decision": "approve", "expected_status": "pending"}),
+        client.post(
+            reverse("admin:comments_comment_decide", args=[pending.pk]),
+            {"decision": "approve", "expected_status": "pending"},
+        ),
         client.post(changelist, {"action": "approve_selected", "_selected_action": [pending.pk]}),
     ]
 
@@ -107,10 +110,14 @@ def test_admin_index_lists_no_comment_pages_without_the_moderation_permission(cl
     assert client.get(reverse("admin:app_list", args=["comments"])).status_code in (403, 404)
 
 
-@pytest.mark.parametrize("make_user", [
-    lambda: ModeratorFactory(),
-    lambda: UserFactory(is_staff=True, is_superuser=True),
-], ids=["moderator", "superuser"])
+@pytest.mark.parametrize(
+    "make_user",
+    [
+        lambda: ModeratorFactory(),
+        lambda: UserFactory(is_staff=True, is_superuser=True),
+    ],
+    ids=["moderator", "superuser"],
+)
 def test_moderators_and_superusers_keep_every_comment_page(client, comments, make_user):
     pending, decided = comments
     client.force_login(make_user())

@@ -1,6 +1,7 @@
 """Moderator pages say what they show (issue #12, items 6, 7 and 9): titles, counts, comments named by
 their article, reasons by their labels; the reason picker starts with the flagged categories ticked;
 the wide lists drop the navigation sidebar; and naming comments by article costs no query per row."""
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,9 @@ def test_decision_log_and_history_show_reason_labels_not_codes(client, moderator
 
     log = client.get(DECISIONS).content.decode()
     history = client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content.decode()
-    decision = client.get(reverse("admin:moderation_moderationdecision_change",
-                                  args=[comment.decisions.get().pk])).content.decode()
+    decision = client.get(
+        reverse("admin:moderation_moderationdecision_change", args=[comment.decisions.get().pk])
+    ).content.decode()
 
     for html in (log, history, decision):
         assert "Abuse, Commercial or personal promotion" in html
@@ -110,8 +112,10 @@ def test_reason_picker_starts_with_the_flagged_categories_ticked(client, moderat
 def test_approving_ignores_the_ticked_reasons(client, moderator):
     comment = CommentFactory(flags="|promotion|")
 
-    client.post(reverse("admin:moderation_reviewqueueitem_decide", args=[comment.pk]),
-                {"decision": "approve", "expected_status": "pending", "reasons": ["promotion"]})
+    client.post(
+        reverse("admin:moderation_reviewqueueitem_decide", args=[comment.pk]),
+        {"decision": "approve", "expected_status": "pending", "reasons": ["promotion"]},
+    )
 
     decision = comment.decisions.get()
     assert (decision.verdict, decision.reasons) == ("approved", [])

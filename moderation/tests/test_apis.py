@@ -1,4 +1,5 @@
 """Moderator API: queue, detail, decisions (single and bulk), decision log, stats, guidelines, tokens."""
+
 from datetime import timedelta
 
 import pytest
@@ -72,8 +73,12 @@ def test_queue_defaults_to_pending_in_review_order(api):
 def test_queue_items_show_what_a_moderator_needs(api):
     article = ArticleFactory(slug="budget", title="Budget")
     comment = CommentFactory(
-        article=article, author_email="writer@example.org", ip_address="198.51.100.9",
-        flags="|abuse|threat|", priority=0.8, body="Text as written.",
+        article=article,
+        author_email="writer@example.org",
+        ip_address="198.51.100.9",
+        flags="|abuse|threat|",
+        priority=0.8,
+        body="Text as written.",
     )
 
     (item,) = api.get(QUEUE).json()["results"]
@@ -152,8 +157,12 @@ def test_queue_orderings(api):
 @pytest.mark.parametrize(
     "params",
     [
-        {"status": "maybe"}, {"category": "rudeness"}, {"flagged": "perhaps"},
-        {"submitted_after": "yesterday"}, {"ordering": "random"}, {"page_size": "lots"},
+        {"status": "maybe"},
+        {"category": "rudeness"},
+        {"flagged": "perhaps"},
+        {"submitted_after": "yesterday"},
+        {"ordering": "random"},
+        {"page_size": "lots"},
     ],
     ids=["status", "category", "flagged", "date", "ordering", "page-size"],
 )
@@ -186,12 +195,16 @@ def test_queue_query_count_does_not_grow(api, django_assert_max_num_queries):
 
 def test_detail_has_findings_email_ip_and_history(api, moderator):
     comment = CommentFactory(
-        author_email="writer@example.org", ip_address="198.51.100.9", user_agent="Browser/1",
+        author_email="writer@example.org",
+        ip_address="198.51.100.9",
+        user_agent="Browser/1",
         flags="|threat|",
         findings={
-            "findings": [{"category": "threat", "rule": "threat.kill", "start": 0, "end": 4,
-                          "evidence": "kill", "score": 0.9}],
-            "priority": 0.9, "categories": ["threat"],
+            "findings": [
+                {"category": "threat", "rule": "threat.kill", "start": 0, "end": 4, "evidence": "kill", "score": 0.9}
+            ],
+            "priority": 0.9,
+            "categories": ["threat"],
         },
     )
     comment_reject(comment=comment, moderator=moderator, reasons=["threat"], note="clear threat")
@@ -200,7 +213,9 @@ def test_detail_has_findings_email_ip_and_history(api, moderator):
     data = api.get(detail(comment)).json()
 
     assert (data["author_email"], data["ip_address"], data["user_agent"]) == (
-        "writer@example.org", "198.51.100.9", "Browser/1",
+        "writer@example.org",
+        "198.51.100.9",
+        "Browser/1",
     )
     assert data["findings"] == [
         {"category": "threat", "rule": "threat.kill", "start": 0, "end": 4, "evidence": "kill", "score": 0.9}
@@ -234,8 +249,12 @@ def test_comments_cannot_be_edited_or_deleted(api, method):
 
 def test_approve_decides_through_the_services(api, moderator, django_capture_on_commit_callbacks):
     comment = CommentFactory()
-    Claim.objects.create(comment=comment, moderator=moderator, claimed_at=timezone.now(),
-                         expires_at=timezone.now() + timedelta(minutes=5))
+    Claim.objects.create(
+        comment=comment,
+        moderator=moderator,
+        claimed_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
     sent = []
     comment_decided.connect(lambda **kw: sent.append(kw["decision"]), weak=False, dispatch_uid="test-api")
     try:
@@ -280,8 +299,17 @@ def test_reject_with_reasons_and_note(api):
         ({"reasons": ["abuse"], "expected_status": "gone"}, "expected_status"),
         ({"reasons": ["abuse"], "status": "approved"}, "status"),
     ],
-    ids=["missing", "empty", "unknown-code", "not-a-list", "other-needs-note", "blank-note", "note-number",
-         "bad-expected", "unknown-field"],
+    ids=[
+        "missing",
+        "empty",
+        "unknown-code",
+        "not-a-list",
+        "other-needs-note",
+        "blank-note",
+        "note-number",
+        "bad-expected",
+        "unknown-field",
+    ],
 )
 def test_reject_refuses_bad_input_with_400_and_writes_nothing(api, body, field):
     comment = CommentFactory()
@@ -313,7 +341,10 @@ def test_second_decision_is_409_with_who_decided_first(api):
     assert response.status_code == 409
     data = response.json()
     assert (data["code"], data["decided_by"], data["status"], data["errors"]) == (
-        "already_decided", "mod-ben", "approved", {},
+        "already_decided",
+        "mod-ben",
+        "approved",
+        {},
     )
     assert "mod-ben" in data["detail"]
     assert ModerationDecision.objects.count() == 1
@@ -362,8 +393,9 @@ def test_malformed_json_is_400(api):
 
 def test_deeply_nested_json_to_a_decision_is_400(api):
     comment = CommentFactory()
-    response = api.post(reject_url(comment), '{"reasons": ' + "[" * 1000 + "]" * 1000 + "}",
-                        content_type="application/json")
+    response = api.post(
+        reject_url(comment), '{"reasons": ' + "[" * 1000 + "]" * 1000 + "}", content_type="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
@@ -400,7 +432,8 @@ def test_bulk_reject_uses_reasons_and_note(api):
     comments = CommentFactory.create_batch(3)
 
     response = api.post(
-        BULK, {"action": "reject", "ids": [c.pk for c in comments], "reasons": ["promotion"], "note": "spam run"},
+        BULK,
+        {"action": "reject", "ids": [c.pk for c in comments], "reasons": ["promotion"], "note": "spam run"},
         format="json",
     )
 
@@ -431,8 +464,17 @@ def test_bulk_never_reverses_decisions(api):
         ({"action": "approve", "ids": list(range(1, 202))}, "ids"),
         ({"action": "approve", "ids": [1], "status": "approved"}, "status"),
     ],
-    ids=["reject-without-reasons", "approve-with-reasons", "bad-action", "no-ids", "ids-string", "zero-id",
-         "huge-id", "too-many", "unknown-field"],
+    ids=[
+        "reject-without-reasons",
+        "approve-with-reasons",
+        "bad-action",
+        "no-ids",
+        "ids-string",
+        "zero-id",
+        "huge-id",
+        "too-many",
+        "unknown-field",
+    ],
 )
 def test_bulk_bad_input_is_400(api, body, field):
     CommentFactory()
@@ -447,8 +489,9 @@ def test_bulk_bad_input_is_400(api, body, field):
 def test_bulk_reject_as_other_without_note_is_400_and_writes_nothing(api):
     comments = CommentFactory.create_batch(2)
 
-    response = api.post(BULK, {"action": "reject", "ids": [999999] + [c.pk for c in comments],
-                               "reasons": ["other"]}, format="json")
+    response = api.post(
+        BULK, {"action": "reject", "ids": [999999] + [c.pk for c in comments], "reasons": ["other"]}, format="json"
+    )
 
     assert response.status_code == 400
     assert "note" in response.json()["errors"]
@@ -499,8 +542,7 @@ def test_decision_log_filters(api, log):
 
 @pytest.mark.parametrize(
     "params",
-    [{"verdict": "maybe"}, {"reason": "rude"}, {"comment": "abc"}, {"comment": "9" * 30},
-     {"decided_after": "soon"}],
+    [{"verdict": "maybe"}, {"reason": "rude"}, {"comment": "abc"}, {"comment": "9" * 30}, {"decided_after": "soon"}],
     ids=["verdict", "reason", "comment-word", "comment-huge", "date"],
 )
 def test_decision_log_bad_filters_are_400(api, log, params):
@@ -522,8 +564,11 @@ def test_decision_log_is_read_only(api, log):
 def test_stats_returns_the_moderation_figures(api, moderator):
     CommentFactory(flags="|threat|", submitted_at=timezone.now() - timedelta(hours=2))
     CommentFactory()
-    comment_reject(comment=CommentFactory(flags="|abuse|", checks_model_version="m-0123456789ab"),
-                   moderator=moderator, reasons=["abuse"])
+    comment_reject(
+        comment=CommentFactory(flags="|abuse|", checks_model_version="m-0123456789ab"),
+        moderator=moderator,
+        reasons=["abuse"],
+    )
 
     response = api.get(STATS)
 
@@ -538,8 +583,16 @@ def test_stats_returns_the_moderation_figures(api, moderator):
     abuse = next(row for row in data["agreement_by_category"] if row["category"] == "abuse")
     assert (abuse["decided"], abuse["rejected"], abuse["rejection_rate"]) == (1, 1, 1.0)
     assert data["agreement_by_model_version"] == [
-        {"model_version": "m-0123456789ab", "decided": 1, "flagged": 1, "flagged_rejected": 1, "rejected": 1,
-         "rejected_flagged": 1, "precision": 1.0, "recall": 1.0}
+        {
+            "model_version": "m-0123456789ab",
+            "decided": 1,
+            "flagged": 1,
+            "flagged_rejected": 1,
+            "rejected": 1,
+            "rejected_flagged": 1,
+            "precision": 1.0,
+            "recall": 1.0,
+        }
     ]
 
 
@@ -571,8 +624,9 @@ def test_guidelines_are_public_and_match_the_reader_page(client):
 def test_moderator_gets_a_token_with_username_and_password(client):
     ModeratorFactory(username="mod-carla")
 
-    response = client.post("/api/auth/token/", {"username": "mod-carla", "password": "pw-for-tests-1"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/auth/token/", {"username": "mod-carla", "password": "pw-for-tests-1"}, content_type="application/json"
+    )
 
     assert response.status_code == 200
     token = response.json()["token"]
@@ -582,8 +636,9 @@ def test_moderator_gets_a_token_with_username_and_password(client):
 def test_wrong_password_gets_no_token(client):
     ModeratorFactory(username="mod-carla")
 
-    response = client.post("/api/auth/token/", {"username": "mod-carla", "password": "guess"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/auth/token/", {"username": "mod-carla", "password": "guess"}, content_type="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
@@ -591,8 +646,9 @@ def test_wrong_password_gets_no_token(client):
 
 
 def test_deeply_nested_json_to_the_token_endpoint_is_400(client):
-    response = client.post("/api/auth/token/", '{"username": ' + "[" * 1000 + "]" * 1000 + "}",
-                           content_type="application/json")
+    response = client.post(
+        "/api/auth/token/", '{"username": ' + "[" * 1000 + "]" * 1000 + "}", content_type="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
@@ -601,8 +657,9 @@ def test_deeply_nested_json_to_the_token_endpoint_is_400(client):
 def test_token_endpoint_is_rate_limited(client):
     statuses = [
         # A username each: the per-username lockout (config/tests/test_lockout.py) is not what this counts.
-        client.post("/api/auth/token/", {"username": f"x{n}", "password": "y"},
-                    content_type="application/json").status_code
+        client.post(
+            "/api/auth/token/", {"username": f"x{n}", "password": "y"}, content_type="application/json"
+        ).status_code
         for n in range(11)
     ]
 
@@ -628,7 +685,8 @@ def test_moderator_responses_are_never_stored_by_a_cache(api, client):
 
 def test_token_responses_are_never_stored_by_a_cache(client):
     ModeratorFactory(username="mod-dana")
-    response = client.post("/api/auth/token/", {"username": "mod-dana", "password": "pw-for-tests-1"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/auth/token/", {"username": "mod-dana", "password": "pw-for-tests-1"}, content_type="application/json"
+    )
     assert response.status_code == 200
     assert "no-store" in response.headers["Cache-Control"]

@@ -3,6 +3,7 @@
 Pending and rejected comments, emails and IP addresses must never reach anyone
 but a moderator; only moderators decide.
 """
+
 import json
 
 import pytest
@@ -32,8 +33,12 @@ SECRETS = {
 @pytest.fixture
 def world():
     article = ArticleFactory(slug="the-article")
-    common = {"article": article, "author_email": SECRETS["email"], "ip_address": SECRETS["ip"],
-              "user_agent": SECRETS["user agent"]}
+    common = {
+        "article": article,
+        "author_email": SECRETS["email"],
+        "ip_address": SECRETS["ip"],
+        "user_agent": SECRETS["user agent"],
+    }
     pending = CommentFactory(body=SECRETS["pending body"], **common)
     rejected = CommentFactory(body=SECRETS["rejected body"], **common)
     comment_reject(comment=rejected, moderator=ModeratorFactory(), reasons=["abuse"], note=SECRETS["note"])

@@ -4,6 +4,7 @@ with the flagged categories ticked, bulk actions, and axe-core on the queue, a c
 
 With SCREENSHOTS_DIR set, test_queue_screenshots saves queue-1280.png and queue-390.png there
 (`make screenshots` runs `pytest -m browser -k screenshot`)."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,10 @@ LONG_BODY = (
 
 def flagged(body: str, word: str, *categories: str, **kwargs) -> Comment:
     start = body.index(word)
-    findings = [{"category": c, "rule": "test", "start": start, "end": start + len(word), "evidence": word,
-                 "score": 0.8} for c in categories]
+    findings = [
+        {"category": c, "rule": "test", "start": start, "end": start + len(word), "evidence": word, "score": 0.8}
+        for c in categories
+    ]
     return CommentFactory(body=body, flags="|" + "|".join(categories) + "|", findings={"findings": findings}, **kwargs)
 
 
@@ -55,9 +58,14 @@ def as_moderator(open_page, client, live_server, moderator):
     """as_moderator(path, viewport=DESKTOP): a page opened with the moderator's session cookie."""
     client.force_login(moderator)
     cookie = {
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "domain": urlsplit(live_server.url).hostname, "path": "/", "expires": -1, "httpOnly": True,
-        "secure": False, "sameSite": "Lax",
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "domain": urlsplit(live_server.url).hostname,
+        "path": "/",
+        "expires": -1,
+        "httpOnly": True,
+        "secure": False,
+        "sameSite": "Lax",
     }
 
     def _open(path: str, viewport: dict | None = None):
@@ -129,14 +137,26 @@ def sideways_overflow(page) -> dict:
 def test_queue_and_decision_log_fit_the_window_without_sideways_scrolling(as_moderator, moderator, viewport):
     article = ArticleFactory(title=LONG_TITLE)
     comments = [
-        flagged(LONG_BODY, "budget", "promotion", "personal_attack", "off_topic", article=article, priority=n / 10,
-                author_name=f"A reader with a rather long display name number {n}")
+        flagged(
+            LONG_BODY,
+            "budget",
+            "promotion",
+            "personal_attack",
+            "off_topic",
+            article=article,
+            priority=n / 10,
+            author_name=f"A reader with a rather long display name number {n}",
+        )
         for n in range(6)
     ]
     claim_comment(comments[2], ModeratorFactory(username="a-moderator-with-a-long-username"))
     for comment in comments[:2]:
-        comment_reject(comment=comment, moderator=moderator, reasons=["promotion", "personal_attack", "off_topic"],
-                       note="Repeated advertising with an insult in the second paragraph.")
+        comment_reject(
+            comment=comment,
+            moderator=moderator,
+            reasons=["promotion", "personal_attack", "off_topic"],
+            note="Repeated advertising with an insult in the second paragraph.",
+        )
 
     page = as_moderator(QUEUE, viewport=viewport)
     assert page.locator("#result_list tbody tr").count() == 4
@@ -249,8 +269,7 @@ def test_question_mark_opens_the_help_with_focus_in_it_and_closing_returns_focus
 
 def test_reject_takes_two_keys_with_the_flagged_categories_ticked(as_moderator):
     article = ArticleFactory()
-    comment = flagged("you idiot, buy my pills", "idiot", "personal_attack", "promotion", priority=0.9,
-                      article=article)
+    comment = flagged("you idiot, buy my pills", "idiot", "personal_attack", "promotion", priority=0.9, article=article)
     following = CommentFactory(priority=0.1, article=article)
     page = as_moderator(QUEUE)
     page.keyboard.press("j")
@@ -259,10 +278,18 @@ def test_reject_takes_two_keys_with_the_flagged_categories_ticked(as_moderator):
 
     assert page.url.split("?")[0].endswith(change_path(comment))
     assert page.locator("details.reject-picker").evaluate("d => d.open")
-    ticked = page.eval_on_selector_all("details.reject-picker input[type=checkbox]:checked", "bs => bs.map(b => b.value)")
+    ticked = page.eval_on_selector_all(
+        "details.reject-picker input[type=checkbox]:checked", "bs => bs.map(b => b.value)"
+    )
     assert ticked == ["personal_attack", "promotion"]
-    assert focused(page) == {"tag": "INPUT", "href": None, "name": "reasons", "value": "personal_attack",
-                             "checked": True, "dialog": None}
+    assert focused(page) == {
+        "tag": "INPUT",
+        "href": None,
+        "name": "reasons",
+        "value": "personal_attack",
+        "checked": True,
+        "dialog": None,
+    }
     keys = page.eval_on_selector_all("details.reject-picker kbd.reason-key", "ks => ks.map(k => k.textContent)")
     assert keys == [str(n) for n in range(1, 9)]
     assert page.locator("details.reject-picker kbd.reason-key").first.is_visible()
@@ -281,16 +308,28 @@ def test_number_keys_toggle_reasons_and_space_ticks_the_focused_one(as_moderator
     page.keyboard.press("r")
     assert focused(page)["value"] == "promotion"
     page.keyboard.press("3")  # threats on
-    assert focused(page) == {"tag": "INPUT", "href": None, "name": "reasons", "value": "threat", "checked": True,
-                             "dialog": None}
+    assert focused(page) == {
+        "tag": "INPUT",
+        "href": None,
+        "name": "reasons",
+        "value": "threat",
+        "checked": True,
+        "dialog": None,
+    }
     page.keyboard.press("6")  # promotion off
     assert focused(page)["value"] == "promotion" and focused(page)["checked"] is False
     page.keyboard.press("6")
     page.keyboard.press("6")  # and off again
     page.keyboard.press("Tab")  # to the next reason (off topic) ...
     page.keyboard.press(" ")  # ... which Space ticks (the page does not scroll instead)
-    assert focused(page) == {"tag": "INPUT", "href": None, "name": "reasons", "value": "off_topic", "checked": True,
-                             "dialog": None}
+    assert focused(page) == {
+        "tag": "INPUT",
+        "href": None,
+        "name": "reasons",
+        "value": "off_topic",
+        "checked": True,
+        "dialog": None,
+    }
 
     press_and_wait(page, "Enter")
 
@@ -326,7 +365,9 @@ def test_bulk_actions_decide_the_selected_rows(as_moderator):
 
     assert "Rejected as commercial or personal promotion: 2 comment(s)." in page.locator(".messagelist").inner_text()
     assert {c.pk: c.status for c in Comment.objects.all()} == {
-        first.pk: "rejected", second.pk: "pending", third.pk: "rejected",
+        first.pk: "rejected",
+        second.pk: "pending",
+        third.pk: "rejected",
     }
     assert sorted(ModerationDecision.objects.values_list("reasons", flat=True)) == [["promotion"], ["promotion"]]
     assert page.locator("#result_list tbody tr").count() == 1
@@ -345,8 +386,9 @@ def test_bulk_actions_decide_the_selected_rows(as_moderator):
 
 def test_queue_comment_page_and_decision_log_have_no_axe_violations(as_moderator, moderator):
     article = ArticleFactory(title=LONG_TITLE)
-    comments = [flagged(LONG_BODY, "budget", "promotion", "personal_attack", article=article, priority=n / 10)
-                for n in range(4)]
+    comments = [
+        flagged(LONG_BODY, "budget", "promotion", "personal_attack", article=article, priority=n / 10) for n in range(4)
+    ]
     claim_comment(comments[1], ModeratorFactory(username="bob"))
     decided = comments[0]
     comment_reject(comment=decided, moderator=moderator, reasons=["promotion"], note="advertising")

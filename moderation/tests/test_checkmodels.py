@@ -1,4 +1,5 @@
 """The active learned model on the submission path: per-process copy, version token, fallback."""
+
 import logging
 
 import pytest
@@ -54,9 +55,7 @@ def submit(body, article=None):
 
 def activated_by_another_process(stored):
     # bulk_create sends nothing and skips the service: this process's copy is not told.
-    CheckModelActivation.objects.bulk_create(
-        [CheckModelActivation(version=stored, activated_at=stored.created_at)]
-    )
+    CheckModelActivation.objects.bulk_create([CheckModelActivation(version=stored, activated_at=stored.created_at)])
 
 
 def test_with_nothing_activated_the_shipped_model_scores_and_is_recorded():
@@ -125,8 +124,13 @@ def test_a_warm_screening_asks_the_database_only_for_repeats_and_standing(
     activated_by_another_process(stored)
 
     def screen():
-        return screening.screen_comment(article=article, author_name="Reader", author_email="r@example.org",
-                                        body=THREAT_TEXT, fingerprint=body_fingerprint(THREAT_TEXT))
+        return screening.screen_comment(
+            article=article,
+            author_name="Reader",
+            author_email="r@example.org",
+            body=THREAT_TEXT,
+            fingerprint=body_fingerprint(THREAT_TEXT),
+        )
 
     screen()
     # The bounded count of recent repeats and the commenter's standing (a ban in force? trusted?:

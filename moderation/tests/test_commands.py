@@ -83,7 +83,7 @@ def test_classify_comments_uses_article_columns_for_off_topic(tmp_path):
     assert "off_topic" not in without_article["categories"].split(";")
 
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 def test_classify_comments_keeps_spreadsheets_from_running_formulas(tmp_path):
@@ -102,9 +102,7 @@ def test_classify_comments_raw_text_writes_text_as_read(tmp_path):
     source, target = tmp_path / "in.csv", tmp_path / "out.csv"
     write_csv(source, ["text"], [[text] for text in FORMULAS])
 
-    call_command(
-        "classify_comments", "--input", str(source), "--output", str(target), "--model", "none", "--raw-text"
-    )
+    call_command("classify_comments", "--input", str(source), "--output", str(target), "--model", "none", "--raw-text")
 
     assert [row["text"] for row in read_csv(target)] == FORMULAS
 
@@ -134,7 +132,6 @@ def test_evaluate_checks_prints_rates_per_label_and_source(tmp_path, capsys):
     )
 
     call_command("evaluate_checks", str(source), "--json")
-
 
     result = json.loads(capsys.readouterr().out)
     assert result["by_label"]["insult"]["right_rate"] == 1.0
@@ -173,8 +170,7 @@ def test_evaluate_checks_reports_the_model_it_ran_with(tmp_path, capsys):
     assert rules_only["model_version"] is None
     assert active["model_version"] == shipped_model().version  # nothing activated: the shipped model
     for result in (rules_only, active):
-        assert set(result["summary"]) >= {"mean_recall", "false_flags", "false_flags_without_swearing",
-                                          "priority_auc"}
+        assert set(result["summary"]) >= {"mean_recall", "false_flags", "false_flags_without_swearing", "priority_auc"}
 
 
 def test_evaluate_checks_refuses_a_model_file_it_cannot_load(tmp_path):
@@ -189,8 +185,14 @@ def test_evaluate_checks_leave_one_source_out_measures_every_source(tmp_path, ca
     shared = tiny_shared(tmp_path / "shared")
     source = two_source_csv(tmp_path / "labelled.csv")
 
-    call_command("evaluate_checks", str(source), "--leave-one-source-out", "--json",
-                 "--train", str(shared / "train" / "train.csv"))
+    call_command(
+        "evaluate_checks",
+        str(source),
+        "--leave-one-source-out",
+        "--json",
+        "--train",
+        str(shared / "train" / "train.csv"),
+    )
 
     result = json.loads(capsys.readouterr().out)
     assert set(result["per_source"]) == {"first", "second"}
@@ -202,8 +204,18 @@ def test_evaluate_checks_stream_reports_each_checkpoint(tmp_path, capsys):
     shared = tiny_shared(tmp_path / "shared")
     source = two_source_csv(tmp_path / "labelled.csv")
 
-    call_command("evaluate_checks", str(source), "--stream", "--stream-base", "train", "--json",
-                 "--checkpoints", "0,10", "--train", str(shared / "train" / "train.csv"))
+    call_command(
+        "evaluate_checks",
+        str(source),
+        "--stream",
+        "--stream-base",
+        "train",
+        "--json",
+        "--checkpoints",
+        "0,10",
+        "--train",
+        str(shared / "train" / "train.csv"),
+    )
 
     points = json.loads(capsys.readouterr().out)
     assert [p["decisions"] for p in points] == [0, 10]
@@ -232,9 +244,12 @@ def tiny_shared(root):
     (root / "train").mkdir(parents=True)
     (root / "eval").mkdir()
     write_csv(root / "train" / "train.csv", ["text", *codes, "corpus"], train_rows)
-    write_csv(root / "eval" / "dev.csv", ["text", "label", "source"],
-              [[f"what a moron, reader {n}", "insult", "devsrc"] for n in range(10)]
-              + [[f"Thanks for the update on road {n}.", "clean", "devsrc"] for n in range(10)])
+    write_csv(
+        root / "eval" / "dev.csv",
+        ["text", "label", "source"],
+        [[f"what a moron, reader {n}", "insult", "devsrc"] for n in range(10)]
+        + [[f"Thanks for the update on road {n}.", "clean", "devsrc"] for n in range(10)],
+    )
     return root
 
 
@@ -257,8 +272,9 @@ def test_train_checks_writes_weights_and_card_and_rebuilds_byte_for_byte(tmp_pat
     call_command("train_checks", "--shared", str(shared), "--output", str(first), "--bits", "10", "--check")
     assert "rebuilds byte for byte" in capsys.readouterr().out
     with pytest.raises(CommandError, match="differs"):  # another seed is another model
-        call_command("train_checks", "--shared", str(shared), "--output", str(first), "--bits", "10",
-                     "--seed", "14", "--check")
+        call_command(
+            "train_checks", "--shared", str(shared), "--output", str(first), "--bits", "10", "--seed", "14", "--check"
+        )
 
 
 def test_train_checks_check_fails_on_a_changed_file_and_writes_nothing(tmp_path):
@@ -295,8 +311,11 @@ def decisions(clean=16, threat=8):
     for n in range(clean):
         comment_approve(comment=CommentFactory(body=f"The ferry timetable item {n} is useful."), moderator=moderator)
     for n in range(threat):
-        comment_reject(comment=CommentFactory(body=f"I will zorblax the editor number {n}."), moderator=moderator,
-                       reasons=["threat"])
+        comment_reject(
+            comment=CommentFactory(body=f"I will zorblax the editor number {n}."),
+            moderator=moderator,
+            reasons=["threat"],
+        )
 
 
 def test_train_checks_with_decisions_stores_and_can_activate_a_version(small_training, capsys):

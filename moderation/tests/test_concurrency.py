@@ -3,6 +3,7 @@
 Decisions racing on one comment, submissions racing each other, and rechecks
 (inline and through the task path) racing moderators' decisions.
 """
+
 import threading
 
 import pytest
@@ -105,6 +106,7 @@ def test_concurrent_submissions_are_each_stored_exactly_once():
                     body=f"Thoughts on the council budget, marker w{worker}n{n}.",
                     ip_address="203.0.113.9",
                 )
+
         return run
 
     _run_threads([submit(worker) for worker in range(threads)])
@@ -139,11 +141,10 @@ def test_recheck_running_while_moderators_decide_loses_and_undoes_nothing():
                     comment_approve(comment=seen, moderator=moderator)
                 else:
                     comment_reject(comment=seen, moderator=moderator, reasons=["promotion"])
+
         return run
 
-    _run_threads(
-        [recheck, decide(approver, ids[0::2], True), decide(rejecter, ids[1::2], False)]
-    )
+    _run_threads([recheck, decide(approver, ids[0::2], True), decide(rejecter, ids[1::2], False)])
 
     rows = {c.pk: c for c in Comment.objects.filter(article=article)}
     assert sorted(rows) == sorted(ids)  # nothing lost, nothing added
@@ -196,8 +197,12 @@ def test_parallel_reversals_are_logged_in_the_order_they_happened():
                 seen = Comment.objects.get(pk=comment_id)
                 try:
                     if seen.status == Comment.Status.APPROVED:
-                        comment_reject(comment=seen, moderator=moderator, reasons=["threat"],
-                                       expected_status=Comment.Status.APPROVED)
+                        comment_reject(
+                            comment=seen,
+                            moderator=moderator,
+                            reasons=["threat"],
+                            expected_status=Comment.Status.APPROVED,
+                        )
                     else:
                         comment_approve(comment=seen, moderator=moderator, expected_status=seen.status)
                 except AlreadyDecided:

@@ -1,5 +1,6 @@
 """PostgreSQL refuses what the models refuse, even to raw SQL: changing a comment's content, rewriting or
 deleting a decision (migration moderation/0010). The erasure path and account deletion still work."""
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -18,10 +19,15 @@ def raw(sql: str, params: list) -> None:
         cursor.execute(sql, params)
 
 
-@pytest.mark.parametrize("column, value", [
-    ("body", "Edited text"), ("author_name", "Someone"), ("author_email", "x@example.org"),
-    ("submitted_at", "2020-01-01T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("body", "Edited text"),
+        ("author_name", "Someone"),
+        ("author_email", "x@example.org"),
+        ("submitted_at", "2020-01-01T00:00:00Z"),
+    ],
+)
 def test_raw_sql_cannot_change_a_comments_content(column, value):
     comment = CommentFactory(body="As written")
     with pytest.raises(DatabaseError, match="never changed"):
@@ -31,8 +37,11 @@ def test_raw_sql_cannot_change_a_comments_content(column, value):
 
 def test_status_check_results_and_connection_data_may_still_change():
     comment = CommentFactory()
-    raw("UPDATE comments_comment SET priority = 0.9, flags = '|abuse|', ip_address = NULL, user_agent = '' "
-        "WHERE id = %s", [comment.pk])
+    raw(
+        "UPDATE comments_comment SET priority = 0.9, flags = '|abuse|', ip_address = NULL, user_agent = '' "
+        "WHERE id = %s",
+        [comment.pk],
+    )
     comment_approve(comment=comment, moderator=ModeratorFactory())
     assert Comment.objects.get(pk=comment.pk).status == "approved"
 

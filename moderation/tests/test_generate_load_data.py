@@ -70,7 +70,7 @@ def test_flagged_comments_carry_consistent_findings_flags_and_priority():
         assert comment.fingerprint == body_fingerprint(comment.body)
         for finding in findings:
             if finding["end"] > finding["start"]:
-                assert comment.body[finding["start"]:finding["end"]] == finding["evidence"]
+                assert comment.body[finding["start"] : finding["end"]] == finding["evidence"]
 
 
 def test_decision_makers_are_load_moderators_or_the_system():

@@ -4,6 +4,7 @@
 never rechecked: the broker dropped its messages and nothing remembered them. Each batch
 is now a RecheckBatch row, marked done by its task in the same transaction as its results.
 """
+
 import threading
 import time
 from datetime import timedelta
@@ -65,7 +66,10 @@ def test_batches_the_broker_lost_are_listed_as_unfinished(lossy_broker, capsys):
     batches = list(RecheckBatch.objects.order_by("pk"))
     assert [b.status for b in batches] == ["queued"] * 3
     assert [(b.first_comment_id, b.last_comment_id, b.size) for b in batches] == [
-        (ids[0], ids[1], 2), (ids[2], ids[3], 2), (ids[4], ids[4], 1)]
+        (ids[0], ids[1], 2),
+        (ids[2], ids[3], 2),
+        (ids[4], ids[4], 1),
+    ]
     assert all(b.comment_status == "pending" and b.dispatches == 1 and b.attempts == 0 for b in batches)
     assert all(b.terms_version.startswith("1 term(s)") for b in batches)
     assert [m["kwargs"] for m in lossy_broker] == [{"batch_id": b.pk} for b in batches]
@@ -83,10 +87,13 @@ def test_resume_finishes_the_lost_batches(lossy_broker, capsys):
     call_command("recheck_comments", "--batches")
 
     assert rechecked(ids) == 5
-    assert "5 unfinished batch(es) handed out again: 0 batch(es) queued for workers, 3 batch(es) rechecked here" \
-        in resumed
+    assert (
+        "5 unfinished batch(es) handed out again: 0 batch(es) queued for workers, 3 batch(es) rechecked here" in resumed
+    )
     assert set(RecheckBatch.objects.values_list("status", "rechecked", "attempts", "dispatches")) == {
-        ("done", 2, 1, 2), ("done", 1, 1, 2)}
+        ("done", 2, 1, 2),
+        ("done", 1, 1, 2),
+    }
     assert RecheckBatch.objects.filter(finished_at__isnull=True).count() == 0
     assert "No unfinished recheck batches (3 done)." in capsys.readouterr().out
 
@@ -202,8 +209,10 @@ def test_moderators_see_the_batches_read_only_in_admin(client, lossy_broker):
     assert 'name="status"' not in page.content.decode()
     assert edit.status_code == 403
     assert client.get(reverse("admin:moderation_recheckbatch_add")).status_code == 403
-    assert client.post(reverse("admin:moderation_recheckbatch_delete", args=[batch.pk]),
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:moderation_recheckbatch_delete", args=[batch.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert unfinished_count() == 2
 
     client.force_login(UserFactory(is_staff=True))

@@ -1,5 +1,6 @@
 """A long new term list is compiled in the background: comments meanwhile are checked with the list the
 process already had, never made to wait; short lists are seen on the very next comment as before."""
+
 import threading
 
 import pytest
@@ -59,8 +60,11 @@ def test_a_long_new_list_is_compiled_in_the_background_while_the_old_one_serves(
 
 def test_a_process_with_no_list_yet_compiles_in_the_request(monkeypatch, frozen_clock):
     monkeypatch.setattr(screening, "BACKGROUND_COMPILE_TERMS", 1)
-    monkeypatch.setattr(screening, "_copy", screening._TermsCopy(
-        terms=screening.TermList(), stamp=None, token=None, checked_at=float("-inf"), ready=False))
+    monkeypatch.setattr(
+        screening,
+        "_copy",
+        screening._TermsCopy(terms=screening.TermList(), stamp=None, token=None, checked_at=float("-inf"), ready=False),
+    )
     add_terms("echo", "foxtrot")
     assert screening_terms().suspect["promotion"] == ("echo", "foxtrot")  # nothing older to serve with
 

@@ -1,4 +1,5 @@
 """Screening the reader's name: a name that imitates staff is flagged for the moderators (issue 11, item 12)."""
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient

@@ -148,8 +148,11 @@ def test_training_rows_map_the_latest_human_decision_onto_the_model_categories()
 
 def test_training_rows_leave_out_comments_the_system_decided_last():
     decided("auto rejected on a banned term", ("reject", None, ["promotion"]))
-    decided("auto rejected, then a moderator approved it", ("reject", None, ["promotion"]),
-            ("approve", ModeratorFactory(), []))
+    decided(
+        "auto rejected, then a moderator approved it",
+        ("reject", None, ["promotion"]),
+        ("approve", ModeratorFactory(), []),
+    )
 
     assert [(row.text, row.labels) for row in decision_training_rows()] == [
         ("auto rejected, then a moderator approved it", frozenset())
@@ -186,6 +189,7 @@ def test_training_rows_since_and_limit_keep_the_most_recently_decided():
     decided("decided just now", ("reject", mod, ["threat"]))
 
     assert [r.text for r in decision_training_rows(since=timezone.now() - timedelta(days=1))] == [
-        "decided today", "decided just now"
+        "decided today",
+        "decided just now",
     ]
     assert [r.text for r in decision_training_rows(limit=1)] == ["decided just now"]

@@ -49,9 +49,7 @@ def test_approve_changes_status_and_logs_one_decision():
 def test_reject_records_sorted_unique_reasons():
     comment = CommentFactory()
 
-    decision = comment_reject(
-        comment=comment, moderator=ModeratorFactory(), reasons=["threat", "abuse", "threat"]
-    )
+    decision = comment_reject(comment=comment, moderator=ModeratorFactory(), reasons=["threat", "abuse", "threat"])
 
     assert decision.reasons == ["abuse", "threat"]
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.REJECTED
@@ -73,9 +71,7 @@ def test_reject_refuses_bad_reasons_and_writes_nothing(reasons, note, field):
 
 
 def test_other_with_a_note_is_accepted():
-    decision = comment_reject(
-        comment=CommentFactory(), moderator=ModeratorFactory(), reasons=["other"], note="Doxxing"
-    )
+    decision = comment_reject(comment=CommentFactory(), moderator=ModeratorFactory(), reasons=["other"], note="Doxxing")
     assert decision.note == "Doxxing"
 
 
@@ -176,6 +172,7 @@ def test_in_memory_comment_follows_the_decision_and_stays_saveable_only_unchange
 
 # --- The learned checks: activating (and rolling back) and training from decisions -----------------
 
+
 @pytest.fixture
 def fresh_models():
     checkmodels.clear_loaded_models()
@@ -265,13 +262,18 @@ def make_decisions(count_clean=16, count_threat=8):
     """Moderator decisions: clean approvals and 'zorblax' comments rejected as threats, all distinct."""
     moderator = ModeratorFactory()
     for n in range(count_clean):
-        comment_approve(comment=CommentFactory(body=f"The harbour budget item {n} deserves a debate."),
-                        moderator=moderator)
+        comment_approve(
+            comment=CommentFactory(body=f"The harbour budget item {n} deserves a debate."), moderator=moderator
+        )
     for n in range(count_threat):
-        comment_reject(comment=CommentFactory(body=f"I will zorblax the councillor number {n}."),
-                       moderator=moderator, reasons=["threat"])
-    comment_reject(comment=CommentFactory(body="Nothing to do with the article."), moderator=moderator,
-                   reasons=["off_topic"])  # not learnable: left out
+        comment_reject(
+            comment=CommentFactory(body=f"I will zorblax the councillor number {n}."),
+            moderator=moderator,
+            reasons=["threat"],
+        )
+    comment_reject(
+        comment=CommentFactory(body="Nothing to do with the article."), moderator=moderator, reasons=["off_topic"]
+    )  # not learnable: left out
 
 
 @pytest.fixture
@@ -296,7 +298,11 @@ def test_training_from_decisions_fine_tunes_the_shipped_model_into_a_stored_vers
     assert stored.version not in (base.version, shipped.version) and stored.version.startswith("m-")
     # Every retraining starts from the shipped model, not from the active version.
     assert (stored.origin, stored.parent_version, stored.decisions_used, stored.created_by, stored.note) == (
-        "decisions", shipped.version, 24, manager, "first retrain"
+        "decisions",
+        shipped.version,
+        24,
+        manager,
+        "first retrain",
     )
     assert stored.meta["fine_tuned_from"] == shipped.version
     assert stored.metrics["decisions"] == 24 and set(stored.metrics) >= {"base", "tuned", "held_out"}
@@ -306,8 +312,9 @@ def test_training_from_decisions_fine_tunes_the_shipped_model_into_a_stored_vers
     assert checkmodels.current_check_model().version == base.version
 
 
-def test_training_from_decisions_can_activate_the_new_version(fresh_models, small_training,
-                                                               django_capture_on_commit_callbacks):
+def test_training_from_decisions_can_activate_the_new_version(
+    fresh_models, small_training, django_capture_on_commit_callbacks
+):
     base = CheckModelVersionFactory()
     check_model_activate(version=base.version, actor=None)
     make_decisions()

@@ -30,12 +30,16 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     decided_at = NOW
 
 
-def decided(*, moderator, verdict, decided_at, submitted_at=None, flags="", previous=Comment.Status.PENDING,
-            model_version=""):
+def decided(
+    *, moderator, verdict, decided_at, submitted_at=None, flags="", previous=Comment.Status.PENDING, model_version=""
+):
     # As the services leave it: the comment's decided_at is its latest decision's time.
     comment = CommentFactory(
-        status=verdict, flags=flags, submitted_at=submitted_at or decided_at - timedelta(hours=1),
-        decided_at=decided_at, checks_model_version=model_version,
+        status=verdict,
+        flags=flags,
+        submitted_at=submitted_at or decided_at - timedelta(hours=1),
+        decided_at=decided_at,
+        checks_model_version=model_version,
     )
     return DecisionFactory(
         comment=comment, moderator=moderator, verdict=verdict, decided_at=decided_at, previous_status=previous
@@ -70,8 +74,14 @@ def test_pending_counts_per_category_and_oldest_age():
 
     assert stats["pending_total"] == 4
     assert stats["pending_by_category"] == {
-        "profanity": 0, "vulgarity": 0, "threat": 2, "personal_attack": 1, "abuse": 0,
-        "promotion": 0, "off_topic": 0, "unflagged": 2,
+        "profanity": 0,
+        "vulgarity": 0,
+        "threat": 2,
+        "personal_attack": 1,
+        "abuse": 0,
+        "promotion": 0,
+        "off_topic": 0,
+        "unflagged": 2,
     }
     assert stats["oldest_pending_submitted_at"] == NOW - timedelta(hours=3)
     assert stats["oldest_pending_age_seconds"] == 3 * 3600.0
@@ -118,11 +128,17 @@ def test_median_time_from_submission_to_first_moderator_decision(waits_minutes, 
         decided(moderator=alice, verdict="approved", decided_at=at, submitted_at=at - timedelta(minutes=minutes))
     # Neither a system decision nor a reversal is a moderator's first decision.
     decided(moderator=None, verdict="rejected", decided_at=NOW, submitted_at=NOW)
-    decided(moderator=alice, verdict="approved", decided_at=NOW, submitted_at=NOW - timedelta(days=5),
-            previous=Comment.Status.REJECTED)
+    decided(
+        moderator=alice,
+        verdict="approved",
+        decided_at=NOW,
+        submitted_at=NOW - timedelta(days=5),
+        previous=Comment.Status.REJECTED,
+    )
     # Outside the window.
-    decided(moderator=alice, verdict="approved", decided_at=NOW - timedelta(days=20),
-            submitted_at=NOW - timedelta(days=30))
+    decided(
+        moderator=alice, verdict="approved", decided_at=NOW - timedelta(days=20), submitted_at=NOW - timedelta(days=30)
+    )
 
     assert moderation_stats(now=NOW)["median_seconds_to_decision"] == median_seconds
 
@@ -149,8 +165,14 @@ def test_agreement_is_the_moderators_rejection_rate_per_flagged_category():
 def test_agreement_per_model_version_counts_flags_that_moderators_confirmed():
     alice = ModeratorFactory()
     at = NOW - timedelta(hours=2)
-    for verdict, flags in [("rejected", "|threat|"), ("rejected", "|threat|"), ("approved", "|abuse|"),
-                           ("rejected", ""), ("approved", ""), ("approved", "")]:
+    for verdict, flags in [
+        ("rejected", "|threat|"),
+        ("rejected", "|threat|"),
+        ("approved", "|abuse|"),
+        ("rejected", ""),
+        ("approved", ""),
+        ("approved", ""),
+    ]:
         decided(moderator=alice, verdict=verdict, decided_at=at, flags=flags, model_version="m-aaaaaaaaaaaa")
     decided(moderator=alice, verdict="rejected", decided_at=at, flags="|promotion|", model_version="m-bbbbbbbbbbbb")
     decided(moderator=alice, verdict="approved", decided_at=at, flags="")  # rules only
@@ -161,12 +183,36 @@ def test_agreement_per_model_version_counts_flags_that_moderators_confirmed():
     rows = moderation_stats(now=NOW)["agreement_by_model_version"]
 
     assert rows == [
-        {"model_version": "m-aaaaaaaaaaaa", "decided": 6, "flagged": 3, "flagged_rejected": 2, "rejected": 3,
-         "rejected_flagged": 2, "precision": 2 / 3, "recall": 2 / 3},
-        {"model_version": "", "decided": 1, "flagged": 0, "flagged_rejected": 0, "rejected": 0,
-         "rejected_flagged": 0, "precision": None, "recall": None},
-        {"model_version": "m-bbbbbbbbbbbb", "decided": 1, "flagged": 1, "flagged_rejected": 1, "rejected": 1,
-         "rejected_flagged": 1, "precision": 1.0, "recall": 1.0},
+        {
+            "model_version": "m-aaaaaaaaaaaa",
+            "decided": 6,
+            "flagged": 3,
+            "flagged_rejected": 2,
+            "rejected": 3,
+            "rejected_flagged": 2,
+            "precision": 2 / 3,
+            "recall": 2 / 3,
+        },
+        {
+            "model_version": "",
+            "decided": 1,
+            "flagged": 0,
+            "flagged_rejected": 0,
+            "rejected": 0,
+            "rejected_flagged": 0,
+            "precision": None,
+            "recall": None,
+        },
+        {
+            "model_version": "m-bbbbbbbbbbbb",
+            "decided": 1,
+            "flagged": 1,
+            "flagged_rejected": 1,
+            "rejected": 1,
+            "rejected_flagged": 1,
+            "precision": 1.0,
+            "recall": 1.0,
+        },
     ]
 
 
@@ -174,8 +220,13 @@ def test_stats_take_a_fixed_number_of_queries(django_assert_max_num_queries):
     alice = ModeratorFactory()
     for n in range(12):
         CommentFactory(flags="|abuse|" if n % 2 else "")
-        decided(moderator=alice, verdict="approved", decided_at=NOW - timedelta(hours=n), flags="|abuse|",
-                model_version=f"m-{n:012d}")
+        decided(
+            moderator=alice,
+            verdict="approved",
+            decided_at=NOW - timedelta(hours=n),
+            flags="|abuse|",
+            model_version=f"m-{n:012d}",
+        )
 
     with django_assert_max_num_queries(5):
         stats = moderation_stats(now=NOW)

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,67 +14,113 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='WebhookEndpointLog',
+            name="WebhookEndpointLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('endpoint_id', models.BigIntegerField(db_index=True)),
-                ('endpoint_url', models.CharField(max_length=2000)),
-                ('action', models.CharField(choices=[('created', 'Created'), ('changed', 'Changed'), ('deleted', 'Deleted'), ('secret_rotated', 'New secret'), ('disabled', 'Disabled after failures'), ('test_sent', 'Test event sent'), ('retried', 'Delivery retried')], max_length=20)),
-                ('actor_id', models.BigIntegerField(blank=True, null=True)),
-                ('actor_name', models.CharField(max_length=150)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('at', models.DateTimeField()),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("endpoint_id", models.BigIntegerField(db_index=True)),
+                ("endpoint_url", models.CharField(max_length=2000)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("changed", "Changed"),
+                            ("deleted", "Deleted"),
+                            ("secret_rotated", "New secret"),
+                            ("disabled", "Disabled after failures"),
+                            ("test_sent", "Test event sent"),
+                            ("retried", "Delivery retried"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("actor_id", models.BigIntegerField(blank=True, null=True)),
+                ("actor_name", models.CharField(max_length=150)),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                ("at", models.DateTimeField()),
             ],
             options={
-                'verbose_name': 'webhook audit entry',
-                'verbose_name_plural': 'webhook audit log',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "webhook audit entry",
+                "verbose_name_plural": "webhook audit log",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookEndpoint',
+            name="WebhookEndpoint",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, help_text='What receives these events (for people).', max_length=100)),
-                ('url', models.URLField(max_length=2000, verbose_name='URL')),
-                ('events', models.JSONField(default=list)),
-                ('secret', models.CharField(editable=False, max_length=100)),
-                ('active', models.BooleanField(default=True)),
-                ('disabled_reason', models.TextField(blank=True)),
-                ('disabled_at', models.DateTimeField(blank=True, null=True)),
-                ('consecutive_failures', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "name",
+                    models.CharField(blank=True, help_text="What receives these events (for people).", max_length=100),
+                ),
+                ("url", models.URLField(max_length=2000, verbose_name="URL")),
+                ("events", models.JSONField(default=list)),
+                ("secret", models.CharField(editable=False, max_length=100)),
+                ("active", models.BooleanField(default=True)),
+                ("disabled_reason", models.TextField(blank=True)),
+                ("disabled_at", models.DateTimeField(blank=True, null=True)),
+                ("consecutive_failures", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'webhook endpoint',
-                'ordering': ['name', 'id'],
-                'permissions': [('manage_webhooks', 'Can manage webhook endpoints, see their secrets and deliveries')],
+                "verbose_name": "webhook endpoint",
+                "ordering": ["name", "id"],
+                "permissions": [("manage_webhooks", "Can manage webhook endpoints, see their secrets and deliveries")],
             },
         ),
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_type', models.CharField(max_length=50)),
-                ('webhook_id', models.CharField(max_length=64, unique=True)),
-                ('payload', models.JSONField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True)),
-                ('next_retry_at', models.DateTimeField(blank=True, null=True)),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('endpoint', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='notifications.webhookendpoint')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("event_type", models.CharField(max_length=50)),
+                ("webhook_id", models.CharField(max_length=64, unique=True)),
+                ("payload", models.JSONField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("delivered", "Delivered"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("last_attempt_at", models.DateTimeField(blank=True, null=True)),
+                ("next_retry_at", models.DateTimeField(blank=True, null=True)),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "endpoint",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="notifications.webhookendpoint",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'webhook delivery',
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('status', 'pending')), fields=['next_retry_at'], name='webhook_delivery_due'), models.Index(fields=['endpoint', '-created_at'], name='webhook_delivery_endpoint'), models.Index(fields=['status', 'created_at'], name='webhook_delivery_status_time')],
+                "verbose_name": "webhook delivery",
+                "verbose_name_plural": "webhook deliveries",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("status", "pending")), fields=["next_retry_at"], name="webhook_delivery_due"
+                    ),
+                    models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_endpoint"),
+                    models.Index(fields=["status", "created_at"], name="webhook_delivery_status_time"),
+                ],
             },
         ),
     ]

@@ -1,4 +1,5 @@
 """Webhook admin: only `notifications.manage_webhooks` sees endpoints, secrets and deliveries."""
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
@@ -50,8 +51,9 @@ def test_a_moderator_without_the_permission_sees_no_endpoint_secret_or_delivery(
 def test_django_model_permissions_without_the_webhook_permission_are_not_enough(client, receiver):
     endpoint = make_endpoint(receiver.url)
     user = UserFactory(is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="notifications").exclude(
-        codename="manage_webhooks"))
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="notifications").exclude(codename="manage_webhooks")
+    )
     client.force_login(user)
 
     assert client.get(endpoint_page(endpoint)).status_code == 403
@@ -79,8 +81,9 @@ def test_a_moderator_granted_the_permission_finds_webhooks_on_the_admin_home(cli
 
 
 def test_adding_an_endpoint_generates_and_shows_its_secret(client, manager, receiver):
-    response = client.post(ADD, {"name": "CMS", "url": receiver.url, "events": ["comment.submitted", "comment.decided"],
-                                 "active": "on"})
+    response = client.post(
+        ADD, {"name": "CMS", "url": receiver.url, "events": ["comment.submitted", "comment.decided"], "active": "on"}
+    )
 
     endpoint = WebhookEndpoint.objects.get()
     assert response.status_code == 302 and response["Location"] == endpoint_page(endpoint)
@@ -91,11 +94,14 @@ def test_adding_an_endpoint_generates_and_shows_its_secret(client, manager, rece
     assert WebhookEndpointLog.objects.get().actor_name == "ops"
 
 
-@pytest.mark.parametrize("url, message", [
-    ("ftp://hooks.example.org/in", "valid http"),
-    ("http://169.254.169.254/latest/meta-data/", "private"),
-    ("http://10.0.0.4/in", "private"),
-])
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("ftp://hooks.example.org/in", "valid http"),
+        ("http://169.254.169.254/latest/meta-data/", "private"),
+        ("http://10.0.0.4/in", "private"),
+    ],
+)
 def test_refused_urls_are_form_errors(client, manager, url, message):
     response = client.post(ADD, {"url": url, "events": ["comment.submitted"], "active": "on"})
 
@@ -106,8 +112,9 @@ def test_refused_urls_are_form_errors(client, manager, url, message):
 def test_changing_an_endpoint_goes_through_the_service(client, manager, receiver):
     endpoint = make_endpoint(receiver.url)
 
-    response = client.post(endpoint_page(endpoint), {"name": "Archive", "url": receiver.url,
-                                                      "events": ["comment.decided"]})
+    response = client.post(
+        endpoint_page(endpoint), {"name": "Archive", "url": receiver.url, "events": ["comment.decided"]}
+    )
 
     endpoint.refresh_from_db()
     assert response.status_code == 302

@@ -1,4 +1,5 @@
 """manage.py deliver_webhooks: what is due is sent from the command's process (no broker needed)."""
+
 from datetime import timedelta
 from io import StringIO
 

@@ -1,5 +1,6 @@
 """Two senders (a worker and the command, or a message delivered twice) racing for one delivery on
 PostgreSQL: exactly one of them posts it."""
+
 import threading
 
 import pytest

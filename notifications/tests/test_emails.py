@@ -1,5 +1,6 @@
 """Commenter emails: opt-in from the form and the API, one email per decision with the guideline wording,
 a signed one-click unsubscribe, none for banned commenters, retries without double sends."""
+
 import json
 import re
 from smtplib import SMTPServerDisconnected
@@ -23,10 +24,15 @@ pytestmark = pytest.mark.django_db(transaction=True)  # emails go out when the d
 
 
 def submit_api(client, article, **fields):
-    body = {"author_name": "Dana Reader", "author_email": "Dana@Example.org",
-            "body": "The library deserves a bigger share of the budget.", **fields}
-    return client.post(reverse("api:article-comments", args=[article.slug]), json.dumps(body),
-                       content_type="application/json")
+    body = {
+        "author_name": "Dana Reader",
+        "author_email": "Dana@Example.org",
+        "body": "The library deserves a bigger share of the budget.",
+        **fields,
+    }
+    return client.post(
+        reverse("api:article-comments", args=[article.slug]), json.dumps(body), content_type="application/json"
+    )
 
 
 def test_the_api_opt_in_leads_to_one_email_per_decision_with_the_guidelines_broken(client):
@@ -55,10 +61,19 @@ def test_the_form_checkbox_opts_in_and_no_box_means_no_email(client):
     article, moderator = ArticleFactory(), ModeratorFactory()
     page = client.get(article.get_absolute_url()).content.decode()
     assert 'name="notify_author"' in page and "Email me when my comment is approved or rejected" in page
-    client.post(article.get_absolute_url(), {"author_name": "Ann", "author_email": "ann@example.org",
-                                             "body": "Fair point about the bridge.", "notify_author": "on"})
-    client.post(article.get_absolute_url(), {"author_name": "Ben", "author_email": "ben@example.org",
-                                             "body": "The council should publish the figures."})
+    client.post(
+        article.get_absolute_url(),
+        {
+            "author_name": "Ann",
+            "author_email": "ann@example.org",
+            "body": "Fair point about the bridge.",
+            "notify_author": "on",
+        },
+    )
+    client.post(
+        article.get_absolute_url(),
+        {"author_name": "Ben", "author_email": "ben@example.org", "body": "The council should publish the figures."},
+    )
     for comment in Comment.objects.filter(article=article):
         comment_approve(comment=comment, moderator=moderator)
     assert [m.to for m in mail.outbox] == [["ann@example.org"]]
@@ -92,6 +107,7 @@ def test_one_click_unsubscribe_stops_every_later_email_to_that_address(client):
     assert page.status_code == 200 and not EmailOptOut.objects.exists()  # a link scanner's GET changes nothing
     # What a mail client sends (RFC 8058): a POST without a CSRF token.
     from django.test import Client
+
     assert Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
     assert EmailOptOut.objects.count() == 1
 
@@ -120,8 +136,9 @@ def test_a_failed_send_is_recorded_and_a_redelivered_task_sends_once():
 
 def test_an_address_erased_or_unsubscribed_before_sending_gets_nothing():
     comment = CommentFactory(notify_author=True, author_email="ann@example.org")
-    decision = ModerationDecision.objects.create(comment=comment, verdict="approved", previous_status="pending",
-                                                 decided_at=comment.submitted_at)
+    decision = ModerationDecision.objects.create(
+        comment=comment, verdict="approved", previous_status="pending", decided_at=comment.submitted_at
+    )
     record = emails.decision_email_record(comment=comment, decision=decision)
     emails.email_unsubscribe(address_key=emails.address_key("ann@example.org"))
     assert emails.send_decision_email.apply(kwargs={"email_id": record.pk}).get() == "skipped"

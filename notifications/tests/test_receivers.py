@@ -1,5 +1,6 @@
 """Events become deliveries after the commit, on the request, and the request never waits for or
 fails because of a webhook: not with an endpoint that hangs, not with the broker down."""
+
 import json
 import logging
 import time
@@ -29,8 +30,13 @@ FAST = 1.5
 def post_comment(client, article, n=0):
     return client.post(
         f"/api/articles/{article.slug}/comments/",
-        json.dumps({"author_name": "Dana Reader", "author_email": "dana@example.org",
-                    "body": f"The library deserves a bigger share of the budget ({n})."}),
+        json.dumps(
+            {
+                "author_name": "Dana Reader",
+                "author_email": "dana@example.org",
+                "body": f"The library deserves a bigger share of the budget ({n}).",
+            }
+        ),
         content_type="application/json",
     )
 
@@ -73,15 +79,21 @@ def test_api_submit_and_decisions_are_fast_while_the_endpoint_hangs(client, hang
 
     submitted, submit_time = timed(lambda: post_comment(client, article, 1))
     comment = Comment.objects.get()
-    approved, approve_time = timed(lambda: api.post(f"/api/moderation/comments/{comment.pk}/approve/", {}, format="json"))
+    approved, approve_time = timed(
+        lambda: api.post(f"/api/moderation/comments/{comment.pk}/approve/", {}, format="json")
+    )
     other = CommentFactory(article=article)
     rejected, reject_time = timed(
-        lambda: api.post(f"/api/moderation/comments/{other.pk}/reject/", {"reasons": ["abuse"]}, format="json"))
+        lambda: api.post(f"/api/moderation/comments/{other.pk}/reject/", {"reasons": ["abuse"]}, format="json")
+    )
 
     assert (submitted.status_code, approved.status_code, rejected.status_code) == (202, 200, 200)
     assert max(submit_time, approve_time, reject_time) < FAST
     assert sorted(WebhookDelivery.objects.values_list("event_type", "attempts", "status")) == [
-        ("comment.decided", 0, "pending"), ("comment.decided", 0, "pending"), ("comment.submitted", 0, "pending")]
+        ("comment.decided", 0, "pending"),
+        ("comment.decided", 0, "pending"),
+        ("comment.submitted", 0, "pending"),
+    ]
     assert hanging.received == []
 
 
@@ -90,10 +102,12 @@ def test_an_admin_decision_is_fast_while_the_endpoint_hangs(client, hanging):
     comment = CommentFactory()
     client.force_login(ModeratorFactory())
 
-    response, took = timed(lambda: client.post(
-        reverse("admin:moderation_reviewqueueitem_decide", args=[comment.pk]),
-        {"decision": "approve", "expected_status": "pending"},
-    ))
+    response, took = timed(
+        lambda: client.post(
+            reverse("admin:moderation_reviewqueueitem_decide", args=[comment.pk]),
+            {"decision": "approve", "expected_status": "pending"},
+        )
+    )
 
     assert response.status_code == 302 and took < FAST
     assert Comment.objects.get(pk=comment.pk).status == "approved"
@@ -112,7 +126,8 @@ def test_requests_succeed_quickly_with_the_broker_down(client, receiver, caplog)
         submitted, submit_time = timed(lambda: post_comment(client, article))
         comment = Comment.objects.get()
         decided, decide_time = timed(
-            lambda: api.post(f"/api/moderation/comments/{comment.pk}/approve/", {}, format="json"))
+            lambda: api.post(f"/api/moderation/comments/{comment.pk}/approve/", {}, format="json")
+        )
 
     assert (submitted.status_code, decided.status_code) == (202, 200)
     assert submit_time < FAST and decide_time < FAST
@@ -146,19 +161,30 @@ def test_only_active_endpoints_subscribed_to_the_event_get_a_delivery(receiver, 
     make_endpoint(receiver.url, events=["comment.submitted"], active=False)
 
     with django_capture_on_commit_callbacks(execute=True):
-        comment_submit(article=ArticleFactory(), author_name="Dana", author_email="dana@example.org",
-                       body="A calm and reasonable comment.", ip_address=None)
+        comment_submit(
+            article=ArticleFactory(),
+            author_name="Dana",
+            author_email="dana@example.org",
+            body="A calm and reasonable comment.",
+            ip_address=None,
+        )
 
     assert list(WebhookDelivery.objects.values_list("endpoint", "event_type")) == [
-        (submitted_only.pk, "comment.submitted")]
+        (submitted_only.pk, "comment.submitted")
+    ]
 
 
 @pytest.mark.django_db
 def test_nothing_is_recorded_before_the_comment_commits(receiver, django_capture_on_commit_callbacks):
     make_endpoint(receiver.url)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        comment_submit(article=ArticleFactory(), author_name="Dana", author_email="dana@example.org",
-                       body="A calm and reasonable comment.", ip_address=None)
+        comment_submit(
+            article=ArticleFactory(),
+            author_name="Dana",
+            author_email="dana@example.org",
+            body="A calm and reasonable comment.",
+            ip_address=None,
+        )
         assert not WebhookDelivery.objects.exists()
     assert callbacks
 
@@ -170,8 +196,13 @@ def test_a_system_rejection_is_delivered_after_the_submission(receiver, settings
     make_endpoint(receiver.url)
 
     with django_capture_on_commit_callbacks(execute=True):
-        comment_submit(article=ArticleFactory(), author_name="Dana", author_email="dana@example.org",
-                       body="Buy glimmerstone today", ip_address=None)
+        comment_submit(
+            article=ArticleFactory(),
+            author_name="Dana",
+            author_email="dana@example.org",
+            body="Buy glimmerstone today",
+            ip_address=None,
+        )
 
     events = list(WebhookDelivery.objects.order_by("pk").values_list("event_type", "payload"))
     assert [event for event, _ in events] == ["comment.submitted", "comment.decided"]
@@ -186,8 +217,9 @@ def test_resolved_reader_reports_are_delivered_without_the_readers_notes(receive
     kept, removed = CommentFactory(status="approved"), CommentFactory(status="approved")
     for comment in (kept, removed):
         for n in range(2):
-            report_submit(comment=comment, reason="abuse", note=f"Reported by Ophelia Marchbanks {n}",
-                          reporter_key=f"key-{n}")
+            report_submit(
+                comment=comment, reason="abuse", note=f"Reported by Ophelia Marchbanks {n}", reporter_key=f"key-{n}"
+            )
 
     with django_capture_on_commit_callbacks(execute=True):
         dismissed = reports_dismiss(comment=kept, moderator=moderator, note="Fine as written.")
@@ -196,10 +228,22 @@ def test_resolved_reader_reports_are_delivered_without_the_readers_notes(receive
     payloads = [d.payload for d in WebhookDelivery.objects.filter(endpoint=endpoint).order_by("pk")]
     assert [p["type"] for p in payloads] == ["comment.reports_resolved"] * 2
     assert [p["data"]["resolution"] for p in payloads] == [
-        {"id": dismissed.pk, "outcome": "dismissed", "reports_closed": 2, "resolved_by": "reports.desk",
-         "resolved_at": payloads[0]["data"]["resolution"]["resolved_at"], "decision_id": None},
-        {"id": upheld.pk, "outcome": "upheld", "reports_closed": 2, "resolved_by": "reports.desk",
-         "resolved_at": payloads[1]["data"]["resolution"]["resolved_at"], "decision_id": upheld.decision_id},
+        {
+            "id": dismissed.pk,
+            "outcome": "dismissed",
+            "reports_closed": 2,
+            "resolved_by": "reports.desk",
+            "resolved_at": payloads[0]["data"]["resolution"]["resolved_at"],
+            "decision_id": None,
+        },
+        {
+            "id": upheld.pk,
+            "outcome": "upheld",
+            "reports_closed": 2,
+            "resolved_by": "reports.desk",
+            "resolved_at": payloads[1]["data"]["resolution"]["resolved_at"],
+            "decision_id": upheld.decision_id,
+        },
     ]
     assert payloads[1]["data"]["comment"]["status"] == "rejected"
     raw = json.dumps(payloads)

@@ -1,5 +1,6 @@
 """The Celery side: handing deliveries out without ever sending from the request, retries, the sweep,
 and a real worker behind the real Redis broker."""
+
 import json
 import logging
 import time
@@ -29,8 +30,13 @@ def _broker_not_paused():
 
 
 def _submit(article, n=0):
-    return comment_submit(article=article, author_name="Dana Reader", author_email="dana@example.org",
-                          body=f"The library deserves a bigger share of the budget ({n}).", ip_address="192.0.2.1")
+    return comment_submit(
+        article=article,
+        author_name="Dana Reader",
+        author_email="dana@example.org",
+        body=f"The library deserves a bigger share of the budget ({n}).",
+        ip_address="192.0.2.1",
+    )
 
 
 @pytest.mark.django_db
@@ -56,8 +62,9 @@ def test_the_task_makes_one_attempt(receiver):
 
 
 @pytest.mark.django_db
-def test_a_broker_that_is_down_costs_one_request_a_moment_and_loses_nothing(caplog, django_capture_on_commit_callbacks,
-                                                                            receiver):
+def test_a_broker_that_is_down_costs_one_request_a_moment_and_loses_nothing(
+    caplog, django_capture_on_commit_callbacks, receiver
+):
     endpoint = make_endpoint(receiver.url)
     article = ArticleFactory()
     caplog.set_level(logging.WARNING, logger="notifications.tasks")
@@ -86,8 +93,9 @@ def test_the_sweep_queues_overdue_deliveries_and_prunes_the_log(receiver, monkey
     WebhookDelivery.objects.filter(pk=overdue.pk).update(next_retry_at=now - timedelta(minutes=5))
     WebhookDelivery.objects.filter(pk=just_due.pk).update(next_retry_at=now - timedelta(seconds=2))
     WebhookDelivery.objects.filter(pk=later.pk).update(next_retry_at=now + timedelta(minutes=5))
-    WebhookDelivery.objects.filter(pk=old_done.pk).update(status="delivered", next_retry_at=None,
-                                                          created_at=now - timedelta(days=31))
+    WebhookDelivery.objects.filter(pk=old_done.pk).update(
+        status="delivered", next_retry_at=None, created_at=now - timedelta(days=31)
+    )
     queued = []
     monkeypatch.setattr(tasks, "enqueue_deliveries", lambda ids, **kw: queued.extend(ids))
 

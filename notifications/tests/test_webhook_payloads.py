@@ -1,4 +1,5 @@
 """Payloads carry ids, the article, status, reasons and findings; never personal data."""
+
 import json
 
 import pytest
@@ -14,16 +15,41 @@ pytestmark = pytest.mark.django_db
 def test_only_spans_of_the_body_are_sent_as_evidence():
     body = "Visit cheapwatches dot com for deals"
     comment = CommentFactory(
-        body=body, author_name="Promo Pete", author_email="pete@cheapwatches.example", flags="|promotion|",
-        findings={"findings": [
-            {"category": "promotion", "rule": "promotion.author_name", "start": 0, "end": 0,
-             "evidence": "Promo Pete", "score": 0.6},
-            {"category": "promotion", "rule": "promotion.author_email", "start": 0, "end": 0,
-             "evidence": "pete@cheapwatches.example", "score": 0.5},
-            {"category": "promotion", "rule": "promotion.domain", "start": 6, "end": 24,
-             "evidence": "cheapwatches dot com", "score": 0.8},
-            {"category": "promotion", "rule": "stale", "start": 30, "end": 99, "evidence": "??", "score": 0.1},
-        ], "priority": 0.8, "categories": ["promotion"]},
+        body=body,
+        author_name="Promo Pete",
+        author_email="pete@cheapwatches.example",
+        flags="|promotion|",
+        findings={
+            "findings": [
+                {
+                    "category": "promotion",
+                    "rule": "promotion.author_name",
+                    "start": 0,
+                    "end": 0,
+                    "evidence": "Promo Pete",
+                    "score": 0.6,
+                },
+                {
+                    "category": "promotion",
+                    "rule": "promotion.author_email",
+                    "start": 0,
+                    "end": 0,
+                    "evidence": "pete@cheapwatches.example",
+                    "score": 0.5,
+                },
+                {
+                    "category": "promotion",
+                    "rule": "promotion.domain",
+                    "start": 6,
+                    "end": 24,
+                    "evidence": "cheapwatches dot com",
+                    "score": 0.8,
+                },
+                {"category": "promotion", "rule": "stale", "start": 30, "end": 99, "evidence": "??", "score": 0.1},
+            ],
+            "priority": 0.8,
+            "categories": ["promotion"],
+        },
     )
 
     data = comment_submitted_data(comment)
@@ -32,8 +58,14 @@ def test_only_spans_of_the_body_are_sent_as_evidence():
     assert findings == [
         {"category": "promotion", "rule": "promotion.author_name", "score": 0.6},
         {"category": "promotion", "rule": "promotion.author_email", "score": 0.5},
-        {"category": "promotion", "rule": "promotion.domain", "score": 0.8, "start": 6, "end": 24,
-         "evidence": body[6:24]},
+        {
+            "category": "promotion",
+            "rule": "promotion.domain",
+            "score": 0.8,
+            "start": 6,
+            "end": 24,
+            "evidence": body[6:24],
+        },
         {"category": "promotion", "rule": "stale", "score": 0.1},
     ]
     raw = json.dumps(data)

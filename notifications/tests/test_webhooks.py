@@ -1,4 +1,5 @@
 """Webhook services, signing and sending, against a real HTTP receiver on 127.0.0.1."""
+
 import base64
 import json
 import socket
@@ -42,8 +43,9 @@ AGENT = "QuillBrowser/7.3 (Personal Laptop)"
 
 
 def submit(article, body="What a damn shame the council ignored the library again.", **extra):
-    return comment_submit(article=article, author_name=NAME, author_email=EMAIL, body=body, ip_address=IP,
-                          user_agent=AGENT, **extra)
+    return comment_submit(
+        article=article, author_name=NAME, author_email=EMAIL, body=body, ip_address=IP, user_agent=AGENT, **extra
+    )
 
 
 def make_due(delivery):
@@ -63,8 +65,9 @@ def test_signature_headers_follow_the_standard_webhooks_scheme():
     assert headers["webhook-id"] == "msg_abc"
     assert headers["webhook-timestamp"] == str(int(at.timestamp()))
     # Written from the spec with hmac, and verified by the reference implementation.
-    assert headers["webhook-signature"] == expected_signature(secret, "msg_abc", headers["webhook-timestamp"],
-                                                              body.encode())
+    assert headers["webhook-signature"] == expected_signature(
+        secret, "msg_abc", headers["webhook-timestamp"], body.encode()
+    )
     assert Webhook(secret).verify(body, headers) == json.loads(body)
     with pytest.raises(WebhookVerificationError):
         Webhook(generate_secret()).verify(body, headers)
@@ -79,20 +82,38 @@ def test_secrets_are_whsec_with_32_random_bytes():
 # --- Where deliveries may go -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", [
-    "ftp://hooks.example.org/in", "javascript:alert(1)", "file:///etc/passwd", "hooks.example.org/in", "",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://hooks.example.org/in",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "hooks.example.org/in",
+        "",
+    ],
+)
 def test_only_http_and_https_urls_are_accepted(url):
     with pytest.raises(ValidationError) as caught:
         validate_webhook_url(url)
     assert "url" in caught.value.message_dict
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:8000/in", "http://localhost/in", "http://10.1.2.3/in", "http://192.168.0.10/in",
-    "http://172.16.5.4/in", "http://169.254.169.254/latest/meta-data/", "http://[::1]/in",
-    "http://[::ffff:127.0.0.1]/in", "http://0.0.0.0/in", "http://[fe80::1]/in", "http://100.64.0.1/in",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/in",
+        "http://localhost/in",
+        "http://10.1.2.3/in",
+        "http://192.168.0.10/in",
+        "http://172.16.5.4/in",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/in",
+        "http://[::ffff:127.0.0.1]/in",
+        "http://0.0.0.0/in",
+        "http://[fe80::1]/in",
+        "http://100.64.0.1/in",
+    ],
+)
 def test_private_loopback_and_link_local_destinations_are_refused_by_default(url):
     with pytest.raises(ValidationError) as caught:
         validate_webhook_url(url)
@@ -100,8 +121,10 @@ def test_private_loopback_and_link_local_destinations_are_refused_by_default(url
 
 
 def _resolving_to(address):
-    return mock.patch("notifications.webhooks.socket.getaddrinfo",
-                      return_value=[(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, 443))])
+    return mock.patch(
+        "notifications.webhooks.socket.getaddrinfo",
+        return_value=[(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, 443))],
+    )
 
 
 def test_a_name_is_judged_by_the_addresses_it_resolves_to():
@@ -162,7 +185,9 @@ def test_managing_endpoints_needs_the_webhook_permission(receiver):
         webhook_endpoint_create(actor=moderator, url=receiver.url, events=["comment.submitted"])
     endpoint = make_endpoint(receiver.url)
     for call in (
-        lambda: webhook_endpoint_update(actor=moderator, endpoint=endpoint, url=receiver.url, events=["comment.decided"]),
+        lambda: webhook_endpoint_update(
+            actor=moderator, endpoint=endpoint, url=receiver.url, events=["comment.decided"]
+        ),
         lambda: webhook_endpoint_rotate_secret(actor=moderator, endpoint=endpoint),
         lambda: webhook_send_test(actor=moderator, endpoint=endpoint),
         lambda: webhook_endpoint_delete(actor=moderator, endpoint=endpoint),
@@ -194,8 +219,9 @@ def test_unknown_or_no_events_are_refused(receiver):
 def test_turning_an_endpoint_on_again_clears_its_failures_and_reason(receiver):
     manager = WebhookManagerFactory()
     endpoint = make_endpoint(receiver.url)
-    off = webhook_endpoint_update(actor=manager, endpoint=endpoint, url=receiver.url, events=endpoint.events,
-                                  active=False)
+    off = webhook_endpoint_update(
+        actor=manager, endpoint=endpoint, url=receiver.url, events=endpoint.events, active=False
+    )
     assert not off.active and off.disabled_reason.startswith(f"Turned off by {manager.username}")
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=4)
 
@@ -203,7 +229,9 @@ def test_turning_an_endpoint_on_again_clears_its_failures_and_reason(receiver):
 
     assert (on.active, on.disabled_reason, on.disabled_at, on.consecutive_failures) == (True, "", None, 0)
     assert list(WebhookEndpointLog.objects.filter(action="changed").values_list("detail__active", flat=True)) == [
-        True, False]
+        True,
+        False,
+    ]
 
 
 def test_deleting_an_endpoint_removes_its_deliveries_and_keeps_the_audit(receiver):
@@ -219,8 +247,9 @@ def test_deleting_an_endpoint_removes_its_deliveries_and_keeps_the_audit(receive
 # --- Delivery against the real receiver ------------------------------------------------------
 
 
-def test_a_submitted_comment_is_delivered_signed_after_a_500_and_a_retry(receiver, settings,
-                                                                         django_capture_on_commit_callbacks):
+def test_a_submitted_comment_is_delivered_signed_after_a_500_and_a_retry(
+    receiver, settings, django_capture_on_commit_callbacks
+):
     settings.WEBHOOKS_RETRY_DELAYS = [10, 60]
     endpoint = make_endpoint(receiver.url, events=["comment.submitted"])
     receiver.secret = endpoint.secret
@@ -245,7 +274,11 @@ def test_a_submitted_comment_is_delivered_signed_after_a_500_and_a_retry(receive
     delivery.refresh_from_db()
     assert second.outcome == "delivered"
     assert (delivery.status, delivery.attempts, delivery.last_status_code, delivery.next_retry_at) == (
-        "delivered", 2, 200, None)
+        "delivered",
+        2,
+        200,
+        None,
+    )
     assert delivery.delivered_at is not None and delivery.last_error == ""
     assert [r.answered for r in receiver.received] == [500, 200]
     assert all(r.signature_ok for r in receiver.received)
@@ -256,7 +289,10 @@ def test_a_submitted_comment_is_delivered_signed_after_a_500_and_a_retry(receive
     assert sent["type"] == "comment.submitted"
     assert sent["data"]["comment"]["id"] == comment.pk
     assert sent["data"]["comment"]["article"] == {
-        "id": comment.article.pk, "slug": comment.article.slug, "title": comment.article.title}
+        "id": comment.article.pk,
+        "slug": comment.article.slug,
+        "title": comment.article.title,
+    }
 
 
 def test_the_receiver_sees_no_personal_data(receiver, django_capture_on_commit_callbacks):
@@ -279,13 +315,17 @@ def test_the_receiver_sees_no_personal_data(receiver, django_capture_on_commit_c
             assert personal not in raw
     decided = json.loads(bodies[1])["data"]
     assert decided["decision"] == {
-        "id": comment.decisions.get().pk, "verdict": "rejected", "previous_status": "pending",
-        "reasons": ["profanity"], "decided_by": "desk.editor", "decided_at": decided["decision"]["decided_at"],
+        "id": comment.decisions.get().pk,
+        "verdict": "rejected",
+        "previous_status": "pending",
+        "reasons": ["profanity"],
+        "decided_by": "desk.editor",
+        "decided_at": decided["decision"]["decided_at"],
     }
     findings = decided["comment"]["checks"]["findings"]
     assert {"category": "other", "rule": "name.imitates_staff", "score": 0.5} in findings  # no evidence
     body = Comment.objects.get(pk=comment.pk).body
-    assert any(f.get("evidence") == "damn" and body[f["start"]:f["end"]] == "damn" for f in findings)
+    assert any(f.get("evidence") == "damn" and body[f["start"] : f["end"]] == "damn" for f in findings)
 
 
 def test_a_failing_endpoint_is_disabled_after_the_run_of_failures(receiver, settings):
@@ -315,8 +355,10 @@ def test_a_success_resets_the_run_of_failures(receiver, settings):
     endpoint = make_endpoint(receiver.url)
     receiver.secret = endpoint.secret
     receiver.statuses = [500, 200, 500]
-    outcomes = [webhook_delivery_attempt(delivery_id=webhook_send_test(actor=None, endpoint=endpoint).pk).outcome
-                for _ in range(3)]
+    outcomes = [
+        webhook_delivery_attempt(delivery_id=webhook_send_test(actor=None, endpoint=endpoint).pk).outcome
+        for _ in range(3)
+    ]
 
     endpoint.refresh_from_db()
     assert outcomes == ["failed", "delivered", "failed"]
@@ -324,7 +366,8 @@ def test_a_success_resets_the_run_of_failures(receiver, settings):
 
 
 def test_a_disabled_endpoint_gets_no_new_deliveries_and_its_pending_ones_are_not_sent(
-        receiver, django_capture_on_commit_callbacks):
+    receiver, django_capture_on_commit_callbacks
+):
     endpoint = make_endpoint(receiver.url)
     receiver.secret = endpoint.secret
     pending = webhook_send_test(actor=None, endpoint=endpoint)
@@ -449,4 +492,7 @@ def test_an_approval_is_delivered_as_comment_decided(receiver, django_capture_on
     data = json.loads(receiver.received[0].body)["data"]
     assert data["comment"]["status"] == "approved" and data["comment"]["decided_at"]
     assert (data["decision"]["verdict"], data["decision"]["reasons"], data["decision"]["decided_by"]) == (
-        "approved", [], "night.desk")
+        "approved",
+        [],
+        "night.desk",
+    )

@@ -5,6 +5,7 @@ with the library the sender signs with), answers 401 when the signature does not
 otherwise answers the status codes it was told to, in order (then 200). It can also hang, to stand
 for an endpoint that never answers; a hang ends when the receiver stops.
 """
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """The admin action "Erase this commenter's personal data": confirmation page, permission, and the audit log pages."""
+
 import pytest
 from django.urls import reverse
 
@@ -85,16 +86,19 @@ def test_the_erasure_log_is_read_only_and_shown_to_officers(client):
     client.force_login(officer)
     from privacy.services import comment_erase_personal_data
 
-    comment_erase_personal_data(comment_or_email=CommentFactory(author_email="d@example.org"), actor=officer,
-                                reason="Request")
+    comment_erase_personal_data(
+        comment_or_email=CommentFactory(author_email="d@example.org"), actor=officer, reason="Request"
+    )
     erasure = PersonalDataErasure.objects.get()
 
     listing = client.get(reverse("admin:privacy_personaldataerasure_changelist"))
     assert listing.status_code == 200
     assert "d@example.org" not in listing.content.decode()
     assert client.get(reverse("admin:privacy_personaldataerasure_add")).status_code == 403
-    assert client.post(reverse("admin:privacy_personaldataerasure_delete", args=[erasure.pk]),
-                       {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:privacy_personaldataerasure_delete", args=[erasure.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert client.get(reverse("admin:privacy_retentionpurge_changelist")).status_code == 200
 
 

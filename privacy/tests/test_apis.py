@@ -1,4 +1,5 @@
 """POST /api/privacy/erasures/ and GET /api/privacy/export/: separate permission, 400s with field messages."""
+
 import json
 
 import pytest
@@ -73,18 +74,21 @@ def test_anonymous_is_401(client):
     assert client.get(EXPORT + "?email=sam@example.org").status_code == 401
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"reason": "R"}, "email"),
-    ({"email": "a@example.org", "comment_id": 1, "reason": "R"}, "email"),
-    ({"email": "not an address", "reason": "R"}, "email"),
-    ({"email": "a@example.org"}, "reason"),
-    ({"email": "a@example.org", "reason": "   "}, "reason"),
-    ({"email": "a@example.org", "reason": 5}, "reason"),
-    ({"comment_id": 0, "reason": "R"}, "comment_id"),
-    ({"comment_id": "x", "reason": "R"}, "comment_id"),
-    ({"email": "a@example.org", "reason": "R", "erase_rejected_bodies": "maybe"}, "erase_rejected_bodies"),
-    ({"email": "a@example.org", "reason": "R", "surprise": 1}, "surprise"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"reason": "R"}, "email"),
+        ({"email": "a@example.org", "comment_id": 1, "reason": "R"}, "email"),
+        ({"email": "not an address", "reason": "R"}, "email"),
+        ({"email": "a@example.org"}, "reason"),
+        ({"email": "a@example.org", "reason": "   "}, "reason"),
+        ({"email": "a@example.org", "reason": 5}, "reason"),
+        ({"comment_id": 0, "reason": "R"}, "comment_id"),
+        ({"comment_id": "x", "reason": "R"}, "comment_id"),
+        ({"email": "a@example.org", "reason": "R", "erase_rejected_bodies": "maybe"}, "erase_rejected_bodies"),
+        ({"email": "a@example.org", "reason": "R", "surprise": 1}, "surprise"),
+    ],
+)
 def test_bad_input_is_400_with_field_messages(client, officer, body, field):
     CommentFactory(author_email="a@example.org")
 

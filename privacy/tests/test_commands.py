@@ -1,4 +1,5 @@
 """erase_personal_data, export_personal_data and purge_personal_data (with its progress bar)."""
+
 import json
 from datetime import timedelta
 from io import StringIO
@@ -43,11 +44,14 @@ def test_erase_by_comment_with_rejected_bodies():
     assert Comment.objects.get(pk=comment.pk).body != "Bad words."
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--email", "nobody@example.org", "--reason", "R"], "No comments"),
-    (["--comment", "999999", "--reason", "R"], "No comment 999999"),
-    (["--email", "a@example.org", "--reason", "  "], "Say why"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--email", "nobody@example.org", "--reason", "R"], "No comments"),
+        (["--comment", "999999", "--reason", "R"], "No comment 999999"),
+        (["--email", "a@example.org", "--reason", "  "], "Say why"),
+    ],
+)
 def test_erase_errors_are_command_errors(args, message):
     CommentFactory(author_email="a@example.org")
     with pytest.raises(CommandError, match=message):
@@ -61,7 +65,8 @@ def test_export_prints_json_of_everything_stored(tmp_path):
     data = json.loads(out)
     assert data["email"] == "ines@example.org"
     assert [(c["id"], c["author_name"], c["user_agent"], c["ip_address"]) for c in data["comments"]] == [
-        (comment.pk, "Ines", "Firefox", "203.0.113.7")]
+        (comment.pk, "Ines", "Firefox", "203.0.113.7")
+    ]
 
     target = tmp_path / "export.json"
     run("export_personal_data", "--email", "ines@example.org", "--output", str(target))

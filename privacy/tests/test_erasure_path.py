@@ -1,4 +1,5 @@
 """The one sanctioned change to comment content (Comment.objects.erase_personal_data) and nothing else."""
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -13,12 +14,20 @@ PERSONAL = {"author_name": "Former commenter", "author_email": "erased-1@erased.
 
 
 def open_erasure(**kwargs):
-    return PersonalDataErasure.objects.create(email_hash="h", placeholder_email="", reason="r",
-                                              started_at=timezone.now(), **kwargs)
+    return PersonalDataErasure.objects.create(
+        email_hash="h", placeholder_email="", reason="r", started_at=timezone.now(), **kwargs
+    )
 
 
-@pytest.mark.parametrize("changes", [{"author_name": "X"}, {"author_email": "x@example.org"}, {"body": "new"},
-                                     {"author_name": "X", "author_email": "x@example.org"}])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"author_name": "X"},
+        {"author_email": "x@example.org"},
+        {"body": "new"},
+        {"author_name": "X", "author_email": "x@example.org"},
+    ],
+)
 def test_ordinary_update_and_save_still_refuse_the_personal_content_fields(changes):
     comment = CommentFactory(status=Comment.Status.REJECTED)
     before = Comment.objects.filter(pk=comment.pk).values("author_name", "author_email", "body").get()
@@ -70,8 +79,9 @@ def test_the_path_refuses_outside_a_transaction():
     assert Comment.objects.get(pk=comment.pk).author_name == comment.author_name
 
 
-@pytest.mark.parametrize("values", [{"status": "approved"}, {"article_id": 1}, {"submitted_at": None},
-                                    {"priority": 0.0}, {}])
+@pytest.mark.parametrize(
+    "values", [{"status": "approved"}, {"article_id": 1}, {"submitted_at": None}, {"priority": 0.0}, {}]
+)
 def test_the_path_changes_only_personal_fields(values):
     comment = CommentFactory()
     with transaction.atomic():
@@ -87,6 +97,7 @@ def test_the_path_replaces_bodies_of_rejected_comments_only():
     with transaction.atomic():
         erasure = open_erasure()
         changed = Comment.objects.filter(pk__in=[rejected.pk, approved.pk, pending.pk]).erase_personal_data(
-            erasure=erasure, body="[removed]")
+            erasure=erasure, body="[removed]"
+        )
     assert changed == 1
     assert list(Comment.objects.order_by("pk").values_list("body", flat=True)) == ["[removed]", "Approved.", "Pending."]

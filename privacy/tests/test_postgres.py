@@ -1,4 +1,5 @@
 """PostgreSQL: the erasure path's transaction-local marker and same-transaction check, and racing decisions."""
+
 import threading
 
 import pytest
@@ -79,7 +80,8 @@ def test_an_open_erasure_row_committed_earlier_cannot_be_reused():
 @pytest.mark.django_db(transaction=True)
 def test_an_erasure_and_a_decision_racing_both_land():
     Group.objects.get_or_create(name="Moderators")[0].permissions.add(
-        Permission.objects.get(content_type__app_label="comments", codename="moderate_comment"))
+        Permission.objects.get(content_type__app_label="comments", codename="moderate_comment")
+    )
     moderator = ModeratorFactory()
     comments = [CommentFactory(author_email="race@example.org") for _ in range(20)]
     barrier = threading.Barrier(2)

@@ -1,4 +1,5 @@
 """After an erasure the public page and API show the placeholder name, even when the list was cached."""
+
 import pytest
 
 from articles.tests.factories import ArticleFactory
@@ -12,8 +13,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def article():
     article = ArticleFactory()
-    CommentFactory(article=article, author_name="Greta Berg", author_email="greta@example.org",
-                   body="Approved words.", status=Comment.Status.APPROVED)
+    CommentFactory(
+        article=article,
+        author_name="Greta Berg",
+        author_email="greta@example.org",
+        body="Approved words.",
+        status=Comment.Status.APPROVED,
+    )
     return article
 
 
@@ -23,7 +29,9 @@ def names(client, article):
     return [item["author_name"] for item in response.json()["results"]]
 
 
-def test_the_cached_public_list_shows_the_placeholder_after_erasure(client, article, django_capture_on_commit_callbacks):
+def test_the_cached_public_list_shows_the_placeholder_after_erasure(
+    client, article, django_capture_on_commit_callbacks
+):
     assert names(client, article) == ["Greta Berg"]  # cached now
     assert names(client, article) == ["Greta Berg"]
 

@@ -3,6 +3,7 @@
 The project-wide run (config/tests/test_schemathesis.py) calls them anonymously and as a moderator,
 who both get 401/403; this run has the permission, so the 201/200 answers are checked too.
 """
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -19,16 +20,19 @@ pytestmark = pytest.mark.django_db
 
 # A schema-valid body or query may still get a 400 for rules JSON Schema cannot state, each in the
 # operation's description: exactly one of `email` / `comment_id`, an address Django's validator refuses.
-CONFIG = schemathesis.Config.from_dict({
-    "seed": 20261202,
-    "generation": {"mode": "all", "deterministic": True, "max-examples": MAX_EXAMPLES},
-    "checks": {
-        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "429"]},
-        "negative_data_rejection": {"expected-statuses": REFUSALS},
-    },
-})
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": 20261202,
+        "generation": {"mode": "all", "deterministic": True, "max-examples": MAX_EXAMPLES},
+        "checks": {
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404", "429"]},
+            "negative_data_rejection": {"expected-statuses": REFUSALS},
+        },
+    }
+)
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application, config=CONFIG).include(
-    path_regex=r"^/api/privacy/")
+    path_regex=r"^/api/privacy/"
+)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """The access export: everything stored about one address, nothing about anyone else, no staff names."""
+
 import json
 
 import pytest
@@ -17,16 +18,18 @@ pytestmark = pytest.mark.django_db
 def test_the_export_holds_comments_decisions_bans_and_trust_of_the_address_only():
     moderator = ModeratorFactory(username="staff-olga")
     account = UserFactory(username="lena-account")
-    first = CommentFactory(author_email="Lena@example.org", author_name="Lena", body="First.", user=account,
-                           flags="|abuse|")
+    first = CommentFactory(
+        author_email="Lena@example.org", author_name="Lena", body="First.", user=account, flags="|abuse|"
+    )
     second = CommentFactory(author_email="lena@EXAMPLE.org", author_name="L.", body="Second.", ip_address="2001:db8::1")
     other = CommentFactory(author_email="max@example.org", body="Not hers.")
     comment_reject(comment=first, moderator=moderator, reasons=["abuse"], note="Insulting a reader.")
     comment_approve(comment=second, moderator=None)
     now = timezone.now()
     email_ban = Sanction.objects.create(kind="email", value="lena@example.org", created_by=moderator, created_at=now)
-    ip_ban = Sanction.objects.create(kind="ip", value="2001:db8::1/128", comment=second, created_by=moderator,
-                                     created_at=now)
+    ip_ban = Sanction.objects.create(
+        kind="ip", value="2001:db8::1/128", comment=second, created_by=moderator, created_at=now
+    )
     SanctionLift.objects.create(sanction=email_ban, lifted_by=moderator, lifted_at=now)
     Sanction.objects.create(kind="email", value="max@example.org", created_by=moderator, created_at=now, comment=other)
     TrustChange.objects.create(email="lena@example.org", trusted=True, changed_by=moderator, changed_at=now)
@@ -36,13 +39,24 @@ def test_the_export_holds_comments_decisions_bans_and_trust_of_the_address_only(
     assert data["email"] == "lena@example.org"
     assert [c["id"] for c in data["comments"]] == [first.pk, second.pk]
     assert data["comments"][0] | {"submitted_at": None} == {
-        "id": first.pk, "article": {"id": first.article_id, "slug": first.article.slug, "title": first.article.title},
-        "author_name": "Lena", "author_email": "Lena@example.org", "body": "First.", "status": "rejected",
-        "submitted_at": None, "decided_at": data["comments"][0]["decided_at"], "ip_address": "203.0.113.7",
-        "user_agent": "pytest", "notify_author": False, "account": "lena-account", "flagged_categories": ["abuse"],
+        "id": first.pk,
+        "article": {"id": first.article_id, "slug": first.article.slug, "title": first.article.title},
+        "author_name": "Lena",
+        "author_email": "Lena@example.org",
+        "body": "First.",
+        "status": "rejected",
+        "submitted_at": None,
+        "decided_at": data["comments"][0]["decided_at"],
+        "ip_address": "203.0.113.7",
+        "user_agent": "pytest",
+        "notify_author": False,
+        "account": "lena-account",
+        "flagged_categories": ["abuse"],
     }
     assert [(d["comment"], d["verdict"], d["decided_by"]) for d in data["decisions"]] == [
-        (first.pk, "rejected", "moderator"), (second.pk, "approved", "system")]
+        (first.pk, "rejected", "moderator"),
+        (second.pk, "approved", "system"),
+    ]
     assert data["decisions"][0]["note"] == "Insulting a reader."
     assert {(b["id"], b["lifted_at"] is not None) for b in data["bans"]} == {(email_ban.pk, True), (ip_ban.pk, False)}
     assert [t["trusted"] for t in data["trust_changes"]] == [True]
@@ -53,7 +67,12 @@ def test_the_export_holds_comments_decisions_bans_and_trust_of_the_address_only(
 def test_an_unknown_address_exports_empty_lists():
     data = personal_data_export(email="nobody@example.org")
     assert (data["comments"], data["decisions"], data["bans"], data["trust_changes"], data["erasures"]) == (
-        [], [], [], [], [])
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
 
 
 def test_after_an_erasure_the_export_shows_only_the_erasure_record():

@@ -1,4 +1,5 @@
 """Erasing a commenter's personal data, and the retention purge."""
+
 from datetime import timedelta
 
 import pytest
@@ -38,15 +39,21 @@ def dana():
     """Dana's comments (one address in three spellings of case; submit trims it), one decided each way, and someone else's."""
     moderator = ModeratorFactory()
     article = ArticleFactory()
-    approved = CommentFactory(article=article, author_name="Dana R", author_email=EMAIL, body="Approved text.",
-                              notify_author=True)
+    approved = CommentFactory(
+        article=article, author_name="Dana R", author_email=EMAIL, body="Approved text.", notify_author=True
+    )
     comment_approve(comment=approved, moderator=moderator)
-    rejected = CommentFactory(author_name="Dana R", author_email="dana.reader@EXAMPLE.org", body="Rude text.",
-                              findings={"findings": [{"category": "abuse", "rule": "r", "evidence": "Rude",
-                                                      "score": 1.0}]}, fingerprint="abc")
+    rejected = CommentFactory(
+        author_name="Dana R",
+        author_email="dana.reader@EXAMPLE.org",
+        body="Rude text.",
+        findings={"findings": [{"category": "abuse", "rule": "r", "evidence": "Rude", "score": 1.0}]},
+        fingerprint="abc",
+    )
     comment_reject(comment=rejected, moderator=moderator, reasons=["abuse"])
-    pending = CommentFactory(author_name="Dana", author_email="DANA.READER@example.org", body="Pending text.",
-                             user=UserFactory())
+    pending = CommentFactory(
+        author_name="Dana", author_email="DANA.READER@example.org", body="Pending text.", user=UserFactory()
+    )
     other = CommentFactory(author_name="Eli", author_email="eli@example.org", body="Eli's text.")
     return {"approved": approved, "rejected": rejected, "pending": pending, "other": other, "article": article}
 
@@ -74,15 +81,19 @@ def test_erasure_keeps_bodies_statuses_findings_and_decisions(dana, officer):
     comment_erase_personal_data(comment_or_email=EMAIL, actor=officer, reason="Request")
 
     assert [fresh(dana[k]).body for k in ("approved", "rejected", "pending")] == [
-        "Approved text.", "Rude text.", "Pending text."]
+        "Approved text.",
+        "Rude text.",
+        "Pending text.",
+    ]
     assert [fresh(dana[k]).status for k in ("approved", "rejected", "pending")] == ["approved", "rejected", "pending"]
     assert fresh(dana["rejected"]).findings["findings"][0]["evidence"] == "Rude"
     assert list(ModerationDecision.objects.order_by("pk").values()) == decisions_before
 
 
 def test_rejected_bodies_are_replaced_only_when_asked_and_only_rejected_ones(dana, officer):
-    erasure = comment_erase_personal_data(comment_or_email=EMAIL, actor=officer, reason="Request",
-                                          erase_rejected_bodies=True)
+    erasure = comment_erase_personal_data(
+        comment_or_email=EMAIL, actor=officer, reason="Request", erase_rejected_bodies=True
+    )
 
     rejected = fresh(dana["rejected"])
     assert rejected.body == ERASED_BODY
@@ -99,7 +110,11 @@ def test_audit_row_records_who_when_why_and_counts_but_not_the_address(dana, off
 
     stored = PersonalDataErasure.objects.get()
     assert stored.pk == erasure.pk
-    assert (stored.requested_by, stored.requested_by_name, stored.reason) == (officer, officer.username, "Request by mail")
+    assert (stored.requested_by, stored.requested_by_name, stored.reason) == (
+        officer,
+        officer.username,
+        "Request by mail",
+    )
     assert stored.completed_at is not None and stored.started_at <= stored.completed_at
     assert (stored.comments_erased, stored.bodies_erased, stored.articles_affected) == (3, 0, 1)
     assert stored.email_hash == email_hash("dana.reader@example.org") == email_hash(EMAIL)
@@ -138,7 +153,10 @@ def test_without_the_permission_nothing_is_erased(dana):
 def test_superusers_and_the_system_may_erase(dana):
     admin = UserFactory(is_superuser=True, is_staff=True)
     assert comment_erase_personal_data(comment_or_email=EMAIL, actor=admin, reason="R").comments_erased == 3
-    assert comment_erase_personal_data(comment_or_email="eli@example.org", actor=None, reason="R").requested_by_name == "system"
+    assert (
+        comment_erase_personal_data(comment_or_email="eli@example.org", actor=None, reason="R").requested_by_name
+        == "system"
+    )
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -217,7 +235,10 @@ def test_the_purge_clears_only_comments_older_than_the_retention(settings):
         stored = fresh(comment)
         assert (stored.ip_address, stored.user_agent) == (None, "")
         assert (stored.author_name, stored.author_email, stored.body) == (
-            comment.author_name, comment.author_email, comment.body)
+            comment.author_name,
+            comment.author_email,
+            comment.body,
+        )
     assert (fresh(recent).ip_address, fresh(recent).user_agent) == ("203.0.113.7", "pytest")
     assert result.cleared == 5
     assert RetentionPurge.objects.get().comments_cleared == 5
@@ -245,8 +266,11 @@ def test_the_purge_batch_query_is_served_by_the_partial_index():
 
     from comments.models import HOLDS_CONNECTION_DATA
 
-    query = Comment.objects.filter(HOLDS_CONNECTION_DATA, submitted_at__lt=timezone.now()).order_by(
-        "submitted_at", "id").values_list("id", "submitted_at")[:1000]
+    query = (
+        Comment.objects.filter(HOLDS_CONNECTION_DATA, submitted_at__lt=timezone.now())
+        .order_by("submitted_at", "id")
+        .values_list("id", "submitted_at")[:1000]
+    )
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

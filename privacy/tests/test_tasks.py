@@ -1,4 +1,5 @@
 """The periodic retention purge: a Celery task on the beat schedule."""
+
 from datetime import timedelta
 
 import pytest

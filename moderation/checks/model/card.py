@@ -16,18 +16,30 @@ from .linear import LinearModel
 MIN_THRESHOLD = 0.25
 
 CORPORA = (
-    ("civil_comments_toxic_spans", "Civil Comments toxic-spans annotations (news-site comments; Pavlopoulos et al.)",
-     "CC0", "personal_attack, threat, abuse, profanity"),
+    (
+        "civil_comments_toxic_spans",
+        "Civil Comments toxic-spans annotations (news-site comments; Pavlopoulos et al.)",
+        "CC0",
+        "personal_attack, threat, abuse, profanity",
+    ),
     ("civil_comments_spans_removed", "the same posts with the annotated toxic spans cut out", "CC0", "clean"),
     ("civil_comments_not_toxic", "Civil Comments rows every rater called not toxic", "CC0", "clean"),
-    ("davidson_remainder", "Davidson et al. 2017 hate/offensive tweets (rows not in dev.csv)", "MIT",
-     "profanity, clean"),
+    (
+        "davidson_remainder",
+        "Davidson et al. 2017 hate/offensive tweets (rows not in dev.csv)",
+        "MIT",
+        "profanity, clean",
+    ),
     ("sms_spam_remainder", "SMS Spam Collection, ham only", "CC BY 4.0", "clean"),
     ("toxigen_prompts", "ToxiGen prompt sentences (Hartvigsen et al. 2022)", "MIT", "abuse, clean"),
     ("dev.csv: davidson2017_twitter", "Davidson et al. 2017 (the dev rows)", "MIT", "profanity, abuse, clean"),
     ("dev.csv: olid_twitter", "OLID / OffensEval 2019 training set", "not stated", "personal_attack, profanity, clean"),
-    ("dev.csv: impermium_insults", "Kaggle 2012 Detecting Insults in Social Commentary", "competition data",
-     "personal_attack"),
+    (
+        "dev.csv: impermium_insults",
+        "Kaggle 2012 Detecting Insults in Social Commentary",
+        "competition data",
+        "personal_attack",
+    ),
     ("dev.csv: uci_sms_spam", "UCI SMS Spam Collection (spam rows)", "CC BY 4.0", "promotion"),
     ("dev.csv: ethos", "ETHOS hate-speech dataset (half)", "GPL-3.0", "threat, abuse"),
 )
@@ -76,7 +88,8 @@ def render_card(model: LinearModel, metrics: dict | None = None) -> str:
         "",
         f"Each threshold flags at most {_pct(meta.get('false_flag_rate'))} of the validation split's clean comments "
         f"(and is never below {MIN_THRESHOLD}: a rare code may flag at a modest probability, not a negligible one).",
-        "A code whose positives all come from one source (" + (", ".join(sorted(meta.get("rank_only", []))) or "none")
+        "A code whose positives all come from one source ("
+        + (", ".join(sorted(meta.get("rank_only", []))) or "none")
         + " here) never flags: a head that has seen one source has learned that source's style (SMS spam: "
         "digits and prices) more than the offence. Its probability still counts towards the priority, and "
         "the rules flag it.",
@@ -90,8 +103,9 @@ def render_card(model: LinearModel, metrics: dict | None = None) -> str:
         if cat in rank_only or not np.isfinite(model.thresholds[j]):
             lines.append(f"| {cat} | never flags: ranks only | {v['positives']:,} | – | – |")
             continue
-        lines.append(f"| {cat} | {v['threshold']:.3f} | {v['positives']:,} | {_pct(v['recall'])} | "
-                     f"{_pct(v['clean_flagged'])} |")
+        lines.append(
+            f"| {cat} | {v['threshold']:.3f} | {v['positives']:,} | {_pct(v['recall'])} | {_pct(v['clean_flagged'])} |"
+        )
     lines += [
         "",
         f"Any code flagged on a clean validation comment: {_pct(validation.get('clean_flagged_any'))}. "
@@ -106,7 +120,7 @@ def render_card(model: LinearModel, metrics: dict | None = None) -> str:
         "## Limits",
         "",
         "- Tweets, SMS and talk-page comments are not news comments; label noise in the source corpora "
-        "(Davidson's \"offensive\" tweets, OLID) is learned too.",
+        '(Davidson\'s "offensive" tweets, OLID) is learned too.',
         "- Hashing means two n-grams can share a bucket; the evidence spans name whole words, the ones whose "
         "features pushed the score up most.",
         "- Newsroom decisions can fine-tune it (`train_checks --with-decisions`); such versions live in the "

@@ -70,11 +70,11 @@ class Features:
     are differences of one cumulative sum -- no sort, no scatter.
     """
 
-    ids: np.ndarray          # int64 bucket per occurrence
+    ids: np.ndarray  # int64 bucket per occurrence
     word_starts: np.ndarray  # int64 start offset (in norm) per word
-    word_ends: np.ndarray    # int64 end offset (in norm) per word
-    _spaces: np.ndarray      # compact positions of the spaces around words
-    _n: int                  # compact length
+    word_ends: np.ndarray  # int64 end offset (in norm) per word
+    _spaces: np.ndarray  # compact positions of the spaces around words
+    _n: int  # compact length
 
     @property
     def count(self) -> int:
@@ -128,7 +128,7 @@ class Features:
         bounds = self._boundaries(np.arange(self.words + 1))
         for block in bounds:
             for w in range(self.words):
-                out[block[w]:block[w + 1]] = w
+                out[block[w] : block[w + 1]] = w
         return out
 
 
@@ -176,14 +176,14 @@ def featurize(wordtext: str, bits: int) -> Features:
         at = 0
         for k, size in zip(CHAR_NGRAMS, sizes):
             # All n-grams of length k at once: s = 0..n-k, e = s + k (slices, no gathers).
-            out = h[at:at + size]
+            out = h[at : at + size]
             np.subtract(prefix[k:], prefix[:size], out=out)
-            np.multiply(out, pw[k - 1:n], out=out)
+            np.multiply(out, pw[k - 1 : n], out=out)
             np.add(out, _SALT_CHAR * np.uint64(k), out=out)
             at += size
         if words:
             wh = (prefix[w_end] - prefix[w_start]) * pw[w_end - 1]
-            np.bitwise_xor(wh, _SALT_WORD, out=h[at:at + words])
+            np.bitwise_xor(wh, _SALT_WORD, out=h[at : at + words])
             at += words
             if words > 1:
                 np.bitwise_xor(wh[:-1] * _P + wh[1:], _SALT_PAIR, out=h[at:])

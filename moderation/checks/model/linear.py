@@ -66,8 +66,12 @@ class LinearModel:
         c = len(categories)
         if weights.shape != (2**bits, c) or weights.dtype != np.int8:
             raise ValueError("weights must be int8 of shape (2**bits, categories)")
-        for name, arr, shape in (("scales", scales, (c,)), ("bias", bias, (c,)),
-                                 ("calibration", calibration, (c, 2)), ("thresholds", thresholds, (c,))):
+        for name, arr, shape in (
+            ("scales", scales, (c,)),
+            ("bias", bias, (c,)),
+            ("calibration", calibration, (c, 2)),
+            ("thresholds", thresholds, (c,)),
+        ):
             if arr.shape != shape:
                 raise ValueError(f"{name} must have shape {shape}")
         self.categories = tuple(categories)
@@ -139,11 +143,16 @@ class LinearModel:
         for j, cat in enumerate(self.categories):
             if probs[j] < self.thresholds[j]:
                 continue
-            findings.extend(self._evidence(text, feats, contrib[j:j + 1], j, scores[cat], window_starts))
+            findings.extend(self._evidence(text, feats, contrib[j : j + 1], j, scores[cat], window_starts))
         return ModelAssessment(scores, findings)
 
     def _evidence(
-        self, text: Normalized, feats: Features, contrib: np.ndarray, j: int, prob: float,
+        self,
+        text: Normalized,
+        feats: Features,
+        contrib: np.ndarray,
+        j: int,
+        prob: float,
         window_starts: np.ndarray | None,
     ) -> list[Finding]:
         words = feats.words
@@ -160,7 +169,7 @@ class LinearModel:
             i = int(i)
             if window[i] <= 0 or window[i] < EVIDENCE_SHARE * top or len(chosen) == MAX_EVIDENCE:
                 break
-            word = text.norm[int(feats.word_starts[lo + i]):int(feats.word_ends[lo + i])]
+            word = text.norm[int(feats.word_starts[lo + i]) : int(feats.word_ends[lo + i])]
             if word not in seen:  # three different words say more than one word three times
                 seen.add(word)
                 chosen.append(i)

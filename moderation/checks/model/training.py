@@ -144,9 +144,17 @@ def targets(rows: Sequence[Row], categories: Sequence[str] = CATEGORIES) -> tupl
     return y, w
 
 
-def fit(x: Any, y: np.ndarray, w: np.ndarray, *, l2: float, prior: np.ndarray | None = None,
-        prior_bias: np.ndarray | None = None, maxiter: int = 200,
-        min_total: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def fit(
+    x: Any,
+    y: np.ndarray,
+    w: np.ndarray,
+    *,
+    l2: float,
+    prior: np.ndarray | None = None,
+    prior_bias: np.ndarray | None = None,
+    maxiter: int = 200,
+    min_total: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
     """Weighted logistic regression, every category at once, by L-BFGS.
 
     Minimises sum(w * logloss) / max(sum(w), min_total) + l2/2 * |W - prior|^2
@@ -170,7 +178,7 @@ def fit(x: Any, y: np.ndarray, w: np.ndarray, *, l2: float, prior: np.ndarray | 
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         weights = theta[: d * c].reshape(d, c)
-        bias = theta[d * c:]
+        bias = theta[d * c :]
         z = x @ weights + bias
         p = _sigmoid(z)
         # log(1 + e^-|z|) form: stable for large |z|.
@@ -186,10 +194,11 @@ def fit(x: Any, y: np.ndarray, w: np.ndarray, *, l2: float, prior: np.ndarray | 
         return loss, np.concatenate([grad_w.ravel(), grad_b])
 
     theta0 = np.concatenate([w0.ravel(), b0])
-    result = minimize(objective, theta0, jac=True, method="L-BFGS-B",
-                      options={"maxiter": maxiter, "maxcor": 10, "gtol": 1e-7})
+    result = minimize(
+        objective, theta0, jac=True, method="L-BFGS-B", options={"maxiter": maxiter, "maxcor": 10, "gtol": 1e-7}
+    )
     weights = result.x[: d * c].reshape(d, c)
-    bias = result.x[d * c:]
+    bias = result.x[d * c :]
     for j in np.flatnonzero(~active):
         weights[:, j] = w0[:, j]
         bias[j] = b0[j] if prior_bias is not None else -8.0
@@ -226,8 +235,9 @@ def _logits(model: LinearModel, texts: Sequence[str]) -> np.ndarray:
     return np.array([model.raw_scores(Normalized(t).wordtext) for t in texts]).reshape(len(texts), -1)
 
 
-def calibrate(model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float,
-              never_flag: frozenset[str] = frozenset()) -> LinearModel:
+def calibrate(
+    model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float, never_flag: frozenset[str] = frozenset()
+) -> LinearModel:
     """A copy of ``model`` with Platt calibration and thresholds fitted on ``rows``
     (categories in ``never_flag`` are calibrated but only rank)."""
     categories = model.categories
@@ -237,8 +247,15 @@ def calibrate(model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float
     # the guideline": unweighted positives, all negatives at their own weight.
     w = np.where(y == 1, 1.0, w)
     calibration = np.array([platt(z[:, j], y[:, j], w[:, j]) for j in range(len(categories))])
-    shadow = LinearModel(categories=categories, bits=model.bits, weights=model.weights, scales=model.scales,
-                         bias=model.bias, calibration=calibration, thresholds=np.ones(len(categories)))
+    shadow = LinearModel(
+        categories=categories,
+        bits=model.bits,
+        weights=model.weights,
+        scales=model.scales,
+        bias=model.bias,
+        calibration=calibration,
+        thresholds=np.ones(len(categories)),
+    )
     probs = shadow.calibrate(z)
     clean = np.array([not r.labels for r in rows], dtype=bool)
     thresholds = np.full(len(categories), np.inf)  # a probability never reaches it: the category never flags
@@ -250,8 +267,15 @@ def calibrate(model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float
         allowed = int(np.floor(false_flag_rate * len(scores)))
         cut = scores[len(scores) - allowed - 1] if allowed < len(scores) else 0.0
         thresholds[j] = float(min(1.0, max(MIN_THRESHOLD, np.nextafter(cut, np.inf))))
-    final = LinearModel(categories=categories, bits=model.bits, weights=model.weights, scales=model.scales,
-                        bias=model.bias, calibration=calibration, thresholds=thresholds)
+    final = LinearModel(
+        categories=categories,
+        bits=model.bits,
+        weights=model.weights,
+        scales=model.scales,
+        bias=model.bias,
+        calibration=calibration,
+        thresholds=thresholds,
+    )
     probs = final.calibrate(z)
     validation = {}
     for j, cat in enumerate(categories):
@@ -264,17 +288,36 @@ def calibrate(model: LinearModel, rows: Sequence[Row], *, false_flag_rate: float
         }
     flagged_clean = (probs[clean] >= thresholds).any(axis=1) if clean.any() else np.zeros(0, dtype=bool)
     meta = dict(model.meta)
-    meta["validation"] = {"rows": len(rows), "clean_rows": int(clean.sum()),
-                          "clean_flagged_any": round(float(flagged_clean.mean()), 4) if clean.any() else None,
-                          "per_category": validation}
-    return LinearModel(categories=categories, bits=model.bits, weights=model.weights, scales=model.scales,
-                       bias=model.bias, calibration=calibration, thresholds=thresholds, meta=meta)
+    meta["validation"] = {
+        "rows": len(rows),
+        "clean_rows": int(clean.sum()),
+        "clean_flagged_any": round(float(flagged_clean.mean()), 4) if clean.any() else None,
+        "per_category": validation,
+    }
+    return LinearModel(
+        categories=categories,
+        bits=model.bits,
+        weights=model.weights,
+        scales=model.scales,
+        bias=model.bias,
+        calibration=calibration,
+        thresholds=thresholds,
+        meta=meta,
+    )
 
 
-def train(rows: Iterable[Row], *, bits: int = DEFAULT_BITS, l2: float = DEFAULT_L2, seed: int = 13,
-          validation_share: float = 0.15, false_flag_rate: float = DEFAULT_FALSE_FLAG_RATE,
-          maxiter: int = 200, min_sources_to_flag: int = MIN_SOURCES_TO_FLAG,
-          meta: dict | None = None) -> LinearModel:
+def train(
+    rows: Iterable[Row],
+    *,
+    bits: int = DEFAULT_BITS,
+    l2: float = DEFAULT_L2,
+    seed: int = 13,
+    validation_share: float = 0.15,
+    false_flag_rate: float = DEFAULT_FALSE_FLAG_RATE,
+    maxiter: int = 200,
+    min_sources_to_flag: int = MIN_SOURCES_TO_FLAG,
+    meta: dict | None = None,
+) -> LinearModel:
     rows = canonical_order(rows)
     fit_rows = [r for r in rows if not is_validation(r, seed, validation_share)]
     val_rows = [r for r in rows if is_validation(r, seed, validation_share)]
@@ -283,17 +326,33 @@ def train(rows: Iterable[Row], *, bits: int = DEFAULT_BITS, l2: float = DEFAULT_
     weights, bias = fit(x, y, w, l2=l2, maxiter=maxiter)
     q, scales = quantize(weights)
     info = dict(meta or {})
-    info.update({"bits": bits, "l2": l2, "seed": seed, "rows": len(fit_rows), "validation_rows": len(val_rows),
-                 "false_flag_rate": false_flag_rate,
-                 "positives": {c: int(y[:, j].sum()) for j, c in enumerate(CATEGORIES)}})
+    info.update(
+        {
+            "bits": bits,
+            "l2": l2,
+            "seed": seed,
+            "rows": len(fit_rows),
+            "validation_rows": len(val_rows),
+            "false_flag_rate": false_flag_rate,
+            "positives": {c: int(y[:, j].sum()) for j, c in enumerate(CATEGORIES)},
+        }
+    )
     sources = {c: sorted({r.source for r in fit_rows if c in r.labels}) for c in CATEGORIES}
     info["sources"] = sources
     info["rank_only"] = [c for c in CATEGORIES if 0 < len(sources[c]) < min_sources_to_flag]
-    model = LinearModel(categories=CATEGORIES, bits=bits, weights=q, scales=scales, bias=bias,
-                        calibration=np.tile([1.0, 0.0], (len(CATEGORIES), 1)), thresholds=np.ones(len(CATEGORIES)),
-                        meta=info)
-    return calibrate(model, val_rows or fit_rows, false_flag_rate=false_flag_rate,
-                     never_flag=frozenset(info["rank_only"]))
+    model = LinearModel(
+        categories=CATEGORIES,
+        bits=bits,
+        weights=q,
+        scales=scales,
+        bias=bias,
+        calibration=np.tile([1.0, 0.0], (len(CATEGORIES), 1)),
+        thresholds=np.ones(len(CATEGORIES)),
+        meta=info,
+    )
+    return calibrate(
+        model, val_rows or fit_rows, false_flag_rate=false_flag_rate, never_flag=frozenset(info["rank_only"])
+    )
 
 
 # Fine-tuning: the prior counts like this many decisions, so a first few
@@ -327,9 +386,18 @@ def _keep_base_rates(y: np.ndarray, w: np.ndarray, model: LinearModel) -> np.nda
     return w
 
 
-def fine_tune(model: LinearModel, rows: Iterable[Row], *, l2: float = 1e-3, maxiter: int = 100,
-              calibration_share: float = 0.2, seed: int = 13, false_flag_rate: float | None = None,
-              prior_decisions: int = PRIOR_DECISIONS, meta: dict | None = None) -> LinearModel:
+def fine_tune(
+    model: LinearModel,
+    rows: Iterable[Row],
+    *,
+    l2: float = 1e-3,
+    maxiter: int = 100,
+    calibration_share: float = 0.2,
+    seed: int = 13,
+    false_flag_rate: float | None = None,
+    prior_decisions: int = PRIOR_DECISIONS,
+    meta: dict | None = None,
+) -> LinearModel:
     """``model`` moved towards ``rows`` (e.g. moderators' decisions), recalibrated on a held-out share of them."""
     rows = canonical_order(rows)
     categories = model.categories
@@ -340,8 +408,9 @@ def fine_tune(model: LinearModel, rows: Iterable[Row], *, l2: float = 1e-3, maxi
         x = design_matrix([r.text for r in learn], model.bits)
         y, w = targets(learn, categories)
         w = _keep_base_rates(y, w, model)
-        weights, bias = fit(x, y, w, l2=l2, prior=prior, prior_bias=model.bias, maxiter=maxiter,
-                            min_total=float(prior_decisions))
+        weights, bias = fit(
+            x, y, w, l2=l2, prior=prior, prior_bias=model.bias, maxiter=maxiter, min_total=float(prior_decisions)
+        )
     else:
         weights, bias = prior, model.bias
     q, scales = quantize(weights)
@@ -349,16 +418,36 @@ def fine_tune(model: LinearModel, rows: Iterable[Row], *, l2: float = 1e-3, maxi
     info.pop("version", None)
     info.update(meta or {})
     info.update({"fine_tuned_from": model.version, "fine_tune_rows": len(learn), "calibration_rows": len(held)})
-    tuned = LinearModel(categories=categories, bits=model.bits, weights=q, scales=scales, bias=bias,
-                        calibration=model.calibration, thresholds=model.thresholds, meta=info)
+    tuned = LinearModel(
+        categories=categories,
+        bits=model.bits,
+        weights=q,
+        scales=scales,
+        bias=bias,
+        calibration=model.calibration,
+        thresholds=model.thresholds,
+        meta=info,
+    )
     clean = sum(1 for r in held if not r.labels)
     y, _ = targets(held, categories)
     keep = (y.sum(axis=0) < MIN_CALIBRATION_POSITIVES) | (clean < MIN_CALIBRATION_CLEAN)
     if keep.all():
         return tuned  # too few held-out decisions to place thresholds on: keep the old calibration
-    rate = false_flag_rate if false_flag_rate is not None else float(model.meta.get("false_flag_rate", DEFAULT_FALSE_FLAG_RATE))
+    rate = (
+        false_flag_rate
+        if false_flag_rate is not None
+        else float(model.meta.get("false_flag_rate", DEFAULT_FALSE_FLAG_RATE))
+    )
     recalibrated = calibrate(tuned, held, false_flag_rate=rate)
     calibration = np.where(keep[:, None], model.calibration, recalibrated.calibration)
     thresholds = np.where(keep, model.thresholds, recalibrated.thresholds)
-    return LinearModel(categories=categories, bits=model.bits, weights=q, scales=scales, bias=bias,
-                       calibration=calibration, thresholds=thresholds, meta=info)
+    return LinearModel(
+        categories=categories,
+        bits=model.bits,
+        weights=q,
+        scales=scales,
+        bias=bias,
+        calibration=calibration,
+        thresholds=thresholds,
+        meta=info,
+    )

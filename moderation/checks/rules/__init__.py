@@ -82,7 +82,7 @@ def match_phrase(
         return None
     if i + 1 < len(words):
         for phrase in by_second.get(words[i + 1], ()):
-            if len(phrase) == 2 or tuple(words[i:i + len(phrase)]) == phrase:
+            if len(phrase) == 2 or tuple(words[i : i + len(phrase)]) == phrase:
                 return phrase
     single = by_second.get(None)
     return single[0] if single else None

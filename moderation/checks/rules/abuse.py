@@ -88,9 +88,7 @@ GROUPS = groups.GROUP_NOUNS
 IDENTITY_ADJ = groups.IDENTITY_ADJ
 PEOPLE = groups.PEOPLE
 _COLOURS = groups.COLOURS
-HATE = frozenset(
-    "hate hates despise despises loathe loathes detest detests fuck deport ban expel".split()
-)
+HATE = frozenset("hate hates despise despises loathe loathes detest detests fuck deport ban expel".split())
 # Determiners and intensifiers between a hate verb and its group.
 _HATE_LINKS = frozenset("all the these those every fucking fuckin damn most".split())
 DEGRADING_NOUNS = frozenset(
@@ -221,7 +219,9 @@ _STEREO_VERBS = frozenset(
     cheats cheating smell reek reeks
     """.split()
 )
-_ADVERBS = frozenset("all always just only mostly usually constantly generally typically basically simply really literally".split())
+_ADVERBS = frozenset(
+    "all always just only mostly usually constantly generally typically basically simply really literally".split()
+)
 _CRIMES = frozenset("crime crimes rape rapes terror terrorism murders murder violence".split())
 _NEGATORS = frozenset("not never no don't dont doesn't doesnt isn't isnt aren't arent".split())
 _TRUST = frozenset("can't cant cannot shouldn't shouldnt never".split())
@@ -283,7 +283,7 @@ def slur_matcher() -> WordMatcher[float]:
 def _reported(words: list[str], i: int) -> bool:
     """A naming verb just before word ``i``: "he was jailed for calling
     Muslims vermin" reports the slur."""
-    return any(w in _NAMING for w in words[max(0, i - 4):i])
+    return any(w in _NAMING for w in words[max(0, i - 4) : i])
 
 
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
@@ -341,7 +341,12 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             add(i - 2, i, 0.6, "abuse.generalisation")
             continue
         # "never trust a Jew".
-        if prev in ("a", "an", "any") and i >= 3 and words[i - 2] == "trust" and words[i - 3] in _TRUST | {"don't", "dont"}:
+        if (
+            prev in ("a", "an", "any")
+            and i >= 3
+            and words[i - 2] == "trust"
+            and words[i - 3] in _TRUST | {"don't", "dont"}
+        ):
             add(i - 3, i, 0.7, "abuse.generalisation")
             continue
         group_end = groups.group_end(words, i)
@@ -354,16 +359,21 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         h = i - 1
         while h >= 0 and i - h <= 2 and words[h] in ("the", "these", "those", "all", "filthy", "dirty"):
             h -= 1
-        if h >= 1 and words[h] in ("of", "by", "with") and (
-            words[h - 1] in _COLLECTIVE or (words[h] != "of" and words[h - 1] in _INFESTED)
-        ) and not _reported(words, h - 1):
+        if (
+            h >= 1
+            and words[h] in ("of", "by", "with")
+            and (words[h - 1] in _COLLECTIVE or (words[h] != "of" and words[h - 1] in _INFESTED))
+            and not _reported(words, h - 1)
+        ):
             add(h - 1, group_end, 0.7, "abuse.dehumanising")
             continue
         if not groups.generic(words, i):
             continue
         # "I hate muslims", "hate gay people".
         h = i - 1
-        while h >= 0 and i - h <= 3 and (words[h] in _HATE_LINKS or words[h] in _GROUP_WORDS or words[h] in ("and", "or")):
+        while (
+            h >= 0 and i - h <= 3 and (words[h] in _HATE_LINKS or words[h] in _GROUP_WORDS or words[h] in ("and", "or"))
+        ):
             h -= 1
         if h >= 0 and i - h <= 4 and words[h] in HATE:
             add(h, group_end, 0.75, "abuse.hatred")
@@ -372,7 +382,7 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         if prev in DEGRADING_ADJ and prev not in ("damn", "bloody"):
             add(i - 1, group_end, 0.7, "abuse.generalisation")
             continue
-        if any(x in _HEDGES for x in words[max(0, i - 3):i]) or (i >= 2 and words[i - 2] == "not" and prev == "all"):
+        if any(x in _HEDGES for x in words[max(0, i - 3) : i]) or (i >= 2 and words[i - 2] == "not" and prev == "all"):
             continue
         # "trans women are men", "a trans woman is not a woman".
         gender = _trans_gender(words, i, group_end)
@@ -432,7 +442,7 @@ def _trans_gender(words: list[str], i: int, end: int) -> str | None:
 def _gender_denial(words: list[str], start: int, n: int, gender: str) -> int | None:
     """After "trans women": "are (just/still/really) men" or "are not (real)
     women".  Returns the index of the gender word, or None."""
-    window = words[start:min(n, start + 7)]
+    window = words[start : min(n, start + 7)]
     if not window or window[0] not in ("are", "is", "r", "aren't", "isn't", "arent", "isnt", "will"):
         return None
     same = groups.FEMININE if gender == "F" else groups.MASCULINE
@@ -446,13 +456,23 @@ def _gender_denial(words: list[str], start: int, n: int, gender: str) -> int | N
             return start + k
         if x in same and negated:
             return start + k
-        if x in ("than", "who", "that", "and", "but", "because", "like", "as") or x in _STOP_PREDICATE - {"not", "no", "never"}:
+        if x in ("than", "who", "that", "and", "but", "because", "like", "as") or x in _STOP_PREDICATE - {
+            "not",
+            "no",
+            "never",
+        }:
             return None
     return None
 
 
-def _trope(words: list[str], i: int, phrase: tuple[str, ...], lgbt: bool, gender_context: bool,
-           add: Callable[[int, int, float, str], None]) -> None:
+def _trope(
+    words: list[str],
+    i: int,
+    phrase: tuple[str, ...],
+    lgbt: bool,
+    gender_context: bool,
+    add: Callable[[int, int, float, str], None],
+) -> None:
     """Gender-identity and breeding tropes found by phrase."""
     last = i + len(phrase) - 1
     head = phrase[0]
@@ -474,18 +494,48 @@ def _trope(words: list[str], i: int, phrase: tuple[str, ...], lgbt: bool, gender
         return
     # "(being trans) is a mental illness", "it's a disease".
     k = i - 1
-    while k >= 0 and i - k <= 3 and words[k] in ("a", "an", "just", "simply", "clearly", "obviously", "really", "serious", "severe", "form", "of", "kind", "type", "sort", "all", "basically"):
+    while (
+        k >= 0
+        and i - k <= 3
+        and words[k]
+        in (
+            "a",
+            "an",
+            "just",
+            "simply",
+            "clearly",
+            "obviously",
+            "really",
+            "serious",
+            "severe",
+            "form",
+            "of",
+            "kind",
+            "type",
+            "sort",
+            "all",
+            "basically",
+        )
+    ):
         k -= 1
     if k < 0:
         return
     head_word = words[k]
-    if head_word in _NEGATORS or any(x in _NEGATORS for x in words[max(0, k - 2):k]):
+    if head_word in _NEGATORS or any(x in _NEGATORS for x in words[max(0, k - 2) : k]):
         return
-    if head_word in ("is", "are", "it's", "its", "that's", "thats", "they're", "theyre", "r") or head_word.endswith("'s"):
+    if head_word in ("is", "are", "it's", "its", "that's", "thats", "they're", "theyre", "r") or head_word.endswith(
+        "'s"
+    ):
         copula = head_word in ("is", "are", "r")
         subject = words[k - 1] if k > 0 and copula else head_word
-        if subject in ("it", "that", "this", "it's", "its", "that's", "thats", "they", "they're", "theyre") or subject in _LGBT or subject.endswith("ism"):
+        if (
+            subject in ("it", "that", "this", "it's", "its", "that's", "thats", "they", "they're", "theyre")
+            or subject in _LGBT
+            or subject.endswith("ism")
+        ):
             add(k - 1 if copula else k, last, 0.65, "abuse.trope")
+
+
 def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, float] | None:
     """Exclusion, dehumanisation or invasion said of the group just before
     ``start``.
@@ -494,13 +544,13 @@ def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, fl
     "don't belong here", "are not human", "are ruining our country",
     "breed like rats", "belong in the kitchen"; None otherwise.
     """
-    window = words[start:min(n, start + 7)]
+    window = words[start : min(n, start + 7)]
     if not window:
         return None
     # "can't be trusted", "should never be trusted", "are not to be trusted".
     if "trusted" in window[:5]:
         k = window.index("trusted")
-        if window[k - 1:k] == ["be"] and any(x in _TRUST or x == "not" for x in window[:k - 1]):
+        if window[k - 1 : k] == ["be"] and any(x in _TRUST or x == "not" for x in window[: k - 1]):
             return "abuse.generalisation", start + k, 0.7
     # "immigrants steal", "they all cheat", "commit most of the crimes".
     k = 0
@@ -508,7 +558,7 @@ def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, fl
         k += 1
     if window[k] in _STEREO_VERBS:
         return "abuse.generalisation", start + k, 0.65
-    if window[k] in ("commit", "commits", "committing") and any(x in _CRIMES for x in window[k + 1:k + 5]):
+    if window[k] in ("commit", "commits", "committing") and any(x in _CRIMES for x in window[k + 1 : k + 5]):
         last = next(m for m in range(k + 1, min(len(window), k + 5)) if window[m] in _CRIMES)
         return "abuse.generalisation", start + last, 0.65
     # "should (all) be deported", "need to be removed", "must be kicked out".
@@ -528,7 +578,7 @@ def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, fl
             if any(b in ("don't", "dont", "not", "doesn't", "never") for b in before):
                 return "abuse.exclusion", start + k, 0.7
             # "women belong in the kitchen".
-            if "kitchen" in window[k + 1:k + 4]:
+            if "kitchen" in window[k + 1 : k + 4]:
                 return "abuse.exclusion", start + min(k + 3, len(window) - 1), 0.7
             return None
     if window[:3] in (["have", "no", "place"], ["are", "not", "welcome"]) or window[:2] == ["aren't", "welcome"]:
@@ -546,7 +596,7 @@ def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, fl
     # "are invading Europe", "are ruining our country", "breed like rats".
     for k, x in enumerate(window[:3]):
         if x in _INVASION:
-            rest = window[k + 1:k + 4]
+            rest = window[k + 1 : k + 4]
             if x.startswith(("breed", "multipl")):
                 if rest[:1] == ["like"] and len(rest) > 1:
                     return "abuse.dehumanising", start + k + 2, 0.7

@@ -70,11 +70,15 @@ _NOUNS = """
     conman charlatan menace disgrace scoundrel villain sucker suckers
     flake punk dotard halfwit knucklehead meathead airhead dumbo
 """
-NOUNS = frozenset(_NOUNS.split()) | frozenset(w + "s" for w in _NOUNS.split()) | frozenset(
-    "sheeple scum trash garbage filth vermin swine dummies bitches asses wusses pussies".split()
+NOUNS = (
+    frozenset(_NOUNS.split())
+    | frozenset(w + "s" for w in _NOUNS.split())
+    | frozenset("sheeple scum trash garbage filth vermin swine dummies bitches asses wusses pussies".split())
 )
 # Nouns that are insults only when said TO someone, not about things.
-_WEAK_NOUNS = frozenset("joke failure child baby toddler animal beast monster trash garbage sheep pig rat snake".split())
+_WEAK_NOUNS = frozenset(
+    "joke failure child baby toddler animal beast monster trash garbage sheep pig rat snake".split()
+)
 
 _ADJECTIVES = """
     stupid dumb idiotic moronic ignorant pathetic brainless clueless worthless
@@ -206,7 +210,15 @@ DISMISSIVE = tuple(
 )
 _DISMISSIVE_INDEX = phrase_index(DISMISSIVE)
 _DISMISSIVE_FIRST = frozenset(_DISMISSIVE_INDEX)
-_DISMISSIVE_SCORE = {("grow", "up"): 0.4, ("get", "lost"): 0.5, ("your", "mom"): 0.5, ("your", "mother"): 0.4, ("ur", "mom"): 0.5, ("shut", "up"): 0.5, ("get", "a", "life"): 0.5}
+_DISMISSIVE_SCORE = {
+    ("grow", "up"): 0.4,
+    ("get", "lost"): 0.5,
+    ("your", "mom"): 0.5,
+    ("your", "mother"): 0.4,
+    ("ur", "mom"): 0.5,
+    ("shut", "up"): 0.5,
+    ("get", "a", "life"): 0.5,
+}
 
 # Two- and three-word insults used like one noun ("you dumb ass", "what a
 # piece of shit").  They count as strong insults.
@@ -232,14 +244,17 @@ _ENDS = """face faces head heads hat hats wad wads bag bags stain stains
     clowns hole holes muncher munchers sucker suckers licker lickers goblin
     goblins rag rags bucket buckets wipe wipes""".split()
 _POLITICAL = "lib libs libe demo dem rethug repub con trump obama hillary libi lefti lefty righty commie".split()
-COMPOUNDS = frozenset(a + b for a in _STEMS for b in _ENDS) | frozenset(
-    a + b for a in _POLITICAL for b in ("tard", "tards", "turd", "turds", "idiot", "idiots")
-) | frozenset("fucktard fucktards retard retards".split())
+COMPOUNDS = (
+    frozenset(a + b for a in _STEMS for b in _ENDS)
+    | frozenset(a + b for a in _POLITICAL for b in ("tard", "tards", "turd", "turds", "idiot", "idiots"))
+    | frozenset("fucktard fucktards retard retards".split())
+)
 
 # Insult nouns with no innocent reading: count even without a visible
 # target (a reply "Idiot." targets the person replied to).
-STRONG_NOUNS = frozenset(
-    """
+STRONG_NOUNS = (
+    frozenset(
+        """
     idiot idiots moron morons imbecile imbeciles cretin cretins dumbass
     dumbasses jackass jackasses asshole assholes arsehole scumbag scumbags
     dipshit dickhead dickheads shithead shitheads fuckwit douchebag
@@ -248,7 +263,9 @@ STRONG_NOUNS = frozenset(
     motherfuckers fucktard lowlife fucker fuckers bitch cunt twat prick
     wanker tosser
     """.split()
-) | COMPOUNDS
+    )
+    | COMPOUNDS
+)
 PROFANE = frozenset(
     """
     fuck fucking fuckin fucked fucker fuckers shit shitty bitch bitches ass
@@ -262,12 +279,12 @@ NOUNS = NOUNS | COMPOUNDS
 # The same compounds written as two words or hyphenated ("shit-head", "fuck
 # face"); "butt heads" is an idiom (to butt heads), "dumb" + noun a phrase.
 _TWO_WORD_COMPOUNDS = tuple(
-    (a, b) for a in _STEMS for b in _ENDS
+    (a, b)
+    for a in _STEMS
+    for b in _ENDS
     if a not in ("dumb", "butt") and not (a in ("scum", "douche") and b in ("bag", "bags"))
 )
-INSULT_PHRASES = INSULT_PHRASES + _TWO_WORD_COMPOUNDS + tuple(
-    (a, b) for a in _POLITICAL for b in ("tard", "tards")
-)
+INSULT_PHRASES = INSULT_PHRASES + _TWO_WORD_COMPOUNDS + tuple((a, b) for a in _POLITICAL for b in ("tard", "tards"))
 _INSULT_PHRASE_INDEX = phrase_index(INSULT_PHRASES)
 _INSULT_PHRASE_FIRST = frozenset(_INSULT_PHRASE_INDEX)
 _WORD_TRIGGERS = NOUNS | ADJECTIVES | PROFANE
@@ -322,7 +339,9 @@ _NOT_AN_INSULT = {
 }
 # Insult nouns that also modify another noun ("trash talk", "a redneck
 # convoy", "pig farm"): followed by one of these they describe a thing.
-_ATTRIBUTIVE = frozenset("trash garbage redneck hillbilly pig pigs rat snake clown animal beast monster baby child joke troll".split())
+_ATTRIBUTIVE = frozenset(
+    "trash garbage redneck hillbilly pig pigs rat snake clown animal beast monster baby child joke troll".split()
+)
 _MODIFIED = frozenset(
     """
     talk talking food truck trucks can cans bag bags bin bins day pickup
@@ -351,13 +370,12 @@ _POSSESSIVE = frozenset("your ur yer".split())
 
 def _is_modifier(word: str) -> bool:
     """Could stand between an article and a noun ("a born moron")."""
-    return (
-        word in INTENSIFIERS or word in ADJECTIVES or "-" in word
-        or (len(word) > 3 and word.endswith(_ADJ_SUFFIXES))
-    )
+    return word in INTENSIFIERS or word in ADJECTIVES or "-" in word or (len(word) > 3 and word.endswith(_ADJ_SUFFIXES))
 
 
-def _clause(breaks: frozenset[int] | _LazyBreaks, n: int, first: int, last: int, before: int, after: int) -> tuple[int, int]:
+def _clause(
+    breaks: frozenset[int] | _LazyBreaks, n: int, first: int, last: int, before: int, after: int
+) -> tuple[int, int]:
     """Word range ``[lo, hi)`` around ``first..last``, clipped at sentence breaks."""
     lo = first
     while lo > 0 and first - lo < before and lo not in breaks:
@@ -379,7 +397,14 @@ _NOT_VARIANTS = frozenset(
     dnc dms snl looser cks wrd ars pts whinny sht dmb lsrs cln crp
     """.split()
 )
-_SHORT_SKELETONS = {"idt": "idiot", "idts": "idiots", "mrn": "moron", "mrns": "morons", "lsr": "loser", "stpd": "stupid"}
+_SHORT_SKELETONS = {
+    "idt": "idiot",
+    "idts": "idiots",
+    "mrn": "moron",
+    "mrns": "morons",
+    "lsr": "loser",
+    "stpd": "stupid",
+}
 
 
 def _skeleton(word: str) -> str:
@@ -423,7 +448,9 @@ VARIANTS = _build_variants()
 _VARIANT_WORDS = frozenset(VARIANTS)
 # "-tard" compounds beyond the enumerated ones ("snowtard"); words that
 # merely end that way are excluded.
-_TARD_WORDS = frozenset("mustard mustards custard custards bustard bustards dastard petard leotard leotards standard".split())
+_TARD_WORDS = frozenset(
+    "mustard mustards custard custards bustard bustards dastard petard leotard leotards standard".split()
+)
 # "pea-brained", "lizard-brained" (hyphens split words): X + "brained"
 # insults a person's mind; "shit-for-brains" likewise.
 _BRAINED_NOT = frozenset("left right big large whole split multi".split())
@@ -473,16 +500,30 @@ def _aliases(text: Normalized, words: list[str]) -> dict[int, tuple[str, int]]:
         # (``"tard" in w`` first: a substring test is several times cheaper
         # than ``endswith`` with a tuple, and hostile text has ~700 distinct words.)
         for w in [w for w in wordset if "tard" in w and w.endswith(("tard", "tards"))]:
-            if len(w) > 5 and w not in _TARD_WORDS and w not in NOUNS and (
-                w[-5] if w.endswith("tard") else w[-6]
-            ) != "s":
+            if (
+                len(w) > 5
+                and w not in _TARD_WORDS
+                and w not in NOUNS
+                and (w[-5] if w.endswith("tard") else w[-6]) != "s"
+            ):
                 for i in text.indices(frozenset((w,))):
                     out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
     if wordset & _BRAIN_WORDS:
         for i in text.indices(_BRAIN_WORDS & wordset):
-            if words[i] == "brained" and i > 0 and words[i - 1] not in _BRAINED_NOT and words[i - 1] not in ("a", "the"):
+            if (
+                words[i] == "brained"
+                and i > 0
+                and words[i - 1] not in _BRAINED_NOT
+                and words[i - 1] not in ("a", "the")
+            ):
                 out.setdefault(i - 1, ("brainless", i))
-            elif words[i] == "brains" and i > 1 and words[i - 1] == "for" and len(words[i - 2]) > 2 and words[i - 2] not in _NOT_FOR_BRAINS:
+            elif (
+                words[i] == "brains"
+                and i > 1
+                and words[i - 1] == "for"
+                and len(words[i - 2]) > 2
+                and words[i - 2] not in _NOT_FOR_BRAINS
+            ):
                 out.setdefault(i - 2, ("idiot", i))
     return out
 
@@ -591,13 +632,19 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             if phrase:
                 last, strong, is_noun = i + len(phrase) - 1, True, True
                 nxt = words[last + 1] if last + 1 < n and last + 1 not in breaks else ""
-        if w in PROFANE and last == i and counts.get("personal_attack.profane_address", 0) < MAX_PER_RULE and _any_in(
-            near_at, i - 4, i + 5
-        ) and not (w in _NAME_LIKE and _is_name_word(text, i, n)):
+        if (
+            w in PROFANE
+            and last == i
+            and counts.get("personal_attack.profane_address", 0) < MAX_PER_RULE
+            and _any_in(near_at, i - 4, i + 5)
+            and not (w in _NAME_LIKE and _is_name_word(text, i, n))
+        ):
             # Profanity addressed to someone: "you fucking ...", "your ass".
             lo, hi = _clause(breaks, n, i, i, 4, 4)
             near = words[lo:hi]
-            if not (_ADDRESS.isdisjoint(near) and _POSSESSIVE.isdisjoint(near)) and SELF.isdisjoint(words[max(lo, i - 2):i]):
+            if not (_ADDRESS.isdisjoint(near) and _POSSESSIVE.isdisjoint(near)) and SELF.isdisjoint(
+                words[max(lo, i - 2) : i]
+            ):
                 add(i, i, 0.55, "personal_attack.profane_address")
         if not is_noun and w not in ADJECTIVES:
             continue
@@ -629,8 +676,10 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             if is_noun:
                 ok = _is_modifier(x)
             else:
-                ok = x in INTENSIFIERS or (x.endswith("ly") and len(x) > 4) or (
-                    x in _ADJ_INTENSIFIERS and (x != "that" or (j > 0 and words[j - 1] in COPULAS))
+                ok = (
+                    x in INTENSIFIERS
+                    or (x.endswith("ly") and len(x) > 4)
+                    or (x in _ADJ_INTENSIFIERS and (x != "that" or (j > 0 and words[j - 1] in COPULAS)))
                 )
             if not ok or j + 1 in breaks:
                 break
@@ -649,8 +698,10 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             continue
         # "you idiot", "you stupid moron", "you're a clown", "you're pathetic".
         if head in SECOND and head != "yourself" and not negated:
-            if is_noun or head in _SECOND_SUBJECT - {"you", "u", "ya", "ye"} or (
-                i + 1 < n and j == i - 1 and words[last + 1 if last + 1 < n else last] not in COPULAS
+            if (
+                is_noun
+                or head in _SECOND_SUBJECT - {"you", "u", "ya", "ye"}
+                or (i + 1 < n and j == i - 1 and words[last + 1 if last + 1 < n else last] not in COPULAS)
             ):
                 add(j, last, 0.5 if mild else 0.8, "personal_attack.direct")
                 continue
@@ -677,7 +728,18 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
                         k -= 1
                     elif k >= 0 and words[k] in _LIKE_SUBJECTS:
                         continue
-                while k >= 0 and words[k] in ("so", "really", "just", "all", "both", "always", "truly", "clearly", "obviously", "not"):
+                while k >= 0 and words[k] in (
+                    "so",
+                    "really",
+                    "just",
+                    "all",
+                    "both",
+                    "always",
+                    "truly",
+                    "clearly",
+                    "obviously",
+                    "not",
+                ):
                     k -= 1
                 if k >= 0 and groups.names_group(words, k):
                     # "women are stupid", "Muslims are idiots": a protected
@@ -686,13 +748,15 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
                 subject = _subject_kind(text, words, k)
             if subject in (None, "self", "thing"):
                 continue
-            if negated or "not" in words[max(0, j - 2):i]:
+            if negated or "not" in words[max(0, j - 2) : i]:
                 continue
             if subject == "other" and not is_noun:
                 continue
             if is_noun and w in _WEAK_NOUNS and subject not in ("second",):
                 continue
-            score = {"second": 0.8, "third": 0.6, "person": 0.6, "other": 0.5}[cast(str, subject)]  # not None: skipped above
+            score = {"second": 0.8, "third": 0.6, "person": 0.6, "other": 0.5}[
+                cast(str, subject)
+            ]  # not None: skipped above
             if mild:
                 score -= 0.2
             first = max(0, k) if k >= 0 else j
@@ -700,12 +764,21 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             continue
         # "Stupid woman.", "that pathetic senator": an insulting adjective
         # on a person noun, said as an exclamation or with a demonstrative.
-        if not is_noun and not mild and nxt in _EPITHET_PEOPLE and (
-            head in ("this", "that", "these", "those", "what") or i == 0 or i in breaks
-        ) and not any(x in SELF for x in words[max(0, i - 2):i]):
+        if (
+            not is_noun
+            and not mild
+            and nxt in _EPITHET_PEOPLE
+            and (head in ("this", "that", "these", "those", "what") or i == 0 or i in breaks)
+            and not any(x in SELF for x in words[max(0, i - 2) : i])
+        ):
             if groups.names_group(words, last + 1) and head not in ("this", "that", "these", "those"):
                 continue  # "Stupid women." generalises about a group: abuse
-            add(max(j, 0) if head in ("this", "that", "these", "those", "what") else i, last + 1, 0.55, "personal_attack.epithet")
+            add(
+                max(j, 0) if head in ("this", "that", "these", "those", "what") else i,
+                last + 1,
+                0.55,
+                "personal_attack.epithet",
+            )
             continue
         if mild or w in _WEAK_NOUNS:
             continue
@@ -713,14 +786,10 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
         if counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _any_in(address_at, i - 6, last + 5):
             lo, hi = _clause(breaks, n, i, last, 6, 4)
             window = words[lo:hi]
-            if (
-                not _ADDRESS.isdisjoint(window)
-                and SELF.isdisjoint(window)
-                and "not" not in window
-            ):
+            if not _ADDRESS.isdisjoint(window) and SELF.isdisjoint(window) and "not" not in window:
                 add(i, last, 0.55, "personal_attack.near_address")
                 continue
-        if strong and SELF.isdisjoint(words[max(0, i - 3):i]):
+        if strong and SELF.isdisjoint(words[max(0, i - 3) : i]):
             add(i, last, 0.5, "personal_attack.insult_word")
     return spans.findings
 
@@ -728,14 +797,18 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
 _HEADS = SECOND | _POSSESSIVE | COPULAS | frozenset(("what", "such"))
 # Every rule name this module reports (for the exit once all are saturated).
 _RULES = frozenset(
-    "personal_attack." + r for r in
-    "dismissive profane_address direct exclamation predicate epithet near_address insult_word".split()
+    "personal_attack." + r
+    for r in "dismissive profane_address direct exclamation predicate epithet near_address insult_word".split()
 )
 
 
 def _candidates(
-    text: Normalized, aliases: Mapping[int, tuple[str, int]], firsts: frozenset[str], head_at: list[int],
-    address_at: list[int], near_at: list[int],
+    text: Normalized,
+    aliases: Mapping[int, tuple[str, int]],
+    firsts: frozenset[str],
+    head_at: list[int],
+    address_at: list[int],
+    near_at: list[int],
 ) -> set[int]:
     """Word indices where ``run`` may report something other than a plain
     strong insult (a superset; ``run`` still checks each): phrase starts,
@@ -788,7 +861,9 @@ def _may_alias(text: Normalized) -> bool:
     """Cheap test: could the text hold an obfuscated or free compound insult?"""
     wordset = text.wordset
     return bool(
-        wordset & _VARIANT_WORDS or wordset & _BRAIN_WORDS or "tard" in text.norm
+        wordset & _VARIANT_WORDS
+        or wordset & _BRAIN_WORDS
+        or "tard" in text.norm
         or insult_matcher().may_obfuscate(text)
     )
 

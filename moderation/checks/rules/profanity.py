@@ -80,8 +80,8 @@ def _is_name(text: Normalized, start: int, end: int) -> bool:
     s, e = text.span(start, end)
     if not original[s:e].istitle():
         return False
-    before = original[max(0, s - 30):s].split()
-    after = original[e:e + 30].split()
+    before = original[max(0, s - 30) : s].split()
+    after = original[e : e + 30].split()
     neighbours = [before[-1] if before else "", after[0] if after else ""]
     return any(w[:1].isupper() and w[1:2].islower() for w in neighbours)
 

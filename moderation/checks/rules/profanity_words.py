@@ -19,10 +19,25 @@ better-profanity release that drops or renames entries is noticed.
 # Multi-word entries cannot survive the whitespace split above, so list them
 # explicitly and rebuild the set from single words plus these phrases.
 _VULGAR_PHRASES = (
-    "2 girls 1 cup", "auto erotic", "blow job", "blue waffle", "booty call",
-    "brown shower", "brown showers", "carpet muncher", "deep throat",
-    "dog style", "doggie style", "doggy style", "foot job", "gang bang",
-    "golden shower", "hand job", "jack off", "jerk off", "nob jokey",
+    "2 girls 1 cup",
+    "auto erotic",
+    "blow job",
+    "blue waffle",
+    "booty call",
+    "brown shower",
+    "brown showers",
+    "carpet muncher",
+    "deep throat",
+    "dog style",
+    "doggie style",
+    "doggy style",
+    "foot job",
+    "gang bang",
+    "golden shower",
+    "hand job",
+    "jack off",
+    "jerk off",
+    "nob jokey",
     "three some",
 )
 
@@ -115,9 +130,7 @@ _EXCLUDED_GROUPS = {
 }
 
 EXCLUDED = frozenset(
-    word
-    for block in _EXCLUDED_GROUPS.values()
-    for word in _words(block, ("cow girl", "cow girls", "strip club"))
+    word for block in _EXCLUDED_GROUPS.values() for word in _words(block, ("cow girl", "cow girls", "strip club"))
 )
 
 EXCLUDED_REASONS = {

@@ -96,13 +96,17 @@ _DECIMAL = re.compile(r"\d{1,20}\.\d{1,20}")
 # matches, but the regex engine skips to candidate characters instead of
 # trying every position (2-5x less CPU on long text).
 # "text WIN to 80086", "reply YES to 8007": premium SMS short codes.
-_SHORTCODE = re.compile(r"(?:t(?<!\wt)(?:ext|xt)|s(?<!\ws)(?:end|ms)|r(?<!\wr)eply|c(?<!\wc)all)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b")
+_SHORTCODE = re.compile(
+    r"(?:t(?<!\wt)(?:ext|xt)|s(?<!\ws)(?:end|ms)|r(?<!\wr)eply|c(?<!\wc)all)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b"
+)
 # Literal first character, so the scan jumps between "p"s instead of testing
 # every character against a class.
 _PENCE = re.compile(r"p(?<=\dp)(?=/|\s|$)")
 _MONEY_WORDS = frozenset("usd dollar dollars pound pounds euro euros gbp ppm".split())
 # "150p/msg", "£1.50/min", "1.50 per msg": premium-rate pricing.
-_PER_MESSAGE = re.compile(r"/(?:msg|min|sms|txt|text|call|wk|week)\b|p(?<!\wp)er (?:msg|sms|txt|text|message|min|minute)\b")
+_PER_MESSAGE = re.compile(
+    r"/(?:msg|min|sms|txt|text|call|wk|week)\b|p(?<!\wp)er (?:msg|sms|txt|text|message|min|minute)\b"
+)
 # "reply YES", "txt GIRL", "text STOP": a keyword to send back.  Matched on
 # the ORIGINAL text (the keyword is in capitals), after a cheap word test.
 _SMS_KEYWORD = re.compile(
@@ -119,7 +123,9 @@ _MONEY_SIGN = re.compile(r"[$£€]\s?\d{1,7}(?:[.,]\d{1,3}){0,3}")
 _MONEY_PENCE = re.compile(r"\d(?<![\d.,]\d)\d{0,3}p(?=/|\s|$)")
 # Every _MONEY_UNIT match contains one of these: without any, it is not run.
 _UNITS = ("usd", "dollars", "pounds", "euros", "gbp", "p/min", "ppm", "/hr", "/hour", "/day", "/week")
-_MONEY_UNIT = re.compile(r"\d(?<![\d.,]\d)\d{0,6}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])")
+_MONEY_UNIT = re.compile(
+    r"\d(?<![\d.,]\d)\d{0,6}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])"
+)
 
 STRONG_PHRASES = tuple(
     tuple(p.split())
@@ -224,7 +230,7 @@ def _bare_link(norm: str, m: re.Match[str], text: Normalized | None) -> bool:
     label = m.group(1)
     dot = m.start()
     if label in NEW_GTLDS and m.group(2) is None:
-        name = norm[_back(norm, dot, _NAME_CHARS, 63):dot]
+        name = norm[_back(norm, dot, _NAME_CHARS, 63) : dot]
         if not any(c.isdigit() or c == "-" for c in name):
             return False
     if text is not None and (len(label) == 2 or label in NEW_GTLDS):
@@ -233,7 +239,7 @@ def _bare_link(norm: str, m: re.Match[str], text: Normalized | None) -> bool:
             before, first = original[dot - 1], original[dot + 1]
         else:
             s, e = text.span(dot - 1, dot + 2)
-            before, first = original[s:s + 1], original[e - 1:e]
+            before, first = original[s : s + 1], original[e - 1 : e]
         if first.isupper() and before.islower():
             return False
     return True
@@ -274,7 +280,7 @@ def _links(norm: str, text: Normalized | None = None) -> list[tuple[int, int, fl
             if start == dot or (start > 0 and norm[start - 1] in "@/") or norm[start:dot].endswith("."):
                 continue
             last = m.end()
-            host = norm[start:m.end()].split("/")[0]
+            host = norm[start : m.end()].split("/")[0]
             sig.append((start, m.end(), *_link_kind(host)))
             if len(sig) >= _MAX_LINKS:
                 return sig
@@ -353,7 +359,7 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
                     s, e = text.word_span(i, i + len(phrase) - 1)
                     sig.append((s, e, 1.0, "promotion.pitch"))
             if w in MESSENGERS:
-                near = set(words[max(0, i - 3):i + 4])
+                near = set(words[max(0, i - 3) : i + 4])
                 if near & {"me", "us", "add", "dm", "message", "contact", "follow", "join", "inbox", "text"}:
                     s, e = text.word_span(i, i)
                     sig.append((s, e, 1.0, "promotion.handle"))
@@ -379,7 +385,7 @@ def _not_a_phone(norm: str, m: re.Match) -> bool:
     # ("81.2.3.4 14:02, 3 May 2007").
     if _IP.match(number) or _YEARS.fullmatch(number):
         return True
-    before = norm[max(0, m.start() - 12):m.start()].rstrip(" :#.-").split()
+    before = norm[max(0, m.start() - 12) : m.start()].rstrip(" :#.-").split()
     return bool(before) and before[-1].strip("(:#.") in _ID_LABELS
 
 
@@ -409,11 +415,11 @@ def _real_phone(norm: str, m: re.Match[str]) -> bool:
     start = m.start()
     if start > 0 and norm[start - 1] in "$£€":
         return False
-    after = norm[m.end():m.end() + 12].split()
+    after = norm[m.end() : m.end() + 12].split()
     if after and after[0].strip(".,;:!?") in _AMOUNT_WORDS:
         return False
     digits = "".join(filter(str.isdigit, number))
-    international = norm[max(0, start - 2):start].rstrip(" ").endswith("+")
+    international = norm[max(0, start - 2) : start].rstrip(" ").endswith("+")
     return _valid_phone(digits, international)
 
 
@@ -447,7 +453,18 @@ def _valid_phone(digits: str, international: bool) -> bool:
 # The kinds of number a region assigns (``phonenumbers.is_valid_number``
 # tests the same patterns, after a parse that costs ~100 us: matching them
 # here costs a few).
-_KINDS = ("fixed_line", "mobile", "toll_free", "premium_rate", "shared_cost", "personal_number", "voip", "pager", "uan", "voicemail")
+_KINDS = (
+    "fixed_line",
+    "mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "personal_number",
+    "voip",
+    "pager",
+    "uan",
+    "voicemail",
+)
 _PLANS: dict[int, list[tuple[re.Pattern[str], list[re.Pattern[str]]]]] = {}
 
 
@@ -462,12 +479,21 @@ def _assigned(cc: int, national: str) -> bool:
             if meta is None or general is None or not general.national_number_pattern:
                 continue
             kinds = [getattr(meta, kind) for kind in _KINDS]
-            plans.append((
-                re.compile(general.national_number_pattern),
-                [re.compile(d.national_number_pattern) for d in kinds if d is not None and d.national_number_pattern],
-            ))
+            plans.append(
+                (
+                    re.compile(general.national_number_pattern),
+                    [
+                        re.compile(d.national_number_pattern)
+                        for d in kinds
+                        if d is not None and d.national_number_pattern
+                    ],
+                )
+            )
         _PLANS[cc] = plans
-    return any(general.fullmatch(national) is not None and any(k.fullmatch(national) for k in kinds) for general, kinds in plans)
+    return any(
+        general.fullmatch(national) is not None and any(k.fullmatch(national) for k in kinds)
+        for general, kinds in plans
+    )
 
 
 # Load the regions' metadata with the module, not on a comment's first phone.
@@ -490,8 +516,10 @@ def _bare_domain(folded: str) -> bool:
     """A ``host.tld`` in an author name (newer generic labels need a digit or hyphen in the host)."""
     for m in islice(_BARE_DOMAIN.finditer(folded), 8):
         host, label = m.groups()
-        if label in ICANN_TLDS and label not in _FILE_EXTENSIONS and (
-            label not in NEW_GTLDS or any(c.isdigit() or c == "-" for c in host)
+        if (
+            label in ICANN_TLDS
+            and label not in _FILE_EXTENSIONS
+            and (label not in NEW_GTLDS or any(c.isdigit() or c == "-" for c in host))
         ):
             return True
     return False
@@ -502,12 +530,35 @@ def _metadata(context: CheckContext) -> list[Finding]:
     name = context.author_name or ""
     if name:
         folded = fold(name)
-        if _URL.search(folded) or _bare_domain(folded) or _EMAIL.search(folded) or any(w in folded for w in ("http", "www.", ".com", "casino", "viagra", "loan", "crypto", "bitcoin", "seo", "escort")):
+        if (
+            _URL.search(folded)
+            or _bare_domain(folded)
+            or _EMAIL.search(folded)
+            or any(
+                w in folded
+                for w in ("http", "www.", ".com", "casino", "viagra", "loan", "crypto", "bitcoin", "seo", "escort")
+            )
+        ):
             out.append(Finding("promotion", "promotion.author_name", 0, 0, name, 0.6))
     email = context.author_email or ""
     if email:
         local, _, domain = fold(email).partition("@")
-        if domain in _SHORTENERS or any(w in local or w in domain for w in ("casino", "viagra", "loan", "crypto", "bitcoin", "seo", "promo", "marketing", "escort", "deals", "discount")):
+        if domain in _SHORTENERS or any(
+            w in local or w in domain
+            for w in (
+                "casino",
+                "viagra",
+                "loan",
+                "crypto",
+                "bitcoin",
+                "seo",
+                "promo",
+                "marketing",
+                "escort",
+                "deals",
+                "discount",
+            )
+        ):
             out.append(Finding("promotion", "promotion.author_email", 0, 0, email, 0.5))
     return out
 

@@ -99,7 +99,10 @@ _RECIPROCAL_WORDS = frozenset(
     """.split()
 )
 _RECIPROCAL_PAIRS = {
-    ("subscribe", "back"), ("sub", "back"), ("subbed", "back"), ("subscribed", "back"),
+    ("subscribe", "back"),
+    ("sub", "back"),
+    ("subbed", "back"),
+    ("subscribed", "back"),
 }
 _FOR_WORDS = frozenset("for 4 2".split())
 # Not "like for like": a business term ("like-for-like sales").
@@ -117,9 +120,7 @@ _SHARE_NEXT = frozenset(
     """.split()
 )
 # "share this with/to ...": the audience of a chain message.
-_SHARE_AUDIENCE = frozenset(
-    "everyone everybody all your ur friends family others world people contacts".split()
-)
+_SHARE_AUDIENCE = frozenset("everyone everybody all your ur friends family others world people contacts".split())
 _LIKE_IF = frozenset("if so".split())
 _BAIT_VERBS = frozenset(
     """
@@ -144,10 +145,18 @@ _CARD = frozenset("card cards code codes".split())
 _EARN = frozenset("earn earning earned earns make making made makes".split())
 _MONEY_NOUNS = frozenset("money cash dollars bucks income".split())
 _HOME_PLACES = {
-    ("from", "home"), ("at", "home"), ("from", "my", "home"), ("from", "your", "home"),
-    ("on", "the", "computer"), ("on", "the", "internet"), ("on", "my", "laptop"),
-    ("from", "my", "laptop"), ("from", "your", "phone"), ("on", "my", "phone"),
-    ("on", "the", "laptop"), ("working", "online"),
+    ("from", "home"),
+    ("at", "home"),
+    ("from", "my", "home"),
+    ("from", "your", "home"),
+    ("on", "the", "computer"),
+    ("on", "the", "internet"),
+    ("on", "my", "laptop"),
+    ("from", "my", "laptop"),
+    ("from", "your", "phone"),
+    ("on", "my", "phone"),
+    ("on", "the", "laptop"),
+    ("working", "online"),
 }
 _ONLINE = frozenset("online".split())
 _RATE_UNITS = frozenset("day week month hour hr daily weekly monthly".split())
@@ -163,12 +172,25 @@ _NOT_HOSTS = frozenset(
     her their our dot i you he she we they
     """.split()
 )
-_DOTCOM_ERA = frozenset("bubble boom bust era crash company companies age millionaire millionaires days startup startups".split())
+_DOTCOM_ERA = frozenset(
+    "bubble boom bust era crash company companies age millionaire millionaires days startup startups".split()
+)
 _WWW = frozenset("w www".split())
 
 TRIGGERS = (
-    CALLS | SOFT_CALLS | NEW | _RECIPROCAL_WORDS | _RECIPROCAL_HEADS | {"subbed", "subscribed"}
-    | _ENGAGE | _PRESS | _FREE | _EARN | _WWW | _SPACED_TLDS | {"dot", "bit"}
+    CALLS
+    | SOFT_CALLS
+    | NEW
+    | _RECIPROCAL_WORDS
+    | _RECIPROCAL_HEADS
+    | {"subbed", "subscribed"}
+    | _ENGAGE
+    | _PRESS
+    | _FREE
+    | _EARN
+    | _WWW
+    | _SPACED_TLDS
+    | {"dot", "bit"}
 )
 _SUBSCRIBE = frozenset("sub subscribe subbed subscribed".split())
 _MAX_TRIES = 32
@@ -183,7 +205,7 @@ def _clause_start(text: Normalized, i: int) -> bool:
     if prev in _PLEASE or prev in ("just", "and", "now", "also", "guys", "everyone"):
         return True
     gap = text.gap(i)
-    return any(c in gap for c in ".!?;:\n\"()")
+    return any(c in gap for c in '.!?;:\n"()')
 
 
 def _sentence_break(text: Normalized, i: int) -> bool:
@@ -234,8 +256,10 @@ def _active(text: Normalized) -> set[str]:
         active |= wordset & _PRESS
     if wordset & _FREE and wordset & (_GIVEAWAY | {"gift", "v"}):
         active |= wordset & _FREE
-    if wordset & _EARN and wordset & (_PLACES | _RATE_UNITS) and (
-        wordset & _MONEY_NOUNS or any(c in text.norm for c in "$£€")
+    if (
+        wordset & _EARN
+        and wordset & (_PLACES | _RATE_UNITS)
+        and (wordset & _MONEY_NOUNS or any(c in text.norm for c in "$£€"))
     ):
         active |= wordset & _EARN
     active |= wordset & (_WWW | {"dot", "bit"})
@@ -270,7 +294,8 @@ def signals(text: Normalized) -> list[Signal]:
                 if x in SELF:
                     k = _self_media(words, j, n)
                     if (
-                        k >= 0 and (w in CALLS or _clause_start(text, i))
+                        k >= 0
+                        and (w in CALLS or _clause_start(text, i))
                         and not any(_sentence_break(text, m) for m in range(i + 1, k + 1))
                     ):
                         out.append(_signal(text, i, k, 1.0, "promotion.self_promo"))
@@ -306,8 +331,10 @@ def signals(text: Normalized) -> list[Signal]:
             k = i + 1
             if k < n and words[k] in ("the", "that", "da", "dat", "on"):
                 k += 1
-            if k < n and words[k] in _BUTTONS and (
-                words[k] != "like" or (k + 1 < n and words[k + 1] in ("button", "buttons"))
+            if (
+                k < n
+                and words[k] in _BUTTONS
+                and (words[k] != "like" or (k + 1 < n and words[k + 1] in ("button", "buttons")))
             ):
                 last = k + 1 if k + 1 < n and words[k + 1] in ("button", "buttons") else k
                 out.append(_signal(text, i, last, 1.0, "promotion.engagement"))
@@ -316,8 +343,10 @@ def signals(text: Normalized) -> list[Signal]:
         if w in _FREE and "free" not in done:
             for k in range(i + 1, min(n, i + 4)):
                 x = words[k]
-                if x in _GIVEAWAY or (x == "gift" and k + 1 < n and words[k + 1] in _CARD) or (
-                    x == "v" and k + 1 < n and words[k + 1] == "bucks"
+                if (
+                    x in _GIVEAWAY
+                    or (x == "gift" and k + 1 < n and words[k + 1] in _CARD)
+                    or (x == "v" and k + 1 < n and words[k + 1] == "bucks")
                 ):
                     out.append(_signal(text, i, k, 1.0, "promotion.pitch"))
                     done.add("free")
@@ -363,8 +392,10 @@ def _engagement(text: Normalized, words: list[str], i: int, n: int) -> int:
             k += 1
             continue
         break
-    if count >= 2 and ("share" in words[i:k] or "subscribe" in words[i:k]) and (
-        w != "comment" or _clause_start(text, i)
+    if (
+        count >= 2
+        and ("share" in words[i:k] or "subscribe" in words[i:k])
+        and (w != "comment" or _clause_start(text, i))
     ):
         return last
     if w not in ("share", "like", "repost"):
@@ -399,12 +430,14 @@ def _engagement(text: Normalized, words: list[str], i: int, n: int) -> int:
 
 
 def _earnings(text: Normalized, words: list[str], i: int, n: int) -> Signal | None:
-    """"make $300 a day from home", "earn money online"."""
+    """ "make $300 a day from home", "earn money online"."""
     money = -1
     for k in range(i + 1, min(n, i + 4)):
         x = words[k]
-        if x in _MONEY_NOUNS or (x[:1].isdigit() and any(c in text.gap(k) for c in "$£€")) or (
-            x[:1].isdigit() and k + 1 < n and words[k + 1] in ("dollars", "bucks", "usd", "k")
+        if (
+            x in _MONEY_NOUNS
+            or (x[:1].isdigit() and any(c in text.gap(k) for c in "$£€"))
+            or (x[:1].isdigit() and k + 1 < n and words[k + 1] in ("dollars", "bucks", "usd", "k"))
         ):
             money = k
             break
@@ -418,7 +451,7 @@ def _earnings(text: Normalized, words: list[str], i: int, n: int) -> Signal | No
         if x in _ONLINE:
             return _signal(text, i, k, 1.0, "promotion.pitch")
         for place in _HOME_PLACES:
-            if tuple(words[k:k + len(place)]) == place:
+            if tuple(words[k : k + len(place)]) == place:
                 return _signal(text, i, k + len(place) - 1, 1.0, "promotion.pitch")
         if x in _RATE_UNITS and (words[k - 1] in _RATE_PREP or x.endswith("ly")):
             rate = True
@@ -441,7 +474,7 @@ def _disguised_link(text: Normalized, words: list[str], i: int, n: int) -> Signa
                 if text.norm[s:e] != "www":
                     return None
                 gaps = "".join(text.gap(j) for j in range(i + 1, k + 1))
-                spelled = "dot" in words[i + 1:k]
+                spelled = "dot" in words[i + 1 : k]
                 if spelled or ("." in gaps and " " in gaps):
                     return _signal(text, i, k, 1.0, "promotion.link")
                 return None
@@ -475,7 +508,7 @@ def _disguised_link(text: Normalized, words: list[str], i: int, n: int) -> Signa
     # A capitalised TLD after a lower-case word is a new sentence
     # ("I agree . Net neutrality ..."), not a link.
     s, e = text.span(*text.word_span(i, i))
-    if text.original[s:s + 1].isupper() and not text.original[s:e].isupper():
+    if text.original[s : s + 1].isupper() and not text.original[s:e].isupper():
         return None
     # Only a host-like word: "cheapstuff . com", not "the end . It was".
     if i + 1 < n and not _sentence_break(text, i + 1) and text.gap(i + 1).strip() not in ("/", ""):

@@ -222,8 +222,12 @@ MENACE = tuple(
 _MENACE_INDEX = phrase_index(MENACE)
 _MENACE_FIRST = frozenset(_MENACE_INDEX)
 _MENACE_SCORE = {
-    ("go", "die"): 0.7, ("rot", "in", "hell"): 0.5, ("burn", "in", "hell"): 0.5,
-    ("send", "all"): 0.0, ("get", "rid", "of", "all"): 0.0, ("get", "rid", "of", "every"): 0.0,
+    ("go", "die"): 0.7,
+    ("rot", "in", "hell"): 0.5,
+    ("burn", "in", "hell"): 0.5,
+    ("send", "all"): 0.0,
+    ("get", "rid", "of", "all"): 0.0,
+    ("get", "rid", "of", "every"): 0.0,
     ("get", "rid", "of", "them"): 0.55,
 }
 # Phrases that only count when a group or person follows ("send all gays to hell").
@@ -234,7 +238,7 @@ register_triggers(_WORD_TRIGGERS | _MENACE_FIRST)
 
 
 def _window(words: list[str], i: int, before: int, after: int) -> tuple[list[str], list[str]]:
-    return words[max(0, i - before):i], words[i + 1:i + 1 + after]
+    return words[max(0, i - before) : i], words[i + 1 : i + 1 + after]
 
 
 def _has_person_object(after: list[str]) -> bool:
@@ -256,10 +260,7 @@ def _imperative_target(text: Normalized, i: int, after: list[str]) -> bool:
         s, e = text.span(*text.word_span(i + 1, i + 1))
         word = text.original[s:e]
         # A capitalised name (not a shouted word): "execute Smith".
-        return (
-            text.words[i] in _LETHAL and word[:1].isupper() and not word.isupper()
-            and first not in _COMMON_CAPS
-        )
+        return text.words[i] in _LETHAL and word[:1].isupper() and not word.isupper() and first not in _COMMON_CAPS
     return False
 
 
@@ -293,7 +294,15 @@ def _at_clause_start(text: Normalized, i: int) -> bool:
     if i == 0:
         return True
     gap = text.gap(i)
-    return any(c in gap for c in ".!?;:\n\"") or text.words[i - 1] in ("just", "lets", "let's", "and", "so", "please", "go")
+    return any(c in gap for c in '.!?;:\n"') or text.words[i - 1] in (
+        "just",
+        "lets",
+        "let's",
+        "and",
+        "so",
+        "please",
+        "go",
+    )
 
 
 def _kindly(after: list[str]) -> bool:
@@ -338,8 +347,11 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                     add(i, last, _MENACE_SCORE.get(phrase, 0.85), "threat.menace")
         before, after = _window(words, i, 5, 4)
         if (
-            w in _LETHAL and before[-1:] == ["to"] and after
-            and not set(before) & _NARRATED and not set(before[-3:]) & _NEGATIONS
+            w in _LETHAL
+            and before[-1:] == ["to"]
+            and after
+            and not set(before) & _NARRATED
+            and not set(before[-3:]) & _NEGATIONS
             and _group_target(after)
         ):
             # "the right to kill all gays", "we need to exterminate these X".
@@ -379,7 +391,12 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         if w in PASSIVE and before and before[-1] in ("shoulda", "should've", "coulda") and not set(before) & REPORTED:
             add(i - 1, i, 0.65, "threat.incitement")
             continue
-        if w == "death" and before[-1:] == ["to"] and after and (after[0] in PERSON_OBJECTS or after[0] in GROUPS or after[0] in ("all", "the")):
+        if (
+            w == "death"
+            and before[-1:] == ["to"]
+            and after
+            and (after[0] in PERSON_OBJECTS or after[0] in GROUPS or after[0] in ("all", "the"))
+        ):
             add(i - 1, i + 1, 0.75, "threat.incitement")
             continue
         if w in PASSIVE:
@@ -388,8 +405,12 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             j = i - 1
             while j > i - 4 and j >= 0 and (words[j] in _PASSIVE_FILLER or words[j].endswith("ly")):
                 j -= 1
-            if j >= 1 and words[j] in ("be", "get", "b") and set(words[max(0, j - 3):j]) & INCITE_MARKERS:
-                if not set(words[max(0, j - 5):j]) & REPORTED and not _thing_subject(words, j) and after[:1] != ["down"]:
+            if j >= 1 and words[j] in ("be", "get", "b") and set(words[max(0, j - 3) : j]) & INCITE_MARKERS:
+                if (
+                    not set(words[max(0, j - 5) : j]) & REPORTED
+                    and not _thing_subject(words, j)
+                    and after[:1] != ["down"]
+                ):
                     add(j - 1, i, 0.75, "threat.incitement")
             continue
         if w in DEATH and w in ("die", "dies", "dead"):
@@ -408,7 +429,7 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             # "I want to see them die", "would love to watch them burn".
             see = [j for j, x in enumerate(after[:3]) if x in _SEE]
             if see and not set(before[-3:]) & _NEGATIONS:
-                rest = after[see[0] + 1:see[0] + 5]
+                rest = after[see[0] + 1 : see[0] + 5]
                 harm = [j for j, x in enumerate(rest) if x in WISH_HARM]
                 if harm:
                     add(i, i + see[0] + 2 + harm[0], 0.7, "threat.wish")
@@ -417,8 +438,11 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             harm = [j for j, x in enumerate(after[:5]) if x in WISH_HARM]
             if harm and not (set(after[:5]) & {"not", "nobody", "no", "anyone", "anybody"}):
                 # "hope you die", "wish he was dead", "hope they all get shot".
-                target = set(after[:harm[0]])
-                if target & (PERSON_OBJECTS | {"he", "she", "they", "he's", "she's", "they're", "you're"}) or harm[0] <= 1:
+                target = set(after[: harm[0]])
+                if (
+                    target & (PERSON_OBJECTS | {"he", "she", "they", "he's", "she's", "they're", "you're"})
+                    or harm[0] <= 1
+                ):
                     add(i, i + 1 + harm[0], 0.8, "threat.wish")
     threat_shapes.run(text, spans)
     return spans.findings

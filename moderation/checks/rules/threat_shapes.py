@@ -70,7 +70,7 @@ _IMPERATIVE_BEFORE = frozenset("just lets let's so please go now".split())
 def _mood(text: Normalized, i: int) -> float:
     """Threatening mood of the verb at word ``i`` (0 when none)."""
     words = text.words
-    before = words[max(0, i - 5):i]
+    before = words[max(0, i - 5) : i]
     if any(w in _REPORTED for w in before):
         return 0.0
     if any(w in _NEGATIONS for w in before[-3:]):
@@ -84,7 +84,7 @@ def _mood(text: Normalized, i: int) -> float:
     if i == 0 or words[i - 1] in _IMPERATIVE_BEFORE:
         return 0.7
     gap = text.gap(i)
-    if any(c in gap for c in ".!?;:\n\"("):
+    if any(c in gap for c in '.!?;:\n"('):
         return 0.7
     return 0.0
 
@@ -133,13 +133,15 @@ def _has_group(words: list[str], start: int, end: int) -> bool:
 
 
 def _seq(words: list[str], k: int, seq: tuple[str, ...]) -> bool:
-    return tuple(words[k:k + len(seq)]) == seq
+    return tuple(words[k : k + len(seq)]) == seq
 
 
 # ---------------------------------------------------------------- removal
 
 _WIPE = frozenset("wipe blow remove purge erase nuke bomb".split())
-_EJECT = frozenset("kick throw send ship deport drive chase boot remove purge cleanse banish expel toss force run get".split())
+_EJECT = frozenset(
+    "kick throw send ship deport drive chase boot remove purge cleanse banish expel toss force run get".split()
+)
 _BACK_VERBS = frozenset("send ship deport kick boot fly".split())
 _EARTH = frozenset("earth planet map existence".split())
 _COUNTRY = frozenset(
@@ -180,10 +182,15 @@ def _removal(text: Normalized, i: int, n: int) -> tuple[int, float] | None:
         return None
     # "send them all back", "ship them back to where they came from".
     if k < n and words[k] == "back" and w in _BACK_VERBS:
-        rest = words[k + 1:k + 6]
+        rest = words[k + 1 : k + 6]
         if rest[:1] == ["to"] and (
-            _seq(rest, 1, ("where", "they")) or _seq(rest, 1, ("where", "they're"))
-            or (len(rest) > 2 and rest[1] in _DETS and (rest[2] in _HOMELAND or (rest[2] == "own" and len(rest) > 3 and rest[3] in _HOMELAND)))
+            _seq(rest, 1, ("where", "they"))
+            or _seq(rest, 1, ("where", "they're"))
+            or (
+                len(rest) > 2
+                and rest[1] in _DETS
+                and (rest[2] in _HOMELAND or (rest[2] == "own" and len(rest) > 3 and rest[3] in _HOMELAND))
+            )
             or (len(rest) > 1 and rest[1] in _HOMELAND)
         ):
             return min(n - 1, k + 3), 0.6
@@ -228,14 +235,16 @@ _COERCE = frozenset(
     move pay shut flee apologize apologise resign return assimilate out
     """.split()
 )
-_ULTIMATUM_HARM = frozenset("shot killed hanged hung beheaded executed stabbed burned burnt lynched gassed hurt".split())
+_ULTIMATUM_HARM = frozenset(
+    "shot killed hanged hung beheaded executed stabbed burned burnt lynched gassed hurt".split()
+)
 _HARM_VERBS = frozenset("kill shoot hang behead execute stab burn lynch gas hurt murder".split())
 
 
 def _ultimatum(text: Normalized, i: int, n: int) -> tuple[int, int, float] | None:
     """(first, last, score) for "... or die" at the "or" at word ``i``."""
     words = text.words
-    before = words[max(0, i - 6):i]
+    before = words[max(0, i - 6) : i]
     if not any(w in _COERCE for w in before):
         return None
     first = i - len(before) + next(k for k, w in enumerate(before) if w in _COERCE)
@@ -253,7 +262,7 @@ def _ultimatum(text: Normalized, i: int, n: int) -> tuple[int, int, float] | Non
         if i + 2 >= n or any(c in text.gap(i + 2) for c in ".!?;\n"):
             return first, i + 1, 0.55
         return None
-    rest = words[i + 1:i + 4]
+    rest = words[i + 1 : i + 4]
     if rest[:1] in (["be"], ["get"]) and len(rest) > 1 and rest[1] in _ULTIMATUM_HARM:
         return first, i + 2, 0.75
     if rest[:1] and rest[0] in ("we'll", "i'll", "we", "i") and any(w in _HARM_VERBS for w in rest[1:]):
@@ -284,15 +293,17 @@ def _bullet(text: Normalized, i: int, n: int) -> tuple[int, int, float] | None:
     if j < 0:
         return None
     verb = words[j]
-    if verb in _NEED and words[i] == "bullet" and words[j + 1:i] in (["a"], ["one"]):
+    if verb in _NEED and words[i] == "bullet" and words[j + 1 : i] in (["a"], ["one"]):
         # "he needs a bullet", not "I need some bullets for the gun".
-        if set(words[max(0, j - 3):j]) & (_NEGATIONS | _REPORTED):
+        if set(words[max(0, j - 3) : j]) & (_NEGATIONS | _REPORTED):
             return None
         return j, i, 0.75
     if verb in _PUT:
         if (
-            i + 1 < n and words[i + 1] in _INTO and "own" not in words[i + 2:i + 4]
-            and any(w in _BODY or w in GROUPS for w in words[i + 2:i + 5])
+            i + 1 < n
+            and words[i + 1] in _INTO
+            and "own" not in words[i + 2 : i + 4]
+            and any(w in _BODY or w in GROUPS for w in words[i + 2 : i + 5])
         ):
             mood = _mood(text, j)
             if mood:
@@ -317,7 +328,7 @@ def _wall(text: Normalized, i: int) -> tuple[int, int, float] | None:
             continue
         if words[j] == "lined" or (j > 0 and words[j - 1] in ("be", "get", "been")):
             # Passive: "(should/deserve to) be lined up against a wall".
-            before = set(words[max(0, j - 5):j])
+            before = set(words[max(0, j - 5) : j])
             if before & _INCITE and not before & (_NEGATIONS | _REPORTED):
                 return j, i + 2, 0.75
         elif _target(words, j + 1, n) > 0 and _mood(text, j):
@@ -333,13 +344,13 @@ _EXTERMINATION = frozenset(
     extinction cleansing holocaust
     """.split()
 )
-_NOUN_MARKERS = frozenset(
-    "need needs should want support supports demand demands time bring favor favour for".split()
-)
+_NOUN_MARKERS = frozenset("need needs should want support supports demand demands time bring favor favour for".split())
 # "for" is a marker only in "time for", "all for", "I'm for", "pray/hope for".
 # Not "call for": "your cohorts who call for ..." reports others.
 _FOR_BEFORE = frozenset("time all i'm im am pray praying hope hoping".split())
-_NOUN_FILLER = frozenset("the a an total complete mass full immediate public systematic final all on ethnic another new".split())
+_NOUN_FILLER = frozenset(
+    "the a an total complete mass full immediate public systematic final all on ethnic another new".split()
+)
 
 
 def _extermination(text: Normalized, i: int, n: int) -> tuple[int, int, float] | None:
@@ -354,14 +365,16 @@ def _extermination(text: Normalized, i: int, n: int) -> tuple[int, int, float] |
         j -= 1
     if j < 0 or words[j] not in _NOUN_MARKERS:
         return None
-    if set(words[max(0, j - 4):j]) & (_NEGATIONS | _REPORTED):
+    if set(words[max(0, j - 4) : j]) & (_NEGATIONS | _REPORTED):
         return None
     if words[j] == "for" and (j == 0 or words[j - 1] not in _FOR_BEFORE):
         return None
     return j, end - 1, 0.7
 
 
-_LETHAL = frozenset("kill murder execute hang lynch behead slaughter exterminate nuke bomb gas shoot eradicate annihilate".split())
+_LETHAL = frozenset(
+    "kill murder execute hang lynch behead slaughter exterminate nuke bomb gas shoot eradicate annihilate".split()
+)
 _NOT_NAMES = frozenset("i the a it this that".split())
 
 
@@ -370,7 +383,7 @@ def _time_to(text: Normalized, i: int, n: int) -> int:
     words = text.words
     if i < 2 or words[i - 1] != "to" or words[i - 2] != "time":
         return -1
-    if _REPORTED & set(words[max(0, i - 7):i]):
+    if _REPORTED & set(words[max(0, i - 7) : i]):
         return -1
     end = _target(words, i + 1, n)
     if end > 0:
@@ -400,9 +413,24 @@ def _gerund(text: Normalized, i: int) -> tuple[int, int, float] | None:
         k += 1
     if k >= n or words[k] not in _GERUNDS:
         return None
-    if k + 1 < n and words[k + 1] in ("of", "up", "out", "off", "the", "a", "time", "range", "spree", "it", "practice", "lessons", "basket", "baskets"):
+    if k + 1 < n and words[k + 1] in (
+        "of",
+        "up",
+        "out",
+        "off",
+        "the",
+        "a",
+        "time",
+        "range",
+        "spree",
+        "it",
+        "practice",
+        "lessons",
+        "basket",
+        "baskets",
+    ):
         return None  # "needs a killing of the weeds", "killing time"
-    subject = words[max(0, i - 3):i]
+    subject = words[max(0, i - 3) : i]
     if not any(w in _PERSON_SUBJECTS or w in GROUPS for w in subject):
         return None
     if set(subject) & (_NEGATIONS | _REPORTED):
@@ -411,13 +439,24 @@ def _gerund(text: Normalized, i: int) -> tuple[int, int, float] | None:
 
 
 TRIGGERS = (
-    _WIPE | _EJECT | _BACK_VERBS | frozenset(_PARTICLE) | {"or", "bullet", "bullets", "against"}
-    | _EXTERMINATION | _LETHAL | _NEED
+    _WIPE
+    | _EJECT
+    | _BACK_VERBS
+    | frozenset(_PARTICLE)
+    | {"or", "bullet", "bullets", "against"}
+    | _EXTERMINATION
+    | _LETHAL
+    | _NEED
 )
 # Cheap pre-filter: each shape needs one of these (rarer) words.
 _RARE = (
-    _EARTH | _COUNTRY | {"back", "over", "down", "die", "perish", "else", "bullet", "bullets", "wall"}
-    | _EXTERMINATION | {"time"} | _GERUNDS | _ULTIMATUM_HARM
+    _EARTH
+    | _COUNTRY
+    | {"back", "over", "down", "die", "perish", "else", "bullet", "bullets", "wall"}
+    | _EXTERMINATION
+    | {"time"}
+    | _GERUNDS
+    | _ULTIMATUM_HARM
 )
 register_triggers(TRIGGERS)
 

@@ -1,4 +1,5 @@
 """Classify comments from a CSV file with the guideline checks (streaming)."""
+
 import csv
 import sys
 
@@ -58,7 +59,13 @@ class Command(BaseCommand):
                 )
                 report = check(row["text"] or "", context)
                 text = row["text"] or ""
-                writer.writerow([text if raw_text else spreadsheet_safe(text), ";".join(report.categories), f"{report.priority:.4f}"])
+                writer.writerow(
+                    [
+                        text if raw_text else spreadsheet_safe(text),
+                        ";".join(report.categories),
+                        f"{report.priority:.4f}",
+                    ]
+                )
                 count += 1
         finally:
             if source is not sys.stdin:

@@ -1,4 +1,5 @@
 """Measure the guideline checks on a labelled CSV (text,label[,source])."""
+
 import csv
 import json
 import sys
@@ -30,22 +31,30 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
         add_model_arguments(parser)
         parser.add_argument(
-            "--leave-one-source-out", action="store_true",
+            "--leave-one-source-out",
+            action="store_true",
             help="for each source: train on --train plus the other sources, measure the left-out one",
         )
         parser.add_argument(
-            "--stream", action="store_true",
+            "--stream",
+            action="store_true",
             help="replay the rows as decisions: fine-tune after 500, 2,000, 5,000 and measure on a held-out 20%%",
         )
         parser.add_argument(
-            "--stream-base", choices=["model", "train"], default="model",
+            "--stream-base",
+            choices=["model", "train"],
+            default="model",
             help="the model decisions fine-tune: the --model one, or one trained on --train alone "
-                 "(use 'train' when the CSV is dev.csv, which the shipped model has seen)",
+            "(use 'train' when the CSV is dev.csv, which the shipped model has seen)",
         )
-        parser.add_argument("--checkpoints", default="0,500,2000,5000",
-                            help="decision counts to measure after, comma-separated")
-        parser.add_argument("--train", default=str(DEFAULT_TRAIN),
-                            help="training corpus CSV for --leave-one-source-out and --stream-base train")
+        parser.add_argument(
+            "--checkpoints", default="0,500,2000,5000", help="decision counts to measure after, comma-separated"
+        )
+        parser.add_argument(
+            "--train",
+            default=str(DEFAULT_TRAIN),
+            help="training corpus CSV for --leave-one-source-out and --stream-base train",
+        )
 
     def handle(self, *args, path: str, **options):
         rows = self._read(path)
@@ -75,8 +84,9 @@ class Command(BaseCommand):
             reader = csv.DictReader(handle)
             if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
                 raise CommandError(f"{path}: the CSV needs 'text' and 'label' columns")
-            return [(row["text"] or "", (row["label"] or "").strip(), (row.get("source") or "").strip())
-                    for row in reader]
+            return [
+                (row["text"] or "", (row["label"] or "").strip(), (row.get("source") or "").strip()) for row in reader
+            ]
 
     def _progress(self, rows):
         return tqdm(rows, unit="row", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -98,10 +108,14 @@ class Command(BaseCommand):
 
         pooled, per_source = leave_one_source_out(rows, self._training_rows(options), progress=self._say)
         if options["json"]:
-            return _dumps({"pooled": pooled.to_dict(),
-                           "per_source": {s: r.to_dict() for s, r in per_source.items()}})
-        lines = ["Leave-one-source-out (each source measured by a model trained without it):", "",
-                 format_markdown(pooled), "Per left-out source:", ""]
+            return _dumps({"pooled": pooled.to_dict(), "per_source": {s: r.to_dict() for s, r in per_source.items()}})
+        lines = [
+            "Leave-one-source-out (each source measured by a model trained without it):",
+            "",
+            format_markdown(pooled),
+            "Per left-out source:",
+            "",
+        ]
         lines += [f"- {source}: {format_summary(r.summary())}" for source, r in per_source.items()]
         return "\n".join(lines)
 
@@ -122,11 +136,16 @@ class Command(BaseCommand):
             raise CommandError("--checkpoints takes comma-separated whole numbers") from exc
         points = stream(rows, base, checkpoints=checkpoints, progress=self._say)
         if options["json"]:
-            return _dumps([{"decisions": p.decisions, "model_version": p.model_version, **p.result.to_dict()}
-                           for p in points])
-        lines = [f"Stream: base model {base.version}; each checkpoint measured on the same held-out 20% of rows.",
-                 "", "| decisions learned | mean recall | lowest label | right category | false flags | "
-                 "false flags w/o swear words | priority AUC |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            return _dumps(
+                [{"decisions": p.decisions, "model_version": p.model_version, **p.result.to_dict()} for p in points]
+            )
+        lines = [
+            f"Stream: base model {base.version}; each checkpoint measured on the same held-out 20% of rows.",
+            "",
+            "| decisions learned | mean recall | lowest label | right category | false flags | "
+            "false flags w/o swear words | priority AUC |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for p in points:
             s = p.result.summary()
             lines.append(

@@ -13,6 +13,7 @@ comment has its append-only ModerationDecision row.
 Comments are spread over the last `--days` days in time order on articles
 published over the same span; the newest `--pending` comments are pending.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -74,25 +75,77 @@ VIOLATIONS = [
     "Nice tits in that photo.",
     "My cat had kittens yesterday, here are their names.",
 ]
-FIRST_NAMES = ["Amira", "Ben", "Chen", "Dara", "Elif", "Farid", "Greta", "Hugo", "Ines", "Jonas",
-               "Karim", "Lena", "Marta", "Nikos", "Olga", "Pavel", "Rania", "Sami", "Tess", "Yusuf"]
-LAST_NAMES = ["Abbas", "Berg", "Costa", "Dogan", "Evans", "Fischer", "Garcia", "Haddad", "Ivanova",
-              "Jansen", "Khan", "Larsen", "Moreau", "Novak", "Okafor", "Petrov", "Rossi", "Silva"]
+FIRST_NAMES = [
+    "Amira",
+    "Ben",
+    "Chen",
+    "Dara",
+    "Elif",
+    "Farid",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Karim",
+    "Lena",
+    "Marta",
+    "Nikos",
+    "Olga",
+    "Pavel",
+    "Rania",
+    "Sami",
+    "Tess",
+    "Yusuf",
+]
+LAST_NAMES = [
+    "Abbas",
+    "Berg",
+    "Costa",
+    "Dogan",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ivanova",
+    "Jansen",
+    "Khan",
+    "Larsen",
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Petrov",
+    "Rossi",
+    "Silva",
+]
 USER_AGENTS = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/119.0 Safari/537.36",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
     "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0",
     "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) AppleWebKit/605.1.15 Version/17.1 Safari/605.1.15",
 ]
-TOPICS = ["budget", "bridge", "flood", "schools", "elections", "hospital", "transport", "housing",
-          "water supply", "harvest", "stadium", "museum"]
+TOPICS = [
+    "budget",
+    "bridge",
+    "flood",
+    "schools",
+    "elections",
+    "hospital",
+    "transport",
+    "housing",
+    "water supply",
+    "harvest",
+    "stadium",
+    "museum",
+]
 FLAGGED_SHARE = 0.3  # share of comments drawn from the flagged part of the pool
 MODERATOR_PREFIX = "loadmod"
 
 
 class Command(BaseCommand):
-    help = ("LOAD-DATA TOOL for benchmarks: bulk-inserts synthetic articles, comments (screened "
-            "bodies) and decisions, bypassing comment_submit(). Not for production data.")
+    help = (
+        "LOAD-DATA TOOL for benchmarks: bulk-inserts synthetic articles, comments (screened "
+        "bodies) and decisions, bypassing comment_submit(). Not for production data."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--comments", type=int, default=1_000_000, help="comments to create")
@@ -116,8 +169,9 @@ class Command(BaseCommand):
         team = self._moderators(moderators)
         pool = _screened_pool(rng)
         article_list = self._articles(rng, articles, start, now, seed)
-        generator = _CommentGenerator(rng, pool, article_list, team, start=start, now=now,
-                                      total=comments, pending=pending)
+        generator = _CommentGenerator(
+            rng, pool, article_list, team, start=start, now=now, total=comments, pending=pending
+        )
         show = sys.stderr.isatty() and options.get("verbosity", 1) > 0
         with tqdm(total=comments, unit="comment", disable=not show, file=sys.stderr) as bar:
             for first in range(0, comments, batch_size):
@@ -125,18 +179,18 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     rows, plans = generator.batch(first, size)
                     Comment.objects.bulk_create(rows, batch_size=batch_size)
-                    ModerationDecision.objects.bulk_create(
-                        generator.decisions(rows, plans), batch_size=batch_size
-                    )
+                    ModerationDecision.objects.bulk_create(generator.decisions(rows, plans), batch_size=batch_size)
                 bar.update(size)
         # bulk_create sends no signals: set the articles' approved counts (and public versions) once.
         recount_approved([article.pk for article in article_list])
         _refresh_planner_statistics()
         decided = comments - pending
-        self.stdout.write(self.style.SUCCESS(
-            f"Created {articles} article(s), {comments} comment(s) ({pending} pending, {decided} decided "
-            f"with one decision each) and {moderators} moderator account(s) '{MODERATOR_PREFIX}NN'."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {articles} article(s), {comments} comment(s) ({pending} pending, {decided} decided "
+                f"with one decision each) and {moderators} moderator account(s) '{MODERATOR_PREFIX}NN'."
+            )
+        )
 
     def _moderators(self, count: int) -> list:
         group = Group.objects.get(name="Moderators")
@@ -157,21 +211,24 @@ class Command(BaseCommand):
         rows = []
         for n in range(count):
             topic = rng.choice(TOPICS)
-            rows.append(Article(
-                title=f"{topic.capitalize()}: what changes for residents ({n + 1})",
-                slug=f"load-s{seed}-{n + 1}",
-                source=rng.choice(["Wire", "Staff reporter", "Regional desk"]),
-                published_at=start + span * n - timedelta(hours=6),
-                body=f"A report on the {topic} and what it means for the town. " * 8,
-            ))
+            rows.append(
+                Article(
+                    title=f"{topic.capitalize()}: what changes for residents ({n + 1})",
+                    slug=f"load-s{seed}-{n + 1}",
+                    source=rng.choice(["Wire", "Staff reporter", "Regional desk"]),
+                    published_at=start + span * n - timedelta(hours=6),
+                    body=f"A report on the {topic} and what it means for the town. " * 8,
+                )
+            )
         return Article.objects.bulk_create(rows, batch_size=1000)
 
 
 def _screened_pool(rng: random.Random) -> dict[bool, list[tuple]]:
     """Bodies screened once by the real checks: (body, findings, flags, priority), by flagged or not."""
     probe = Article(title="What changes for residents", body="A report on the town budget and services.")
-    context = check_context(article=probe, author_name="Reader", author_email="reader@example.org",
-                            terms=TermList(), duplicate_count=0)
+    context = check_context(
+        article=probe, author_name="Reader", author_email="reader@example.org", terms=TermList(), duplicate_count=0
+    )
     pool: dict[bool, list[tuple]] = {True: [], False: []}
     for _ in range(600):
         parts = rng.sample(NEUTRAL, rng.randint(1, 3))
@@ -179,9 +236,7 @@ def _screened_pool(rng: random.Random) -> dict[bool, list[tuple]]:
             parts.insert(rng.randint(0, len(parts)), rng.choice(VIOLATIONS))
         body = " ".join(parts)
         report = check(body, context)
-        pool[report.flagged].append(
-            (body, report.to_dict(), flags_value(report.categories), report.priority)
-        )
+        pool[report.flagged].append((body, report.to_dict(), flags_value(report.categories), report.priority))
     if not pool[True] or not pool[False]:
         raise CommandError("the guideline checks flagged all or none of the sample bodies")
     return pool
@@ -222,21 +277,23 @@ class _CommentGenerator:
             plan = None
             if index < self.decided_upto:
                 plan = self._plan_decision(at, flagged, priority)
-            rows.append(Comment(
-                article=self._article(at),
-                author_name=f"{first_name} {last_name}",
-                author_email=f"{first_name}.{last_name}{rng.randint(1, 999)}@example.org".lower(),
-                body=body,
-                status=plan[0] if plan else Comment.Status.PENDING,
-                submitted_at=at,
-                decided_at=plan[1] if plan else None,
-                ip_address=f"198.51.100.{rng.randint(1, 254)}",
-                user_agent=rng.choice(USER_AGENTS),
-                findings=findings,
-                flags=flags,
-                priority=priority,
-                fingerprint=self._fingerprint(body),
-            ))
+            rows.append(
+                Comment(
+                    article=self._article(at),
+                    author_name=f"{first_name} {last_name}",
+                    author_email=f"{first_name}.{last_name}{rng.randint(1, 999)}@example.org".lower(),
+                    body=body,
+                    status=plan[0] if plan else Comment.Status.PENDING,
+                    submitted_at=at,
+                    decided_at=plan[1] if plan else None,
+                    ip_address=f"198.51.100.{rng.randint(1, 254)}",
+                    user_agent=rng.choice(USER_AGENTS),
+                    findings=findings,
+                    flags=flags,
+                    priority=priority,
+                    fingerprint=self._fingerprint(body),
+                )
+            )
             plans.append(plan)
         return rows, plans
 
@@ -261,15 +318,17 @@ class _CommentGenerator:
             reasons = []
             if verdict == Comment.Status.REJECTED:
                 reasons = [code for code in comment.flags.split("|") if code] or ["off_topic"]
-            decisions.append(ModerationDecision(
-                comment_id=comment.pk,
-                moderator=moderator,
-                verdict=verdict,
-                reasons=reasons,
-                note="" if moderator else "Rejected automatically: the comment contains a banned term.",
-                previous_status=Comment.Status.PENDING,
-                decided_at=decided_at,
-            ))
+            decisions.append(
+                ModerationDecision(
+                    comment_id=comment.pk,
+                    moderator=moderator,
+                    verdict=verdict,
+                    reasons=reasons,
+                    note="" if moderator else "Rejected automatically: the comment contains a banned term.",
+                    previous_status=Comment.Status.PENDING,
+                    decided_at=decided_at,
+                )
+            )
         return decisions
 
 

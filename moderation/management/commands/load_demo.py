@@ -1,4 +1,5 @@
 """Load demo articles, comments of every guideline category and a demo moderator (idempotent)."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -71,31 +72,91 @@ ARTICLES = [
 
 # (article slug, name, email, body, approve?) — written for the demo, one or more per category.
 COMMENTS = [
-    ("drones-target-us-base-in-syrias-hasaka", "Shirin", "shirin@example.org",
-     "Another drone attack on the base in Hasaka. How long before this escalates into a wider war in Syria?", True),
-    ("drones-target-us-base-in-syrias-hasaka", "Daniel", "daniel@example.org",
-     "Good reporting. It would help to know how many troops are stationed at the base.", True),
-    ("drones-target-us-base-in-syrias-hasaka", "Karwan", "karwan@example.org",
-     "The airstrikes in eastern Syria killed people too, which is terrible for families living near the militia sites.", False),
-    ("drones-target-us-base-in-syrias-hasaka", "Angry reader", "angry@example.org",
-     "This is bullshit, the whole damn thing is a mess.", False),
-    ("drones-target-us-base-in-syrias-hasaka", "Rude", "rude@example.org",
-     "Whoever wrote this is a total moron, you idiot.", False),
-    ("drones-target-us-base-in-syrias-hasaka", "Anon", "anon@example.org",
-     "I know where you live and I will find you and hurt you.", False),
-    ("drones-target-us-base-in-syrias-hasaka", "Hater", "hater@example.org",
-     "Immigrants are all criminals and should go back where they came from.", False),
-    ("drones-target-us-base-in-syrias-hasaka", "Deals4U", "deals@example.org",
-     "Earn $500 a day from home! Check out my channel and visit bit.ly/easy-cash now", False),
-    ("erbil-city-council-approves-new-park", "Lana", "lana@example.org",
-     "A riverside park is exactly what the city needs. I hope the cycling lane connects to the centre.", True),
-    ("erbil-city-council-approves-new-park", "Off on a tangent", "tangent@example.org",
-     "My favourite football team lost again yesterday and the referee made terrible calls all match "
-     "long, nobody in the stadium could believe what they were seeing on the pitch.", False),
-    ("university-students-win-robotics-contest", "Hawre", "hawre@example.org",
-     "Congratulations to the students! Sorting recycling automatically could really help the city.", True),
-    ("university-students-win-robotics-contest", "Crude", "crude@example.org",
-     "Nice robot, now build one that shows some tits and ass lol", False),
+    (
+        "drones-target-us-base-in-syrias-hasaka",
+        "Shirin",
+        "shirin@example.org",
+        "Another drone attack on the base in Hasaka. How long before this escalates into a wider war in Syria?",
+        True,
+    ),
+    (
+        "drones-target-us-base-in-syrias-hasaka",
+        "Daniel",
+        "daniel@example.org",
+        "Good reporting. It would help to know how many troops are stationed at the base.",
+        True,
+    ),
+    (
+        "drones-target-us-base-in-syrias-hasaka",
+        "Karwan",
+        "karwan@example.org",
+        "The airstrikes in eastern Syria killed people too, which is terrible for families living near the militia sites.",
+        False,
+    ),
+    (
+        "drones-target-us-base-in-syrias-hasaka",
+        "Angry reader",
+        "angry@example.org",
+        "This is bullshit, the whole damn thing is a mess.",
+        False,
+    ),
+    (
+        "drones-target-us-base-in-syrias-hasaka",
+        "Rude",
+        "rude@example.org",
+        "Whoever wrote this is a total moron, you idiot.",
+        False,
+    ),
+    (
+        "drones-target-us-base-in-syrias-hasaka",
+        "Anon",
+        "anon@example.org",
+        "I know where you live and I will find you and hurt you.",
+        False,
+    ),
+    (
+        "drones-target-us-base-in-syrias-hasaka",
+        "Hater",
+        "hater@example.org",
+        "Immigrants are all criminals and should go back where they came from.",
+        False,
+    ),
+    (
+        "drones-target-us-base-in-syrias-hasaka",
+        "Deals4U",
+        "deals@example.org",
+        "Earn $500 a day from home! Check out my channel and visit bit.ly/easy-cash now",
+        False,
+    ),
+    (
+        "erbil-city-council-approves-new-park",
+        "Lana",
+        "lana@example.org",
+        "A riverside park is exactly what the city needs. I hope the cycling lane connects to the centre.",
+        True,
+    ),
+    (
+        "erbil-city-council-approves-new-park",
+        "Off on a tangent",
+        "tangent@example.org",
+        "My favourite football team lost again yesterday and the referee made terrible calls all match "
+        "long, nobody in the stadium could believe what they were seeing on the pitch.",
+        False,
+    ),
+    (
+        "university-students-win-robotics-contest",
+        "Hawre",
+        "hawre@example.org",
+        "Congratulations to the students! Sorting recycling automatically could really help the city.",
+        True,
+    ),
+    (
+        "university-students-win-robotics-contest",
+        "Crude",
+        "crude@example.org",
+        "Nice robot, now build one that shows some tits and ass lol",
+        False,
+    ),
 ]
 
 
@@ -115,18 +176,19 @@ class Command(BaseCommand):
             if Comment.objects.filter(article=article, author_name=name, body=body).exists():
                 continue
             comment = comment_submit(
-                article=article, author_name=name, author_email=email, body=body,
-                ip_address="127.0.0.1", user_agent="load_demo",
+                article=article,
+                author_name=name,
+                author_email=email,
+                body=body,
+                ip_address="127.0.0.1",
+                user_agent="load_demo",
             )
             created += 1
             if approve:
                 comment_approve(comment=comment, moderator=moderator)
-        self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready: {len(articles)} articles, {created} new comments."
-        ))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(articles)} articles, {created} new comments."))
         self.stdout.write(
-            f"Demo moderator login: username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}' "
-            "(admin at /admin/)"
+            f"Demo moderator login: username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}' (admin at /admin/)"
         )
 
     def _moderator(self):

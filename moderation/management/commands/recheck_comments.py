@@ -4,6 +4,7 @@ With --enqueue the batches go to the Celery workers, each recorded as a RecheckB
 row that its task marks done; --batches lists the unfinished ones and --resume hands
 them out again (a broker that lost its queue loses messages, not rechecks).
 """
+
 import sys
 from datetime import timedelta
 
@@ -60,8 +61,19 @@ class Command(BaseCommand):
         )
         parser.add_argument("--reason", default="", help="With --enqueue: why (stored with each batch).")
 
-    def handle(self, *args, status: str, batch_size: int, enqueue: bool = False, batches: bool = False,
-               resume: bool = False, older_than: float = 60, inline: bool = False, reason: str = "", **options):
+    def handle(
+        self,
+        *args,
+        status: str,
+        batch_size: int,
+        enqueue: bool = False,
+        batches: bool = False,
+        resume: bool = False,
+        older_than: float = 60,
+        inline: bool = False,
+        reason: str = "",
+        **options,
+    ):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
         if older_than < 0:
@@ -76,8 +88,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{left} batch(es) still unfinished (see --batches).")
             return
         if enqueue:
-            handed = enqueue_recheck(status=status, batch_size=batch_size,
-                                     reason=reason or f"recheck_comments --enqueue --status {status}")
+            handed = enqueue_recheck(
+                status=status, batch_size=batch_size, reason=reason or f"recheck_comments --enqueue --status {status}"
+            )
             self.report(handed, f"comment(s) with status {status}")
             return
         queryset = comments_to_recheck(status)
@@ -114,14 +127,23 @@ class Command(BaseCommand):
         now = timezone.now()
         comments = unfinished_batches().aggregate(n=Sum("size"))["n"] or 0
         self.stdout.write(
-            self.style.WARNING(f"{len(unfinished)} unfinished recheck batch(es), {comments} comment(s) "
-                               f"({done} done). `recheck_comments --resume` hands them out again.")
+            self.style.WARNING(
+                f"{len(unfinished)} unfinished recheck batch(es), {comments} comment(s) "
+                f"({done} done). `recheck_comments --resume` hands them out again."
+            )
         )
         row = "{:>8}  {:<8}  {:>8}  {:<23}  {:>11}  {:>10}  {:>7}"
         self.stdout.write(row.format("batch", "status", "comments", "comment ids", "waiting", "handed out", "started"))
         for batch in unfinished:
             waiting = int((now - batch.queued_at).total_seconds() // 60)
-            self.stdout.write(row.format(
-                batch.pk, batch.comment_status, batch.size, f"{batch.first_comment_id}–{batch.last_comment_id}",
-                f"{waiting} min", batch.dispatches, batch.attempts,
-            ))
+            self.stdout.write(
+                row.format(
+                    batch.pk,
+                    batch.comment_status,
+                    batch.size,
+                    f"{batch.first_comment_id}–{batch.last_comment_id}",
+                    f"{waiting} min",
+                    batch.dispatches,
+                    batch.attempts,
+                )
+            )

@@ -6,6 +6,7 @@ byte-for-byte the committed weights (CI). `--with-decisions`: fine-tune the ship
 model on the moderators' decisions in this database and store it as a new version
 (`--activate` to use it at once).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,21 +39,41 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
-                            help="the shared data folder (train/train.csv, eval/dev.csv); default: ../shared")
+        parser.add_argument(
+            "--shared",
+            type=Path,
+            default=DEFAULT_SHARED,
+            help="the shared data folder (train/train.csv, eval/dev.csv); default: ../shared",
+        )
         parser.add_argument("--seed", type=int, default=13, help="training seed (default 13, the shipped model's)")
-        parser.add_argument("--output", type=Path, default=SHIPPED_PATH,
-                            help="weights file to write, or with --check to compare with (default: the shipped one)")
-        parser.add_argument("--card", type=Path, default=None,
-                            help="model card to write (default: MODEL_CARD.md beside --output)")
-        parser.add_argument("--bits", type=int, default=None,
-                            help="hash buckets as a power of two (default: the training default; for experiments)")
-        parser.add_argument("--check", action="store_true",
-                            help="train into a temporary file and exit non-zero unless it equals --output")
-        parser.add_argument("--with-decisions", action="store_true",
-                            help="fine-tune the shipped model on moderators' decisions and store a new version")
-        parser.add_argument("--activate", action="store_true",
-                            help="with --with-decisions: make the new version the active one")
+        parser.add_argument(
+            "--output",
+            type=Path,
+            default=SHIPPED_PATH,
+            help="weights file to write, or with --check to compare with (default: the shipped one)",
+        )
+        parser.add_argument(
+            "--card", type=Path, default=None, help="model card to write (default: MODEL_CARD.md beside --output)"
+        )
+        parser.add_argument(
+            "--bits",
+            type=int,
+            default=None,
+            help="hash buckets as a power of two (default: the training default; for experiments)",
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="train into a temporary file and exit non-zero unless it equals --output",
+        )
+        parser.add_argument(
+            "--with-decisions",
+            action="store_true",
+            help="fine-tune the shipped model on moderators' decisions and store a new version",
+        )
+        parser.add_argument(
+            "--activate", action="store_true", help="with --with-decisions: make the new version the active one"
+        )
         parser.add_argument("--note", default="", help="with --with-decisions: a note stored with the version")
 
     def handle(self, *args: Any, **options: Any) -> None:

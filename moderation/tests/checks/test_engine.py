@@ -42,8 +42,12 @@ def test_none_and_non_str_inputs_do_not_raise():
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300), st.integers(min_value=0, max_value=5))
 def test_spans_always_point_into_original_text(text, dups):
-    ctx = CheckContext(article_title="t", article_body="b", duplicate_count=dups,
-                       terms=TermList(banned={"abuse": ("ab",)}, suspect={"promotion": ("c d",)}))
+    ctx = CheckContext(
+        article_title="t",
+        article_body="b",
+        duplicate_count=dups,
+        terms=TermList(banned={"abuse": ("ab",)}, suspect={"promotion": ("c d",)}),
+    )
     report = check(text, ctx)
     for f in report.findings:
         assert 0.0 <= f.score <= 1.0
@@ -51,7 +55,7 @@ def test_spans_always_point_into_original_text(text, dups):
             assert f.start == f.end == 0
         else:
             assert 0 <= f.start <= f.end <= len(text)
-            assert f.evidence == text[f.start:f.end]
+            assert f.evidence == text[f.start : f.end]
     assert 0.0 <= report.priority <= 1.0
 
 
@@ -62,4 +66,4 @@ _OBFUSCATION = st.text(alphabet="fuckshitybè0134@$*!._- \u200b\u0336ＦΙсᴋ"
 @given(_OBFUSCATION)
 def test_obfuscation_soup_spans(text):
     for f in check(text).findings:
-        assert f.evidence == text[f.start:f.end]
+        assert f.evidence == text[f.start : f.end]

@@ -30,13 +30,16 @@ import pytest  # noqa: E402
 from moderation.checks.evaluation import Tally, has_listed_swear_word, roc_auc  # noqa: E402
 
 
-@pytest.mark.parametrize("positives, negatives, expected", [
-    ([0.9, 0.8], [0.1, 0.2], 1.0),       # every violation ranked above every clean comment
-    ([0.1, 0.2], [0.9, 0.8], 0.0),       # the reverse
-    ([0.5, 0.5], [0.5, 0.5], 0.5),       # all tied: a coin toss
-    ([0.9, 0.3], [0.5, 0.1], 0.75),      # 3 of 4 pairs in order
-    ([0.5], [0.5, 0.1], 0.75),           # a tie counts half
-])
+@pytest.mark.parametrize(
+    "positives, negatives, expected",
+    [
+        ([0.9, 0.8], [0.1, 0.2], 1.0),  # every violation ranked above every clean comment
+        ([0.1, 0.2], [0.9, 0.8], 0.0),  # the reverse
+        ([0.5, 0.5], [0.5, 0.5], 0.5),  # all tied: a coin toss
+        ([0.9, 0.3], [0.5, 0.1], 0.75),  # 3 of 4 pairs in order
+        ([0.5], [0.5, 0.1], 0.75),  # a tie counts half
+    ],
+)
 def test_roc_auc_is_the_share_of_pairs_in_order(positives, negatives, expected):
     assert roc_auc(positives, negatives) == pytest.approx(expected)
 
@@ -54,7 +57,7 @@ def test_summary_reports_false_flags_with_and_without_swearing_and_the_auc():
     rows = [
         ("thanks for the report", "clean", "a"),
         ("what a shitty day for the council", "clean", "a"),  # swearing: a flag the policy asks for
-        ("you are an idiot", "clean", "a"),                    # no listed swear word, flagged
+        ("you are an idiot", "clean", "a"),  # no listed swear word, flagged
         ("I read it twice", "clean", "a"),
         ("you are an idiot", "insult", "a"),
         ("I will kill you", "threat", "a"),

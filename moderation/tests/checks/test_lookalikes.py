@@ -15,7 +15,9 @@ def test_committed_data_is_what_the_generator_makes_from_the_pinned_packages(nam
     # Fails after a version bump of confusable-homoglyphs or publicsuffixlist until
     # `python -m moderation.checks.data.generate` is run and its output committed.
     path = generate.HERE / name
-    assert path.read_text("utf-8") == generate.outputs()[path], f"run python -m moderation.checks.data.generate ({name})"
+    assert path.read_text("utf-8") == generate.outputs()[path], (
+        f"run python -m moderation.checks.data.generate ({name})"
+    )
 
 
 def test_table_maps_only_non_ascii_letters_to_lower_case_latin_letters():

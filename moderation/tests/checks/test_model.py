@@ -1,4 +1,5 @@
 """The learned layer: features, training, storage, scoring, evidence and fine-tuning."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,24 @@ NEUTRAL = [
     "prices of bread rose again in {} this spring",
     "the minister visited {} and spoke to farmers",
 ]
-PLACES = ["hasaka", "erbil", "mosul", "raqqa", "duhok", "kirkuk", "zakho", "amman", "basra", "najaf",
-          "sulaymaniyah", "halabja", "qamishli", "kobani", "tikrit", "fallujah"]
+PLACES = [
+    "hasaka",
+    "erbil",
+    "mosul",
+    "raqqa",
+    "duhok",
+    "kirkuk",
+    "zakho",
+    "amman",
+    "basra",
+    "najaf",
+    "sulaymaniyah",
+    "halabja",
+    "qamishli",
+    "kobani",
+    "tikrit",
+    "fallujah",
+]
 
 
 def tiny_rows() -> list[Row]:
@@ -49,11 +66,14 @@ def tiny_model() -> LinearModel:
 
 
 def test_features_do_not_depend_on_the_hash_seed():
-    code = ("import sys; sys.path.insert(0, %r); from moderation.checks.model.features import featurize; "
-            "print(featurize('you are an idiot', 16).ids.tolist())" % str(REPO))
+    code = (
+        "import sys; sys.path.insert(0, %r); from moderation.checks.model.features import featurize; "
+        "print(featurize('you are an idiot', 16).ids.tolist())" % str(REPO)
+    )
     outputs = {
-        subprocess.run([sys.executable, "-c", code], env={"PYTHONHASHSEED": seed}, capture_output=True,
-                       text=True, check=True).stdout
+        subprocess.run(
+            [sys.executable, "-c", code], env={"PYTHONHASHSEED": seed}, capture_output=True, text=True, check=True
+        ).stdout
         for seed in ("1", "2")
     }
     assert len(outputs) == 1
@@ -116,7 +136,7 @@ def test_model_flags_what_it_learned_with_the_word_as_evidence(tiny_model):
     assert {f.category for f in model_findings} == {"personal_attack"}
     assert "blorf" in [f.evidence for f in model_findings]
     for f in model_findings:
-        assert f.evidence == text[f.start:f.end]
+        assert f.evidence == text[f.start : f.end]
         assert f.score == report.model_scores["personal_attack"]
     assert report.model_version == tiny_model.version
 
@@ -150,7 +170,7 @@ def test_an_offence_late_in_a_long_comment_is_not_averaged_away(tiny_model):
     logits, starts = tiny_model._window_logits(featurize(wordtext, tiny_model.bits))
     windowed = logits[j]
     lo = int(starts[j])
-    window_text = " ".join(wordtext.split()[lo:lo + WINDOW_WORDS])
+    window_text = " ".join(wordtext.split()[lo : lo + WINDOW_WORDS])
     assert "blorf" in window_text.split()
     # The comment is as bad as its worst window, scored exactly as that passage alone ...
     assert windowed == pytest.approx(tiny_model.raw_scores(window_text)[j])
@@ -159,8 +179,9 @@ def test_an_offence_late_in_a_long_comment_is_not_averaged_away(tiny_model):
     averaged = tiny_model.bias[j] + tiny_model.weights[feats.ids, j].sum() * tiny_model.scales[j] / np.sqrt(feats.count)
     assert windowed > averaged
     report = check(text, CheckContext(model=tiny_model))
-    assert report.model_scores["personal_attack"] == pytest.approx(float(tiny_model.calibrate(
-        tiny_model.raw_scores(Normalized(text).wordtext))[j]), abs=1e-4)
+    assert report.model_scores["personal_attack"] == pytest.approx(
+        float(tiny_model.calibrate(tiny_model.raw_scores(Normalized(text).wordtext))[j]), abs=1e-4
+    )
 
 
 def test_model_findings_join_rule_findings_and_priority(tiny_model):

@@ -1,9 +1,14 @@
 """Leave-one-source-out and the decision stream, with a small trainer so they run in seconds."""
+
 from moderation.checks.model.evaluation import leave_one_source_out, stream
 from moderation.checks.model.training import Row, train
 
-NEUTRAL = ["the council met in {} to discuss the budget", "reporters covered the vote in {}",
-           "prices of bread rose again in {}", "the minister visited {} and spoke to farmers"]
+NEUTRAL = [
+    "the council met in {} to discuss the budget",
+    "reporters covered the vote in {}",
+    "prices of bread rose again in {}",
+    "the minister visited {} and spoke to farmers",
+]
 PLACES = ["hasaka", "erbil", "mosul", "raqqa", "duhok", "kirkuk", "zakho", "basra", "najaf", "tikrit"]
 
 
@@ -40,8 +45,12 @@ def test_each_source_is_measured_by_a_model_trained_without_it():
 
 
 def test_stream_measures_every_checkpoint_on_the_same_held_out_rows():
-    base = small_train([Row(text, frozenset() if label == "clean" else frozenset({"personal_attack"}), "base")
-                        for text, label, _ in labelled("base", "blorf")])
+    base = small_train(
+        [
+            Row(text, frozenset() if label == "clean" else frozenset({"personal_attack"}), "base")
+            for text, label, _ in labelled("base", "blorf")
+        ]
+    )
     rows = labelled("s", "zimzam")
     tuned_on: list[int] = []
 

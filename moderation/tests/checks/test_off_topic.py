@@ -2,11 +2,15 @@ from moderation.checks import CheckContext, check
 from moderation.checks.rules.off_topic import article_stems
 
 TITLE = "Drones target US base in northeast Syria"
-BODY = ("Militia groups targeted American troops at a base in Syria with drones. "
-        "The Pentagon blamed Iran and carried out airstrikes in response.")
+BODY = (
+    "Militia groups targeted American troops at a base in Syria with drones. "
+    "The Pentagon blamed Iran and carried out airstrikes in response."
+)
 CTX = CheckContext(article_title=TITLE, article_body=BODY)
-UNRELATED = ("My grandmother bakes wonderful apple pies every autumn, using cinnamon, "
-             "butter, brown sugar, fresh lemons and flaky pastry from the village bakery.")
+UNRELATED = (
+    "My grandmother bakes wonderful apple pies every autumn, using cinnamon, "
+    "butter, brown sugar, fresh lemons and flaky pastry from the village bakery."
+)
 
 
 def test_unrelated_long_comment_is_off_topic_with_low_score():
@@ -16,8 +20,10 @@ def test_unrelated_long_comment_is_off_topic_with_low_score():
 
 
 def test_related_comment_is_not_off_topic():
-    text = ("These drone attacks on the base show how dangerous the militias have become, "
-            "and Washington should think carefully before escalating with more airstrikes.")
+    text = (
+        "These drone attacks on the base show how dangerous the militias have become, "
+        "and Washington should think carefully before escalating with more airstrikes."
+    )
     assert not check(text, CTX).findings
 
 

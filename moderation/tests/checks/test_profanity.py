@@ -1,4 +1,3 @@
-
 import pytest
 from better_profanity import profanity as bp
 from hypothesis import assume, given, settings
@@ -31,48 +30,71 @@ def test_classification_only_names_package_words():
     assert (MILD - {"bloody"}) <= words
 
 
-@pytest.mark.parametrize("text,category", [
-    ("what the fuck", "profanity"),
-    ("this is bullshit", "profanity"),
-    ("show me your tits", "vulgarity"),
-    ("nice blow job", "vulgarity"),
-])
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        ("what the fuck", "profanity"),
+        ("this is bullshit", "profanity"),
+        ("show me your tits", "vulgarity"),
+        ("nice blow job", "vulgarity"),
+    ],
+)
 def test_plain_words(text, category):
     assert category in cats(text)
 
 
-@pytest.mark.parametrize("text,evidence", [
-    ("oh f.u.c.k off", "f.u.c.k"),
-    ("what the f u c k", "f u c k"),
-    ("s-h-i-t happens", "s-h-i-t"),
-    ("fuuuuuck this", "fuuuuuck"),
-    ("sh!t", "sh!t"),
-    ("$hit", "$hit"),
-    ("f**k that", "f**k"),
-    ("total a55hole", "a55hole"),
-    ("ＦＵＣＫ", "ＦＵＣＫ"),
-    ("fսсk", "fսсk"),
-    ("f\u200bu\u200bck", "f\u200bu\u200bck"),
-    ("fück", "fück"),
-    ("'bitch'", "bitch"),
-    ("B1TCH please", "B1TCH"),
-])
+@pytest.mark.parametrize(
+    "text,evidence",
+    [
+        ("oh f.u.c.k off", "f.u.c.k"),
+        ("what the f u c k", "f u c k"),
+        ("s-h-i-t happens", "s-h-i-t"),
+        ("fuuuuuck this", "fuuuuuck"),
+        ("sh!t", "sh!t"),
+        ("$hit", "$hit"),
+        ("f**k that", "f**k"),
+        ("total a55hole", "a55hole"),
+        ("ＦＵＣＫ", "ＦＵＣＫ"),
+        ("fսсk", "fսсk"),
+        ("f\u200bu\u200bck", "f\u200bu\u200bck"),
+        ("fück", "fück"),
+        ("'bitch'", "bitch"),
+        ("B1TCH please", "B1TCH"),
+    ],
+)
 def test_obfuscations_map_back_to_original(text, evidence):
     report = check(text)
     hits = [f for f in report.findings if f.category in ("profanity", "vulgarity")]
     assert hits, text
     assert hits[0].evidence == evidence
-    assert text[hits[0].start:hits[0].end] == evidence
+    assert text[hits[0].start : hits[0].end] == evidence
 
 
-@pytest.mark.parametrize("text", [
-    "Scunthorpe United won", "an assassin was arrested", "a class of students",
-    "grape juice", "Pol Pot's regime", "the cockpit door", "Essex police",
-    "Dick Cheney spoke", "the organ was loud", "good god", "hello there",
-    "we kill time", "the number 455", "a therapist", "cocktail hour",
-    "Sussex and Middlesex", "shiitake mushrooms", "hero in the story",
-    "arsenal fans", "pass the ball",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scunthorpe United won",
+        "an assassin was arrested",
+        "a class of students",
+        "grape juice",
+        "Pol Pot's regime",
+        "the cockpit door",
+        "Essex police",
+        "Dick Cheney spoke",
+        "the organ was loud",
+        "good god",
+        "hello there",
+        "we kill time",
+        "the number 455",
+        "a therapist",
+        "cocktail hour",
+        "Sussex and Middlesex",
+        "shiitake mushrooms",
+        "hero in the story",
+        "arsenal fans",
+        "pass the ball",
+    ],
+)
 def test_no_substring_or_ordinary_word_false_positives(text):
     assert not swearing(text), text
 

@@ -5,6 +5,7 @@ requests only record them. Run this once to send what is due, or with --watch be
 server. With a broker, workers and the beat sweep do this; the command still works (an attempt
 claims its delivery, so it never sends one twice alongside a worker).
 """
+
 from __future__ import annotations
 
 import time
@@ -18,8 +19,13 @@ class Command(BaseCommand):
     help = "Send the webhook deliveries that are due (one attempt each); --watch N repeats every N seconds."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--watch", type=float, metavar="SECONDS", default=0,
-                            help="Keep running, sending what is due every SECONDS (stop with Ctrl-C).")
+        parser.add_argument(
+            "--watch",
+            type=float,
+            metavar="SECONDS",
+            default=0,
+            help="Keep running, sending what is due every SECONDS (stop with Ctrl-C).",
+        )
         parser.add_argument("--limit", type=int, default=500, help="At most this many deliveries per round.")
 
     def handle(self, *args, watch: float, limit: int, **options) -> None:

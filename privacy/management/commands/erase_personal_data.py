@@ -1,4 +1,5 @@
 """Erase a commenter's personal data (by email address or one of their comments), as the system."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -19,8 +20,11 @@ class Command(BaseCommand):
         who.add_argument("--email", help="the commenter's email address")
         who.add_argument("--comment", type=int, help="the id of one of the commenter's comments")
         parser.add_argument("--reason", required=True, help="why (the request and its date); kept in the audit row")
-        parser.add_argument("--erase-rejected-bodies", action="store_true",
-                            help="also replace the text of the commenter's rejected comments")
+        parser.add_argument(
+            "--erase-rejected-bodies",
+            action="store_true",
+            help="also replace the text of the commenter's rejected comments",
+        )
 
     def handle(self, *args, email, comment, reason, erase_rejected_bodies, **options):
         target = email

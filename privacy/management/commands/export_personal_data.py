@@ -1,4 +1,5 @@
 """Print (or write) everything stored about one email address as JSON, for an access request."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Clear the IP address and user agent of comments older than the retention window, with a progress bar."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,8 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=None, help="retention in days (default: the setting)")
-        parser.add_argument("--batch-size", type=int, default=None,
-                            help="comments per transaction (default: PERSONAL_DATA_PURGE_BATCH_SIZE)")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help="comments per transaction (default: PERSONAL_DATA_PURGE_BATCH_SIZE)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, days, batch_size, no_progress, **options):
@@ -28,8 +33,9 @@ class Command(BaseCommand):
         cutoff = retention_cutoff(days=days)
         # Counted along the partial index (only rows still holding data are in it).
         total = Comment.objects.filter(HOLDS_CONNECTION_DATA, submitted_at__lt=cutoff).count()
-        with tqdm(total=total, unit="comments", desc="Clearing IP/user agent", file=self.stderr,
-                  disable=no_progress) as bar:
+        with tqdm(
+            total=total, unit="comments", desc="Clearing IP/user agent", file=self.stderr, disable=no_progress
+        ) as bar:
             result = personal_data_purge(cutoff=cutoff, batch_size=batch_size, on_batch=bar.update)
         self.stdout.write(
             f"Cleared the IP address and user agent of {result.cleared} comment(s) submitted before "
