@@ -25,15 +25,17 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed
 
-# Lint (ruff), types (mypy with django-stubs; strict on the services, see pyproject.toml) and
-# migrations that match the models. CI runs this before the tests.
+# Lint and formatting (ruff), types (mypy with django-stubs; strict on the services and checks, see
+# pyproject.toml) and migrations that match the models. CI runs this before the tests.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Apply ruff's safe fixes (import order, modern syntax).
+# Format (ruff format), then apply ruff's safe fixes (import order, modern syntax).
 format: install
+	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 migrate: install
