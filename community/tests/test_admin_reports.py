@@ -63,6 +63,10 @@ def test_the_admin_home_lists_the_reports_for_moderators(mod_client):
     html = mod_client.get("/admin/").content.decode()
 
     assert 'href="/admin/community/readerreport/"' in html
+    # and beside the review queue, in the moderators' own links
+    links = html[html.index('id="moderation-links"') :]
+    links = links[: links.index("</ul>")]
+    assert '<a href="/admin/community/readerreport/">Reported comments</a>' in links
 
 
 def test_the_queue_lists_comments_by_report_count_with_reasons_notes_and_stats(mod_client, reported):
