@@ -19,14 +19,12 @@ both and compares them):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from html import escape
 
 from django import template
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # in Django, not in its stubs
 
 from comments.models import Comment
 
@@ -45,13 +43,6 @@ _ITEM = (
 _PK_MARK = "9081726354"
 
 
-def _local(value: datetime) -> datetime:
-    """``value`` in the current time zone, as the ``date`` filter shows it."""
-    if settings.USE_TZ and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
-
-
 @register.simple_tag
 def public_comment_items(comments: Iterable[Comment]) -> SafeString:
     """The ``<li>`` of every comment, with the white space the template's ``{% for %}`` loop had around each."""
@@ -59,7 +50,7 @@ def public_comment_items(comments: Iterable[Comment]) -> SafeString:
     before, _, after = (escape(part) for part in report.partition(_PK_MARK))
     items = []
     for comment in comments:
-        when = _local(comment.submitted_at)
+        when = template_localtime(comment.submitted_at)  # what the date filter converts with
         name = escape(comment.author_name)
         pk = int(comment.pk)  # digits: nothing to escape
         # linebreaksbr: newlines normalised, the text escaped, then each newline a <br>.
