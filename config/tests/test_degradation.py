@@ -11,13 +11,11 @@ import logging
 import os
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.management import call_command
 from django.db import OperationalError
@@ -28,6 +26,7 @@ from comments.cache import article_version
 from comments.models import Comment
 from comments.tests.factories import CommentFactory
 from config.celery import app as celery_app
+from config.tests.workers import running_worker
 from moderation import screening
 from moderation.models import GuidelineTerm, ModerationDecision
 from moderation.services import comment_approve
@@ -158,12 +157,8 @@ def test_recheck_batches_go_through_the_real_broker_to_a_worker():
         handed = enqueue_recheck(status="pending", batch_size=3)
         assert (handed.queued, handed.inline) == (3, 0)
         assert not Comment.objects.filter(pk__in=ids, flags__contains="promotion").exists()  # queued, not run
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                if Comment.objects.filter(pk__in=ids, flags__contains="promotion").count() == len(ids):
-                    break
-                time.sleep(0.1)
+        with running_worker() as finished:
+            assert finished.wait_for(3, name="moderation.recheck_batch", timeout=30)
     assert Comment.objects.filter(pk__in=ids, flags__contains="promotion").count() == len(ids)
 
 

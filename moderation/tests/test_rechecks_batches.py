@@ -6,7 +6,6 @@ is now a RecheckBatch row, marked done by its task in the same transaction as it
 """
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -258,10 +257,10 @@ def test_two_workers_on_one_batch_write_it_once():
 def test_batches_lost_by_a_real_broker_are_resumed_through_it():
     """Through the Redis broker: the queue is purged (lost), the batches stay unfinished, --resume
     sends them again and a worker finishes them."""
-    from celery.contrib.testing.worker import start_worker
     from django.conf import settings
 
     from config.tests.test_degradation import celery_broker
+    from config.tests.workers import running_worker
 
     ids = pending_with_new_term(5)
     with celery_broker(settings.REDIS_URL):
@@ -275,10 +274,8 @@ def test_batches_lost_by_a_real_broker_are_resumed_through_it():
 
         resumed = resume_rechecks(older_than=timedelta(0))
         assert resumed.queued == 3
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and unfinished_count():
-                time.sleep(0.1)
+        with running_worker() as finished:
+            assert finished.wait_for(3, name="moderation.recheck_batch", timeout=30)
     assert unfinished_count() == 0
     assert rechecked(ids) == 5
     assert set(RecheckBatch.objects.values_list("attempts", "dispatches")) == {(1, 2)}

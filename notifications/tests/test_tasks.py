@@ -7,7 +7,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +15,7 @@ from articles.tests.factories import ArticleFactory
 from comments.services import comment_submit
 from config.celery import app as celery_app
 from config.tests.test_degradation import CLOSED_PORT_REDIS, celery_broker
+from config.tests.workers import running_worker
 from notifications import tasks
 from notifications.models import WebhookDelivery
 from notifications.tests.factories import make_endpoint
@@ -123,10 +123,9 @@ def test_a_worker_behind_the_real_broker_delivers_and_retries_after_a_500(receiv
             comment = _submit(ArticleFactory())
         delivery = WebhookDelivery.objects.get()
         assert delivery.attempts == 0  # queued, not sent by the request
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not WebhookDelivery.objects.filter(status="delivered").exists():
-                time.sleep(0.1)
+        with running_worker() as finished:
+            # The first attempt (answered 500) and the retry; the database is read once both have finished.
+            assert finished.wait_for(2, name="notifications.deliver_webhook", timeout=60)
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 2, 200)
