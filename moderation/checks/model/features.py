@@ -39,6 +39,7 @@ _SALT_PAIR = np.uint64(0x7A3C1B9D5E8F6042)
 MAX_CHARS = 20_000
 
 _powers_cache: dict[str, np.ndarray] = {}
+_EMPTY_COLUMN = np.zeros((0, 1), dtype=np.int64)
 
 
 def _powers(n: int, name: str, base: np.uint64) -> np.ndarray:
@@ -75,6 +76,9 @@ class Features:
     word_ends: np.ndarray  # int64 end offset (in norm) per word
     _spaces: np.ndarray  # compact positions of the spaces around words
     _n: int  # compact length
+    # Per character n-gram block (column vectors): its size, and where it starts in ``ids``.
+    _sizes: np.ndarray
+    _starts: np.ndarray
 
     @property
     def count(self) -> int:
@@ -86,20 +90,19 @@ class Features:
 
     def _boundaries(self, word_bounds: np.ndarray) -> np.ndarray:
         """Occurrence index, per block, at which each of ``word_bounds`` (word indices) begins (blocks x bounds)."""
-        n, words, spaces = self._n, self.words, self._spaces
-        rows = []
-        at = 0
-        for k in CHAR_NGRAMS:
-            if n < k:
-                break
-            size = n - k + 1
+        words = self.words
+        blocks = self._sizes.shape[0]
+        out = np.empty((blocks + 2, word_bounds.shape[0]), dtype=np.int64)
+        if blocks:
+            chars = out[:blocks]
             # Word w owns the n-grams starting at spaces[w] .. spaces[w+1]-1.
-            rows.append(at + np.minimum(spaces[word_bounds], size))
-            at += size
-        rows.append(at + word_bounds)
-        at += words
-        rows.append(at + np.minimum(word_bounds, max(words - 1, 0)))
-        return np.array(rows)
+            np.minimum(self._spaces[word_bounds], self._sizes, out=chars)
+            np.add(chars, self._starts, out=chars)
+        at = self.count - words - max(words - 1, 0)  # where the word block starts
+        np.add(word_bounds, at, out=out[blocks])
+        np.minimum(word_bounds, max(words - 1, 0), out=out[blocks + 1])
+        np.add(out[blocks + 1], at + words, out=out[blocks + 1])
+        return out
 
     def segment_sums(self, values: np.ndarray, word_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per category, the sum of ``values`` over words ``word_bounds[i] .. word_bounds[i+1]-1``,
@@ -120,6 +123,18 @@ class Features:
         sums = np.add.reduceat(values, bounds.ravel(), axis=1, dtype=np.int64)
         sums = sums.reshape(values.shape[0], bounds.shape[0], bounds.shape[1])[:, :, :-1]
         sums = np.where(lengths == 0, 0, sums)  # reduceat gives the next value for an empty segment
+        return sums.sum(axis=1), lengths.sum(axis=0)
+
+    def packed_sums(self, values: np.ndarray, word_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``segment_sums`` for unsigned 64-bit ``values`` summed in their own type (modulo 2**64: the
+        packed lanes of ``LinearModel._lanes``), with no widening copy of ``values``."""
+        if values.shape[1] != self.count + 1:
+            raise ValueError("values needs one column per occurrence plus a trailing zero column")
+        bounds = self._boundaries(word_bounds)
+        lengths = bounds[:, 1:] - bounds[:, :-1]
+        sums = np.add.reduceat(values, bounds.ravel(), axis=1)
+        sums = sums.reshape(values.shape[0], bounds.shape[0], bounds.shape[1])[:, :, :-1]
+        sums[:, lengths == 0] = 0  # reduceat gives the next value for an empty segment
         return sums.sum(axis=1), lengths.sum(axis=0)
 
     def word_of(self) -> np.ndarray:
@@ -151,7 +166,7 @@ def featurize(wordtext: str, bits: int) -> Features:
     codes, offsets = _compact(wordtext)
     n = codes.shape[0]
     if n <= 2:
-        return Features(_EMPTY, _EMPTY, _EMPTY, _EMPTY, 0)
+        return Features(_EMPTY, _EMPTY, _EMPTY, _EMPTY, 0, _EMPTY_COLUMN, _EMPTY_COLUMN)
     shift = np.uint64(64 - bits)
     with np.errstate(over="ignore"):
         # prefix[i] = sum_{j<i} codes[j] * P_INV**j; the polynomial hash of
@@ -190,4 +205,8 @@ def featurize(wordtext: str, bits: int) -> Features:
         np.multiply(h, _MIX, out=h)
         np.right_shift(h, shift, out=h)
         ids = h.view(np.int64)
-    return Features(ids, offsets[w_start], offsets[w_end - 1] + 1, space_idx, n)
+    block_sizes = np.array(sizes, dtype=np.int64)
+    block_starts = np.cumsum(block_sizes) - block_sizes
+    return Features(
+        ids, offsets[w_start], offsets[w_end - 1] + 1, space_idx, n, block_sizes[:, None], block_starts[:, None]
+    )
