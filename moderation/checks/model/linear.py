@@ -46,6 +46,7 @@ class ModelAssessment:
 
 _PAIR_MASK = np.uint64(0x000000FF000000FF)
 _LOW32 = np.uint64(0xFFFFFFFF)
+_WINDOW_STEPS = np.arange(WINDOW_WORDS + 1)
 
 
 def _lane_byte(k: int, c: int) -> int:
@@ -188,11 +189,10 @@ class LinearModel:
         logits, window_starts = self._window_logits(feats, lanes)
         probs = self.calibrate(logits)
         scores = {cat: round(float(p), 4) for cat, p in zip(self.categories, probs)}
+        flagged = [j for j in range(len(self.categories)) if not probs[j] < self.thresholds[j]]
         findings: list[Finding] = []
-        for j, cat in enumerate(self.categories):
-            if probs[j] < self.thresholds[j]:
-                continue
-            findings.extend(self._evidence(text, feats, lanes, j, scores[cat], window_starts))
+        if flagged:
+            findings = self._evidence(text, feats, lanes, flagged, scores, window_starts)
         return ModelAssessment(scores, findings)
 
     def _evidence(
@@ -200,35 +200,64 @@ class LinearModel:
         text: Normalized,
         feats: Features,
         lanes: np.ndarray,
-        j: int,
-        prob: float,
+        flagged: list[int],
+        scores: dict[str, float],
         window_starts: np.ndarray | None,
     ) -> list[Finding]:
+        """Findings of the flagged categories (in category order): the words of each one's worst window
+        that carry most of its weight."""
         words = feats.words
-        lo = 0 if window_starts is None else int(window_starts[j])
-        hi = min(lo + WINDOW_WORDS, words)
-        # Category j is the low (even j) or high (odd j) half of lanes row j // 2.
-        packed, counts = feats.packed_sums(lanes[j // 2 : j // 2 + 1], np.arange(lo, hi + 1))
-        field = (packed[0] >> np.uint64(32 * (j % 2))) & _LOW32
-        window = (field.astype(np.int64) - 128 * counts).astype(np.float64)
-        if window.size == 0 or window.max() <= 0:
-            return []
-        order = np.argsort(-window, kind="stable")
-        top = window[order[0]]
-        chosen: list[int] = []
-        seen: set[str] = set()
-        for i in order:
-            i = int(i)
-            if window[i] <= 0 or window[i] < EVIDENCE_SHARE * top or len(chosen) == MAX_EVIDENCE:
-                break
-            word = text.norm[int(feats.word_starts[lo + i]) : int(feats.word_ends[lo + i])]
-            if word not in seen:  # three different words say more than one word three times
-                seen.add(word)
-                chosen.append(i)
+        los = [0 if window_starts is None else int(window_starts[j]) for j in flagged]
+        # Word bounds of every flagged window (past the last word: empty words at the end).
+        cols = np.minimum(np.array(los)[:, None] + _WINDOW_STEPS, words)
+        bounds = feats._boundaries(cols.ravel()).reshape(-1, len(flagged), WINDOW_WORDS + 1)
+        # Each window's occurrences, block by block, from its category's lanes row, copied
+        # one after another; a cumulative sum of that short copy then gives every word's sum
+        # in every block (an empty word sums to 0), instead of one pass over all occurrences
+        # per category.
+        firsts = bounds[:, :, 0].T.tolist()
+        lasts = bounds[:, :, -1].T.tolist()
+        pieces = []
+        shifts = []
+        at = 0
+        for f, j in enumerate(flagged):
+            row = lanes[j // 2]
+            for first, last in zip(firsts[f], lasts[f]):
+                pieces.append(row[first:last])
+                shifts.append(at - first)
+                at += last - first
+        cumulative = np.empty(at + 1, dtype=np.uint64)
+        cumulative[0] = 0
+        np.cumsum(np.concatenate(pieces), out=cumulative[1:])
+        at_word = cumulative[bounds + np.array(shifts).reshape(len(flagged), -1).T[:, :, None]]
+        packed = (at_word[:, :, 1:] - at_word[:, :, :-1]).sum(axis=0)
+        counts = (bounds[:, :, 1:] - bounds[:, :, :-1]).sum(axis=0)
+        # Category j is the low (even j) or high (odd j) 32-bit field of its row.
+        halves = np.array([32 * (j % 2) for j in flagged], dtype=np.uint64)[:, None]
+        values = (((packed >> halves) & _LOW32).view(np.int64) - 128 * counts).astype(np.float64)
+        # Largest first, ties in word order; the columns past the last word are empty words (0),
+        # after every positive word, so never evidence and never the top.
+        orders = np.argsort(-values, axis=1, kind="stable").tolist()
+        tops = values.max(axis=1).tolist()
+        norm = text.norm
+        word_starts, word_ends = feats.word_starts, feats.word_ends
         out = []
-        for k in sorted(chosen):
-            s, e, evidence = text.evidence(int(feats.word_starts[lo + k]), int(feats.word_ends[lo + k]))
-            out.append(Finding(self.categories[j], RULE, s, e, evidence, prob))
+        for j, lo, window, order, top in zip(flagged, los, values.tolist(), orders, tops):
+            if top <= 0:
+                continue
+            chosen: list[int] = []
+            seen: set[str] = set()
+            for i in order:
+                if window[i] <= 0 or window[i] < EVIDENCE_SHARE * top or len(chosen) == MAX_EVIDENCE:
+                    break
+                word = norm[int(word_starts[lo + i]) : int(word_ends[lo + i])]
+                if word not in seen:  # three different words say more than one word three times
+                    seen.add(word)
+                    chosen.append(i)
+            cat = self.categories[j]
+            for k in sorted(chosen):
+                s, e, evidence = text.evidence(int(word_starts[lo + k]), int(word_ends[lo + k]))
+                out.append(Finding(cat, RULE, s, e, evidence, scores[cat]))
         return out
 
     # -- identity and storage ---------------------------------------------
