@@ -14,11 +14,49 @@ import random
 import numpy as np
 import pytest
 
+from moderation.checks.model import features as features_module
 from moderation.checks.model import shipped_model
 from moderation.checks.model.features import CHAR_NGRAMS, Features, featurize
 from moderation.checks.model.linear import EVIDENCE_SHARE, MAX_EVIDENCE, RULE, WINDOW_WORDS, LinearModel
 from moderation.checks.normalize import Normalized
 from moderation.checks.values import Finding
+
+
+def ref_featurize(wordtext: str, bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """featurize as it read before: ids, word starts and ends, spaces, compact length."""
+    fm = features_module
+    text = wordtext[: fm.MAX_CHARS]
+    codes = np.frombuffer((" " + text + " ").encode("utf-32-le"), dtype=np.uint32)
+    space = codes == 32
+    keep = np.ones(codes.shape[0], dtype=bool)
+    keep[1:] = ~(space[1:] & space[:-1])
+    offsets = np.flatnonzero(keep) - 1
+    codes = codes[keep].astype(np.uint64)
+    n = codes.shape[0]
+    empty = np.zeros(0, dtype=np.int64)
+    if n <= 2:
+        return empty, empty, empty, empty, 0
+    shift = np.uint64(64 - bits)
+    with np.errstate(over="ignore"):
+        inv = np.array([pow(int(fm._P_INV), i, 2**64) for i in range(n + 1)], dtype=np.uint64)
+        pw = np.array([pow(int(fm._P), i, 2**64) for i in range(n + 1)], dtype=np.uint64)
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum(codes * inv[:n], out=prefix[1:])
+        space_idx = np.flatnonzero(codes == 32)
+        w_start = space_idx[:-1] + 1
+        w_end = space_idx[1:]
+        words = len(w_start)
+        parts = []
+        for k in CHAR_NGRAMS:
+            if n >= k:
+                size = n - k + 1
+                parts.append((prefix[k:] - prefix[:size]) * pw[k - 1 : n] + fm._SALT_CHAR * np.uint64(k))
+        wh = (prefix[w_end] - prefix[w_start]) * pw[w_end - 1]
+        parts.append(wh ^ fm._SALT_WORD)
+        parts.append((wh[:-1] * fm._P + wh[1:]) ^ fm._SALT_PAIR)
+        h = np.concatenate(parts) * fm._MIX >> shift
+    assert h.shape[0] == sum(n - k + 1 for k in CHAR_NGRAMS if n >= k) + words + max(words - 1, 0)
+    return h.view(np.int64), offsets[w_start], offsets[w_end - 1] + 1, space_idx, n
 
 
 def ref_boundaries(feats: Features, word_bounds: np.ndarray) -> np.ndarray:
@@ -159,6 +197,17 @@ def test_scoring_matches_the_plain_code_on_random_models(c, bits):
             assert assessment.findings == findings
             words = np.arange(feats.words + 1)
             assert np.array_equal(feats._boundaries(words), ref_boundaries(feats, words))
+
+
+def test_features_match_the_plain_code():
+    for bits in (8, 18):
+        for raw in _texts(3, 60) + ["ab", " a ", "a  b", "x" * 25_000, "ab " * 9000]:
+            wordtext = Normalized(raw).wordtext
+            feats = featurize(wordtext, bits)
+            ids, starts, ends, spaces, n = ref_featurize(wordtext, bits)
+            assert np.array_equal(feats.ids, ids)
+            assert np.array_equal(feats.word_starts, starts) and np.array_equal(feats.word_ends, ends)
+            assert np.array_equal(feats._spaces, spaces) and feats._n == n
 
 
 def test_scoring_matches_the_plain_code_with_the_shipped_model():
