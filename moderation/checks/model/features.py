@@ -22,6 +22,7 @@ it starts in, which is how a model finding names its evidence.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -34,6 +35,9 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SALT_CHAR = np.uint64(0x51ED270B27A1F3C5)
 _SALT_WORD = np.uint64(0x2545F4914F6CDD1D)
 _SALT_PAIR = np.uint64(0x7A3C1B9D5E8F6042)
+# A character n-gram's id is ((hash + salt) * MIX) >> shift; modulo 2**64 that is
+# hash' + salt * MIX with MIX folded into the powers the hash is made of (_mixed_powers).
+_SALT_CHAR_MIXED = {k: np.uint64((int(_SALT_CHAR) * k * int(_MIX)) % 2**64) for k in CHAR_NGRAMS}
 # Longer input is cut here: the model reads the first MAX_CHARS characters
 # (the rules still read everything); it bounds the cost on hostile input.
 MAX_CHARS = 20_000
@@ -58,6 +62,17 @@ def _powers(n: int, name: str, base: np.uint64) -> np.ndarray:
     return cached[:n]
 
 
+def _mixed_powers(n: int) -> np.ndarray:
+    """``_powers(n, "pow", _P)`` times ``_MIX`` (modulo 2**64)."""
+    cached = _powers_cache.get("pow-mix")
+    if cached is None or len(cached) < n:
+        _powers(n, "pow", _P)  # the power table, at least n long
+        with np.errstate(over="ignore"):
+            cached = _powers_cache["pow"] * _MIX
+        _powers_cache["pow-mix"] = cached
+    return cached[:n]
+
+
 @dataclass(frozen=True)
 class Features:
     """Hashed feature ids of one text, in blocks whose order ``per_word()`` relies on.
@@ -71,10 +86,9 @@ class Features:
     """
 
     ids: np.ndarray  # int64 bucket per occurrence
-    word_starts: np.ndarray  # int64 start offset (in norm) per word
-    word_ends: np.ndarray  # int64 end offset (in norm) per word
     _spaces: np.ndarray  # compact positions of the spaces around words
     _n: int  # compact length
+    _kept: np.ndarray  # index in " " + wordtext + " " of each compact character
 
     @property
     def count(self) -> int:
@@ -82,24 +96,42 @@ class Features:
 
     @property
     def words(self) -> int:
-        return int(self.word_starts.shape[0])
+        return max(int(self._spaces.shape[0]) - 1, 0)
+
+    # Word offsets are read only to name evidence: made when first asked for.
+    @cached_property
+    def word_starts(self) -> np.ndarray:
+        """int64 start offset (in norm) per word."""
+        return self._kept[self._spaces[:-1] + 1] - 1
+
+    @cached_property
+    def word_ends(self) -> np.ndarray:
+        """int64 end offset (in norm) per word (one past its last character)."""
+        return self._kept[self._spaces[1:] - 1]
+
+    @cached_property
+    def _char_blocks(self) -> tuple[np.ndarray, np.ndarray]:
+        """Size of each character n-gram block, and where it starts in ``ids`` (column vectors)."""
+        n = self._n
+        sizes = np.array([n - k + 1 for k in CHAR_NGRAMS if n >= k], dtype=np.int64)
+        return sizes[:, None], (np.cumsum(sizes) - sizes)[:, None]
 
     def _boundaries(self, word_bounds: np.ndarray) -> np.ndarray:
         """Occurrence index, per block, at which each of ``word_bounds`` (word indices) begins (blocks x bounds)."""
-        n, words, spaces = self._n, self.words, self._spaces
-        rows = []
-        at = 0
-        for k in CHAR_NGRAMS:
-            if n < k:
-                break
-            size = n - k + 1
+        words = self.words
+        sizes, starts = self._char_blocks
+        blocks = sizes.shape[0]
+        out = np.empty((blocks + 2, word_bounds.shape[0]), dtype=np.int64)
+        if blocks:
+            chars = out[:blocks]
             # Word w owns the n-grams starting at spaces[w] .. spaces[w+1]-1.
-            rows.append(at + np.minimum(spaces[word_bounds], size))
-            at += size
-        rows.append(at + word_bounds)
-        at += words
-        rows.append(at + np.minimum(word_bounds, max(words - 1, 0)))
-        return np.array(rows)
+            np.minimum(self._spaces[word_bounds], sizes, out=chars)
+            np.add(chars, starts, out=chars)
+        at = self.count - words - max(words - 1, 0)  # where the word block starts
+        np.add(word_bounds, at, out=out[blocks])
+        np.minimum(word_bounds, max(words - 1, 0), out=out[blocks + 1])
+        np.add(out[blocks + 1], at + words, out=out[blocks + 1])
+        return out
 
     def segment_sums(self, values: np.ndarray, word_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per category, the sum of ``values`` over words ``word_bounds[i] .. word_bounds[i+1]-1``,
@@ -122,6 +154,18 @@ class Features:
         sums = np.where(lengths == 0, 0, sums)  # reduceat gives the next value for an empty segment
         return sums.sum(axis=1), lengths.sum(axis=0)
 
+    def packed_sums(self, values: np.ndarray, word_bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``segment_sums`` for unsigned 64-bit ``values`` summed in their own type (modulo 2**64: the
+        packed lanes of ``LinearModel._lanes``), with no widening copy of ``values``."""
+        if values.shape[1] != self.count + 1:
+            raise ValueError("values needs one column per occurrence plus a trailing zero column")
+        bounds = self._boundaries(word_bounds)
+        lengths = bounds[:, 1:] - bounds[:, :-1]
+        sums = np.add.reduceat(values, bounds.ravel(), axis=1)
+        sums = sums.reshape(values.shape[0], bounds.shape[0], bounds.shape[1])[:, :, :-1]
+        sums[:, lengths == 0] = 0  # reduceat gives the next value for an empty segment
+        return sums.sum(axis=1), lengths.sum(axis=0)
+
     def word_of(self) -> np.ndarray:
         """Index of the word each occurrence in ``ids`` belongs to (slow; for tests and tools)."""
         out = np.empty(self.count, dtype=np.int64)
@@ -133,14 +177,16 @@ class Features:
 
 
 def _compact(wordtext: str) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of `` wordtext `` with space runs collapsed, and each kept character's offset."""
+    """Code points (uint32) of `` wordtext `` with space runs collapsed, and each kept character's
+    index in `` wordtext `` (its offset in ``wordtext`` plus one)."""
     text = wordtext[:MAX_CHARS]
     codes = np.frombuffer((" " + text + " ").encode("utf-32-le"), dtype=np.uint32)
-    space = codes == 32
-    keep = np.ones(codes.shape[0], dtype=bool)
-    keep[1:] = ~(space[1:] & space[:-1])
-    offsets = np.flatnonzero(keep) - 1
-    return codes[keep].astype(np.uint64), offsets
+    other = codes != 32
+    keep = np.empty(codes.shape[0], dtype=bool)
+    keep[0] = True
+    # Every character but a space right after a space.
+    np.bitwise_or(other[1:], other[:-1], out=keep[1:])
+    return codes[keep], keep.nonzero()[0]
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
@@ -148,28 +194,30 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 
 def featurize(wordtext: str, bits: int) -> Features:
     """Feature occurrences of a text given as ``Normalized.wordtext`` (or any lower-case text)."""
-    codes, offsets = _compact(wordtext)
+    codes, kept = _compact(wordtext)
     n = codes.shape[0]
     if n <= 2:
-        return Features(_EMPTY, _EMPTY, _EMPTY, _EMPTY, 0)
+        return Features(_EMPTY, _EMPTY, 0, _EMPTY)
     shift = np.uint64(64 - bits)
     with np.errstate(over="ignore"):
         # prefix[i] = sum_{j<i} codes[j] * P_INV**j; the polynomial hash of
         # codes[s:e] is then (prefix[e] - prefix[s]) * P**(e-1), for any s < e.
         inv = _powers(n + 1, "inv", _P_INV)
         pw = _powers(n + 1, "pow", _P)
-        prefix = np.zeros(n + 1, dtype=np.uint64)
+        pw_mix = _mixed_powers(n + 1)
+        prefix = np.empty(n + 1, dtype=np.uint64)
+        prefix[0] = 0
         np.cumsum(codes * inv[:n], out=prefix[1:])
 
-        space = codes == 32
-        space_idx = np.flatnonzero(space)
+        space_idx = (codes == 32).nonzero()[0]
         # Words lie between consecutive spaces (the text is padded with one each side).
         w_start = space_idx[:-1] + 1
         w_end = space_idx[1:]
 
         words = len(w_start)
         sizes = [n - k + 1 for k in CHAR_NGRAMS if n >= k]
-        total = sum(sizes) + words + max(words - 1, 0)
+        chars = sum(sizes)
+        total = chars + words + max(words - 1, 0)
         # One output array written in place: fresh temporaries of this size
         # cost more in page faults than the arithmetic itself.
         h = np.empty(total, dtype=np.uint64)
@@ -178,8 +226,8 @@ def featurize(wordtext: str, bits: int) -> Features:
             # All n-grams of length k at once: s = 0..n-k, e = s + k (slices, no gathers).
             out = h[at : at + size]
             np.subtract(prefix[k:], prefix[:size], out=out)
-            np.multiply(out, pw[k - 1 : n], out=out)
-            np.add(out, _SALT_CHAR * np.uint64(k), out=out)
+            np.multiply(out, pw_mix[k - 1 : n], out=out)
+            np.add(out, _SALT_CHAR_MIXED[k], out=out)
             at += size
         if words:
             wh = (prefix[w_end] - prefix[w_start]) * pw[w_end - 1]
@@ -187,7 +235,8 @@ def featurize(wordtext: str, bits: int) -> Features:
             at += words
             if words > 1:
                 np.bitwise_xor(wh[:-1] * _P + wh[1:], _SALT_PAIR, out=h[at:])
-        np.multiply(h, _MIX, out=h)
+        words_and_pairs = h[chars:]  # the character n-grams have _MIX in already
+        np.multiply(words_and_pairs, _MIX, out=words_and_pairs)
         np.right_shift(h, shift, out=h)
         ids = h.view(np.int64)
-    return Features(ids, offsets[w_start], offsets[w_end - 1] + 1, space_idx, n)
+    return Features(ids, space_idx, n, kept)

@@ -44,6 +44,19 @@ class ModelAssessment:
     findings: list[Finding] = field(default_factory=list)
 
 
+_PAIR_MASK = np.uint64(0x000000FF000000FF)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_WINDOW_STEPS = np.arange(WINDOW_WORDS + 1)
+
+
+def _lane_byte(k: int, c: int) -> int:
+    """Byte of the scoring table's word that holds category ``k`` of ``c``: the pair ``2r, 2r + 1``
+    in bytes ``r`` and ``r + 4`` (one shift and one mask part them), an odd last category in byte 7."""
+    if k == c - 1 and c % 2:
+        return 7
+    return k // 2 + 4 * (k % 2)
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
@@ -83,19 +96,57 @@ class LinearModel:
         self.thresholds = thresholds.astype(np.float64)
         self.meta = dict(meta or {})
         self._bytes: bytes | None = None
-        # The weights padded to 8 bytes a bucket and viewed as int64: one
-        # 8-byte gather per occurrence instead of a slow row gather of 5 int8.
-        padded = np.zeros((weights.shape[0], 8), dtype=np.int8)
-        padded[:, :c] = weights
-        self._packed = padded.view(np.int64).ravel()
+        if c > 8:
+            raise ValueError("at most 8 categories")
+        # Scoring table: one uint64 per bucket holding every category's weight
+        # + 128 (0..255) in one byte (``_LANE_BYTE``), so one 8-byte gather per
+        # occurrence reads all categories.  ``_lanes`` spreads the gathered
+        # words into 32-bit fields, two categories to a word, where sums of any
+        # run of occurrences cannot overflow (255 x 100,000 < 2**32).
+        table = np.zeros(weights.shape[0], dtype=np.uint64)
+        for k in range(c):
+            biased = (weights[:, k].astype(np.int64) + 128).astype(np.uint64)
+            table |= biased << np.uint64(8 * _lane_byte(k, c))
+        self._table = table
 
     def contributions(self, ids: np.ndarray) -> np.ndarray:
         """int8 weight of every occurrence per category: categories x (occurrences + 1), the last column zero
-        (the layout ``Features.segment_sums`` reads)."""
+        (the layout ``Features.segment_sums`` reads; for tests and tools, scoring reads ``_lanes``)."""
         c = len(self.categories)
         out = np.zeros((c, ids.shape[0] + 1), dtype=np.int8)
-        out[:, :-1] = self._packed[ids].view(np.int8).reshape(-1, 8)[:, :c].T
+        gathered = self._table[ids]
+        for k in range(c):
+            lane = (gathered >> np.uint64(8 * _lane_byte(k, c))) & np.uint64(0xFF)
+            out[k, :-1] = lane.astype(np.int64) - 128
         return out
+
+    def _lanes(self, ids: np.ndarray) -> np.ndarray:
+        """Biased weights of every occurrence, two categories to a uint64 (category ``2r`` in the low
+        32 bits of row ``r``, ``2r + 1`` in the high ones): rows x (occurrences + 1), the last column
+        zero.  Sums of these are exact for any run of occurrences (``_unpack`` reads them)."""
+        c = len(self.categories)
+        n = ids.shape[0]
+        out = np.empty(((c + 1) // 2, n + 1), dtype=np.uint64)
+        out[:, n] = 0
+        # ids are < 2**bits by construction: "wrap" is the cheapest bounds handling of take().
+        gathered = np.take(self._table, ids, mode="wrap")
+        for r in range(c // 2):
+            row = out[r, :n]
+            if r:
+                np.right_shift(gathered, np.uint64(8 * r), out=row)
+                np.bitwise_and(row, _PAIR_MASK, out=row)
+            else:
+                np.bitwise_and(gathered, _PAIR_MASK, out=row)
+        if c % 2:
+            np.right_shift(gathered, np.uint64(56), out=out[c // 2, :n])
+        return out
+
+    def _unpack(self, packed: np.ndarray, counts: np.ndarray | int) -> np.ndarray:
+        """Per-category int64 sums (categories x segments) from sums of ``_lanes`` rows over
+        segments of ``counts`` occurrences each."""
+        fields = np.stack((packed & _LOW32, packed >> np.uint64(32)), axis=1)
+        fields = fields.reshape(2 * packed.shape[0], *packed.shape[1:])[: len(self.categories)]
+        return fields.astype(np.int64) - 128 * counts
 
     # -- scoring ----------------------------------------------------------
     def raw_scores(self, wordtext: str) -> np.ndarray:
@@ -103,22 +154,21 @@ class LinearModel:
         feats = featurize(wordtext, self.bits)
         return self._window_logits(feats)[0]
 
-    def _window_logits(
-        self, feats: Features, contrib: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    def _window_logits(self, feats: Features, lanes: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         """Logit of the worst window per category, and each category's worst window's first word."""
         if feats.count == 0:
             return self.bias.copy(), None
-        if contrib is None:
-            contrib = self.contributions(feats.ids)
+        if lanes is None:
+            lanes = self._lanes(feats.ids)
         words = feats.words
         if words <= WINDOW_WORDS:
-            sums = contrib.sum(axis=1, dtype=np.int64) * self.scales
+            sums = self._unpack(lanes.sum(axis=1), feats.count) * self.scales
             return self.bias + sums / np.sqrt(feats.count), None
         # Half-window chunks; a window is two adjacent chunks.
         step = WINDOW_WORDS // 2
         bounds = np.append(np.arange(0, words, step), words)
-        chunk_sums, chunk_counts = feats.segment_sums(contrib, bounds)
+        packed, chunk_counts = feats.packed_sums(lanes, bounds)
+        chunk_sums = self._unpack(packed, chunk_counts)
         if chunk_sums.shape[1] == 1:
             window_sums, window_n, starts = chunk_sums, chunk_counts, bounds[:1]
         else:
@@ -135,48 +185,79 @@ class LinearModel:
 
     def assess(self, text: Normalized) -> ModelAssessment:
         feats = featurize(text.wordtext, self.bits)
-        contrib = self.contributions(feats.ids)
-        logits, window_starts = self._window_logits(feats, contrib)
+        lanes = self._lanes(feats.ids)
+        logits, window_starts = self._window_logits(feats, lanes)
         probs = self.calibrate(logits)
         scores = {cat: round(float(p), 4) for cat, p in zip(self.categories, probs)}
+        flagged = [j for j in range(len(self.categories)) if not probs[j] < self.thresholds[j]]
         findings: list[Finding] = []
-        for j, cat in enumerate(self.categories):
-            if probs[j] < self.thresholds[j]:
-                continue
-            findings.extend(self._evidence(text, feats, contrib[j : j + 1], j, scores[cat], window_starts))
+        if flagged:
+            findings = self._evidence(text, feats, lanes, flagged, scores, window_starts)
         return ModelAssessment(scores, findings)
 
     def _evidence(
         self,
         text: Normalized,
         feats: Features,
-        contrib: np.ndarray,
-        j: int,
-        prob: float,
+        lanes: np.ndarray,
+        flagged: list[int],
+        scores: dict[str, float],
         window_starts: np.ndarray | None,
     ) -> list[Finding]:
+        """Findings of the flagged categories (in category order): the words of each one's worst window
+        that carry most of its weight."""
         words = feats.words
-        lo = 0 if window_starts is None else int(window_starts[j])
-        hi = min(lo + WINDOW_WORDS, words)
-        window = feats.segment_sums(contrib, np.arange(lo, hi + 1))[0][0].astype(np.float64)
-        if window.size == 0 or window.max() <= 0:
-            return []
-        order = np.argsort(-window, kind="stable")
-        top = window[order[0]]
-        chosen: list[int] = []
-        seen: set[str] = set()
-        for i in order:
-            i = int(i)
-            if window[i] <= 0 or window[i] < EVIDENCE_SHARE * top or len(chosen) == MAX_EVIDENCE:
-                break
-            word = text.norm[int(feats.word_starts[lo + i]) : int(feats.word_ends[lo + i])]
-            if word not in seen:  # three different words say more than one word three times
-                seen.add(word)
-                chosen.append(i)
+        los = [0 if window_starts is None else int(window_starts[j]) for j in flagged]
+        # Word bounds of every flagged window (past the last word: empty words at the end).
+        cols = np.minimum(np.array(los)[:, None] + _WINDOW_STEPS, words)
+        bounds = feats._boundaries(cols.ravel()).reshape(-1, len(flagged), WINDOW_WORDS + 1)
+        # Each window's occurrences, block by block, from its category's lanes row, copied
+        # one after another; a cumulative sum of that short copy then gives every word's sum
+        # in every block (an empty word sums to 0), instead of one pass over all occurrences
+        # per category.
+        firsts = bounds[:, :, 0].T.tolist()
+        lasts = bounds[:, :, -1].T.tolist()
+        pieces = []
+        shifts = []
+        at = 0
+        for f, j in enumerate(flagged):
+            row = lanes[j // 2]
+            for first, last in zip(firsts[f], lasts[f]):
+                pieces.append(row[first:last])
+                shifts.append(at - first)
+                at += last - first
+        cumulative = np.empty(at + 1, dtype=np.uint64)
+        cumulative[0] = 0
+        np.cumsum(np.concatenate(pieces), out=cumulative[1:])
+        at_word = cumulative[bounds + np.array(shifts).reshape(len(flagged), -1).T[:, :, None]]
+        packed = (at_word[:, :, 1:] - at_word[:, :, :-1]).sum(axis=0)
+        counts = (bounds[:, :, 1:] - bounds[:, :, :-1]).sum(axis=0)
+        # Category j is the low (even j) or high (odd j) 32-bit field of its row.
+        halves = np.array([32 * (j % 2) for j in flagged], dtype=np.uint64)[:, None]
+        values = (((packed >> halves) & _LOW32).view(np.int64) - 128 * counts).astype(np.float64)
+        # Largest first, ties in word order; the columns past the last word are empty words (0),
+        # after every positive word, so never evidence and never the top.
+        orders = np.argsort(-values, axis=1, kind="stable").tolist()
+        tops = values.max(axis=1).tolist()
+        norm = text.norm
+        word_starts, word_ends = feats.word_starts, feats.word_ends
         out = []
-        for k in sorted(chosen):
-            s, e, evidence = text.evidence(int(feats.word_starts[lo + k]), int(feats.word_ends[lo + k]))
-            out.append(Finding(self.categories[j], RULE, s, e, evidence, prob))
+        for j, lo, window, order, top in zip(flagged, los, values.tolist(), orders, tops):
+            if top <= 0:
+                continue
+            chosen: list[int] = []
+            seen: set[str] = set()
+            for i in order:
+                if window[i] <= 0 or window[i] < EVIDENCE_SHARE * top or len(chosen) == MAX_EVIDENCE:
+                    break
+                word = norm[int(word_starts[lo + i]) : int(word_ends[lo + i])]
+                if word not in seen:  # three different words say more than one word three times
+                    seen.add(word)
+                    chosen.append(i)
+            cat = self.categories[j]
+            for k in sorted(chosen):
+                s, e, evidence = text.evidence(int(word_starts[lo + k]), int(word_ends[lo + k]))
+                out.append(Finding(cat, RULE, s, e, evidence, scores[cat]))
         return out
 
     # -- identity and storage ---------------------------------------------
