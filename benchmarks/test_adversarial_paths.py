@@ -422,6 +422,10 @@ def test_insult_aliases_match_the_plain_code():
         "obamatards",
         "mustard",
         "bitard",
+        "snowtard",
+        "maskietards",
+        "fliptard",
+        "cultards",
         "pea brained",
         "shit for brains",
         "1d10t",
@@ -438,3 +442,9 @@ def test_insult_aliases_match_the_plain_code():
         got = personal_attack._aliases(n, n.words)
         want = _aliases_plain(Normalized(n.original), Normalized(n.original).words)
         assert got == want and list(got) == list(want)
+        for vocabulary in (
+            frozenset(rnd.sample(sorted(n.wordset), min(k % 4, len(n.wordset)))),
+            n.wordset & personal_attack._BRAIN_WORDS,
+            n.wordset & personal_attack._VARIANT_WORDS,
+        ):
+            assert personal_attack._where(n, vocabulary) == [i for i, w in enumerate(n.words) if w in vocabulary]

@@ -37,12 +37,12 @@ import re
 from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
-from itertools import repeat
-from operator import itemgetter
+from itertools import compress, repeat
+from operator import itemgetter, lt, not_, or_, sub
 from typing import cast
 
 from .. import groups
-from ..normalize import Normalized, _LazyBreaks, register_triggers
+from ..normalize import _TRIGGER_UNION, Normalized, _LazyBreaks, register_triggers
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher, cap_hit
 from . import MAX_PER_RULE, WordSpanFindings, finding, match_phrase, phrase_index
@@ -476,40 +476,67 @@ def insult_matcher() -> WordMatcher:
     return WordMatcher(entries)
 
 
-def _aliases(text: Normalized, words: list[str]) -> dict[int, tuple[str, int]]:
+def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None = None) -> dict[int, tuple[str, int]]:
     """Word index -> (insult word it stands for, last word index) for
-    obfuscated spellings and free compounds; usually empty."""
+    obfuscated spellings and free compounds; usually empty.
+
+    ``variants`` is ``text.wordset & _VARIANT_WORDS`` when the caller has it.
+    """
     out: dict[int, tuple[str, int]] = {}
     wordset = text.wordset
-    variants = wordset & _VARIANT_WORDS
+    if variants is None:
+        variants = wordset & _VARIANT_WORDS
     if variants:
-        for i in text.indices(variants):
+        for i in _where(text, variants):
             out[i] = (VARIANTS[words[i]], i)
     matches = insult_matcher().find_obfuscated(text, limit=_MAX_OBFUSCATED)
     if matches:
         # ``text.word_range(m.start, m.end)`` of every match, the bisections
-        # mapped in C (a hostile text has about a hundred such matches).
+        # and the tests mapped in C (a hostile text has about a hundred such
+        # matches).  The first words are non-decreasing (the matches are
+        # sorted by span), so "the first match of a word wins" is: of the
+        # matches that pass, keep the earliest of each run of equal firsts.
         starts = text.word_starts
-        firsts = map(bisect_left, repeat(starts), map(itemgetter(0), matches))
-        afters = map(bisect_left, repeat(starts), map(itemgetter(1), matches))
-        for m, first, after in zip(matches, firsts, afters):
-            last = after - 1
-            if first <= last and first not in out and words[first] not in _WORD_TRIGGERS:
-                out[first] = (m.payload, last)
+        firsts = list(map(bisect_left, repeat(starts), map(itemgetter(0), matches)))
+        afters = list(map(bisect_left, repeat(starts), map(itemgetter(1), matches)))
+        payloads = list(map(itemgetter(3), matches))
+        spans = list(map(lt, firsts, afters))  # first <= last: the match holds a word
+        if not all(spans):
+            firsts, afters, payloads = (list(compress(x, spans)) for x in (firsts, afters, payloads))
+        # Not a word the rule reads anyway, not a spelling variant found above.
+        blocked = list(
+            map(or_, map(_WORD_TRIGGERS.__contains__, map(words.__getitem__, firsts)), map(out.__contains__, firsts))
+        )
+        if any(blocked):
+            fresh = list(map(not_, blocked))
+            firsts, afters, payloads = (list(compress(x, fresh)) for x in (firsts, afters, payloads))
+        # Later duplicates overwritten by earlier ones, then back in text order.
+        earliest = dict(zip(reversed(firsts), zip(reversed(payloads), map(sub, reversed(afters), repeat(1)))))
+        out.update(reversed(earliest.items()))
     if "tard" in text.norm:
         # (``"tard" in w`` first: a substring test is several times cheaper
         # than ``endswith`` with a tuple, and hostile text has ~700 distinct words.)
-        for w in [w for w in wordset if "tard" in w and w.endswith(("tard", "tards"))]:
+        tards = [
+            w
+            for w in [w for w in wordset if "tard" in w and w.endswith(("tard", "tards"))]
             if (
                 len(w) > 5
                 and w not in _TARD_WORDS
                 and w not in NOUNS
                 and (w[-5] if w.endswith("tard") else w[-6]) != "s"
-            ):
-                for i in text.indices(frozenset((w,))):
+            )
+        ]
+        if tards:
+            # Where each is, from one scan for all of them (in the order above).
+            at: dict[str, list[int]] = {}
+            for i in _where(text, frozenset(tards)):
+                at.setdefault(words[i], []).append(i)
+            for w in tards:
+                for i in at.get(w, ()):
                     out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
-    if wordset & _BRAIN_WORDS:
-        for i in text.indices(_BRAIN_WORDS & wordset):
+    brains = wordset & _BRAIN_WORDS
+    if brains:
+        for i in _where(text, brains):
             if (
                 words[i] == "brained"
                 and i > 0
@@ -525,6 +552,29 @@ def _aliases(text: Normalized, words: list[str]) -> dict[int, tuple[str, int]]:
                 and words[i - 2] not in _NOT_FOR_BRAINS
             ):
                 out.setdefault(i - 2, ("idiot", i))
+    return out
+
+
+def _where(text: Normalized, found: frozenset[str]) -> list[int]:
+    """``text.indices(found)`` for words of ``text`` (``found`` is a subset
+    of ``text.wordset``).  Words outside the shared trigger scan cost a scan
+    of all words each call; one or two such words are found faster with
+    ``list.index`` (a C loop comparing strings, no hashing) per occurrence."""
+    if len(found) > 2 or found <= _TRIGGER_UNION:
+        return text.indices(found)
+    words = text.words
+    index = words.index
+    out: list[int] = []
+    for w in found:
+        i = -1
+        try:
+            while True:
+                i = index(w, i + 1)
+                out.append(i)
+        except ValueError:
+            pass
+    if len(found) > 1:
+        out.sort()
     return out
 
 
@@ -560,7 +610,8 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     insult_firsts = _INSULT_PHRASE_INDEX.firsts(text)
     hits = (text.wordset & _WORD_TRIGGERS) | dismissive_firsts | insult_firsts
     words = text.words
-    aliases = _aliases(text, words) if _may_alias(text) else {}
+    variants = text.wordset & _VARIANT_WORDS
+    aliases = _aliases(text, words, variants) if _may_alias(text, variants) else {}
     if not hits and not aliases:
         return []
     n = len(words)
@@ -857,11 +908,12 @@ _FLOOD_SCORE = 0.8  # this rule's highest score: a flood never lowers the priori
 _TOP_SCORE = 0.8
 
 
-def _may_alias(text: Normalized) -> bool:
-    """Cheap test: could the text hold an obfuscated or free compound insult?"""
+def _may_alias(text: Normalized, variants: frozenset[str] | None = None) -> bool:
+    """Cheap test: could the text hold an obfuscated or free compound insult?
+    (``variants``: ``text.wordset & _VARIANT_WORDS`` when the caller has it.)"""
     wordset = text.wordset
     return bool(
-        wordset & _VARIANT_WORDS
+        (wordset & _VARIANT_WORDS if variants is None else variants)
         or wordset & _BRAIN_WORDS
         or "tard" in text.norm
         or insult_matcher().may_obfuscate(text)
