@@ -37,12 +37,12 @@ import re
 from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
-from itertools import compress, repeat
-from operator import itemgetter, lt, not_, or_, sub
+from itertools import chain, compress, repeat
+from operator import add, itemgetter, lt, not_, or_, sub
 from typing import cast
 
 from .. import groups
-from ..normalize import _TRIGGER_UNION, Normalized, _LazyBreaks, register_triggers
+from ..normalize import _TRIGGER_UNION, Normalized, register_triggers
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher, cap_hit
 from . import MAX_PER_RULE, WordSpanFindings, finding, match_phrase, phrase_index
@@ -368,20 +368,49 @@ _SECOND_SUBJECT = frozenset("you u ya ye yall y'all youre you're ur".split())
 _POSSESSIVE = frozenset("your ur yer".split())
 
 
+_BREAK_CHARACTER = re.compile("[.!?;\n]")
+
+
+class _Breaks(dict[int, bool]):
+    """``breaks[i]``: whether the gap before word ``i`` holds a sentence or
+    clause break (``. ! ? ;`` or a newline), as ``i in text.clause_breaks``
+    answers it, computed for the words asked about only.
+
+    The rule asks about a few words around each candidate (a dozen in an
+    ordinary comment, a few hundred in a hostile one), far fewer than
+    finding every break of the text costs; each answer is one bounded regex
+    search, then a C-level dict hit.
+    """
+
+    __slots__ = ("_norm", "_starts", "_ends")
+
+    def __init__(self, text: Normalized) -> None:
+        super().__init__()
+        self._norm = text.norm
+        self._starts, self._ends = text._bounds
+
+    def __missing__(self, i: int) -> bool:
+        # ``text.gap(i)``: from the end of word i-1 (or the start of the
+        # text) to the start of word i (or the end of the text).
+        ends = self._ends
+        start = ends[i - 1] if i > 0 else 0
+        end = self._starts[i] if i < len(ends) else len(self._norm)
+        hit = self[i] = _BREAK_CHARACTER.search(self._norm, start, end) is not None
+        return hit
+
+
 def _is_modifier(word: str) -> bool:
     """Could stand between an article and a noun ("a born moron")."""
     return word in INTENSIFIERS or word in ADJECTIVES or "-" in word or (len(word) > 3 and word.endswith(_ADJ_SUFFIXES))
 
 
-def _clause(
-    breaks: frozenset[int] | _LazyBreaks, n: int, first: int, last: int, before: int, after: int
-) -> tuple[int, int]:
+def _clause(breaks: _Breaks, n: int, first: int, last: int, before: int, after: int) -> tuple[int, int]:
     """Word range ``[lo, hi)`` around ``first..last``, clipped at sentence breaks."""
     lo = first
-    while lo > 0 and first - lo < before and lo not in breaks:
+    while lo > 0 and first - lo < before and not breaks[lo]:
         lo -= 1
     hi = last + 1
-    while hi < n and hi - last <= after and hi not in breaks:
+    while hi < n and hi - last <= after and not breaks[hi]:
         hi += 1
     return lo, hi
 
@@ -615,7 +644,26 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     if not hits and not aliases:
         return []
     n = len(words)
-    indices = text.indices(hits) if hits else []
+    wordset = text.wordset
+    # Where a word could govern an insult (the head the walk back stops at,
+    # or "such" among the modifiers it passes): the address, exclamation and
+    # predicate shapes need one within five words before the insult.
+    heads = wordset & _HEADS
+    if "'" in text.wordtext:
+        heads = heads | frozenset(w for w in wordset if "'" in w and w.endswith(("'s", "'re")))
+    people = wordset & _EPITHET_PEOPLE
+    strong_hits = wordset & STRONG_NOUNS
+    # Every position the setup below needs, from one look-up (one pass over
+    # the shared trigger positions, or over the words when some are not
+    # triggers), then split per vocabulary over that short list.
+    wanted = hits | heads | people | strong_hits | (wordset & _ADDRESS_OR_POSSESSIVE)
+    at = text.indices(wanted) if wanted else []
+    at_words = list(map(text.words.__getitem__, at))
+
+    def where(vocabulary: frozenset[str]) -> list[int]:
+        return list(compress(at, map(vocabulary.__contains__, at_words))) if vocabulary else []
+
+    indices = where(hits)
     if aliases:
         words = list(words)
         for i, (canonical, last) in aliases.items():
@@ -623,26 +671,22 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             for k in range(i + 1, last + 1):
                 words[k] = ""
         indices = sorted(set(indices) | aliases.keys())
-    breaks = text.clause_breaks
+    breaks = _Breaks(text)
     spans = WordSpanFindings(text, "personal_attack")
     add = spans.add
     counts = spans._per_rule
     # Where the words of direct address are (aliases only ever replace
     # words, never create one): a window without any needs no closer look.
-    address_at = text.indices(_ADDRESS)
-    near_at = text.indices(_ADDRESS | _POSSESSIVE) if address_at or text.wordset & _POSSESSIVE else []
-    # Where a word could govern an insult (the head the walk back stops at,
-    # or "such" among the modifiers it passes): the address, exclamation and
-    # predicate shapes need one within five words before the insult.
-    heads = text.wordset & _HEADS
-    if "'" in text.wordtext:
-        heads = heads | frozenset(w for w in text.wordset if "'" in w and w.endswith(("'s", "'re")))
-    head_at = text.indices(heads) if heads else []
+    near_at = where(_ADDRESS_OR_POSSESSIVE)
+    address_at = list(compress(near_at, map(_ADDRESS.__contains__, map(text.words.__getitem__, near_at))))
+    head_at = where(heads)
     # The words any shape below could report, from those positions: the
     # loop skips the others (a word that is only a strong insult stays a
     # candidate while "insult_word" still wants examples).
-    candidates = _candidates(text, aliases, dismissive_firsts | insult_firsts, head_at, address_at, near_at)
-    strong_at = frozenset(text.indices(text.wordset & STRONG_NOUNS))
+    candidates = _candidates(
+        aliases, where(dismissive_firsts | insult_firsts), head_at, address_at, near_at, where(people)
+    )
+    strong_at = frozenset(where(strong_hits))
     insult_word_open = True
 
     findings = spans.findings
@@ -671,7 +715,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
                 break  # every rule has all the examples it reports: nothing can be added
         w = words[i]
         last = aliases[i][1] if i in aliases else i
-        nxt = words[last + 1] if last + 1 < n and last + 1 not in breaks else ""
+        nxt = words[last + 1] if last + 1 < n and not breaks[last + 1] else ""
         if w in dismissive_firsts:
             phrase = match_phrase(words, i, _DISMISSIVE_INDEX)
             if phrase:
@@ -682,7 +726,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             phrase = match_phrase(words, i, _INSULT_PHRASE_INDEX)
             if phrase:
                 last, strong, is_noun = i + len(phrase) - 1, True, True
-                nxt = words[last + 1] if last + 1 < n and last + 1 not in breaks else ""
+                nxt = words[last + 1] if last + 1 < n and not breaks[last + 1] else ""
         if (
             w in PROFANE
             and last == i
@@ -732,7 +776,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
                     or (x.endswith("ly") and len(x) > 4)
                     or (x in _ADJ_INTENSIFIERS and (x != "that" or (j > 0 and words[j - 1] in COPULAS)))
                 )
-            if not ok or j + 1 in breaks:
+            if not ok or breaks[j + 1]:
                 break
             walked.append(x)
             j -= 1
@@ -740,7 +784,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             # "is treating idiots": modifiers guessed from suffixes need an
             # article to be trusted as part of the noun phrase.
             j, walked = i - 1, []
-        head = words[j] if j >= 0 and j + 1 not in breaks else ""
+        head = words[j] if j >= 0 and not breaks[j + 1] else ""
         negated = "not" in walked or head == "not" or head.endswith("n't")
         # "he called her an idiot": a reported insult (but "I call you an
         # idiot" is said to the reader).
@@ -819,7 +863,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             not is_noun
             and not mild
             and nxt in _EPITHET_PEOPLE
-            and (head in ("this", "that", "these", "those", "what") or i == 0 or i in breaks)
+            and (head in ("this", "that", "these", "those", "what") or i == 0 or breaks[i])
             and not any(x in SELF for x in words[max(0, i - 2) : i])
         ):
             if groups.names_group(words, last + 1) and head not in ("this", "that", "these", "those"):
@@ -846,6 +890,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
 
 
 _HEADS = SECOND | _POSSESSIVE | COPULAS | frozenset(("what", "such"))
+_ADDRESS_OR_POSSESSIVE = _ADDRESS | _POSSESSIVE
 # Every rule name this module reports (for the exit once all are saturated).
 _RULES = frozenset(
     "personal_attack." + r
@@ -854,31 +899,29 @@ _RULES = frozenset(
 
 
 def _candidates(
-    text: Normalized,
     aliases: Mapping[int, tuple[str, int]],
-    firsts: frozenset[str],
+    firsts_at: list[int],
     head_at: list[int],
     address_at: list[int],
     near_at: list[int],
+    people_at: list[int],
 ) -> set[int]:
     """Word indices where ``run`` may report something other than a plain
-    strong insult (a superset; ``run`` still checks each): phrase starts,
-    aliases and the words before them, words up to five after a possible
+    strong insult (a superset; ``run`` still checks each): phrase starts
+    (``firsts_at``), aliases and the words before them, words up to five after a possible
     head, words near an address (for "near_address" and "profane_address")
-    and words before an epithet's person noun."""
+    and words before an epithet's person noun (``people_at``).  The ranges
+    are added in C (``chain`` over mapped ``range``s): an ordinary comment
+    has dozens of heads ("is", "are", "you")."""
     out = set(aliases)
-    out.update(k - 1 for k in aliases)
-    if firsts:
-        out.update(text.indices(firsts))
-    for h in head_at:
-        out.update(range(h + 1, h + 6))
-    for a in address_at:
-        out.update(range(a - 4, a + 7))
-    for a in near_at:
-        out.update(range(a - 4, a + 5))
-    people = text.wordset & _EPITHET_PEOPLE
-    if people:
-        out.update(k - 1 for k in text.indices(people))
+    out.update(map(sub, aliases, repeat(1)))
+    out.update(firsts_at)
+    for positions, before, after in ((head_at, -1, 6), (address_at, 4, 7), (near_at, 4, 5)):
+        if positions:
+            out.update(
+                chain.from_iterable(map(range, map(sub, positions, repeat(before)), map(add, positions, repeat(after))))
+            )
+    out.update(map(sub, people_at, repeat(1)))
     return out
 
 
