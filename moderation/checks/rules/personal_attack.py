@@ -683,9 +683,26 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     # The words any shape below could report, from those positions: the
     # loop skips the others (a word that is only a strong insult stays a
     # candidate while "insult_word" still wants examples).
-    candidates = _candidates(
-        aliases, where(dismissive_firsts | insult_firsts), head_at, address_at, near_at, where(people)
-    )
+    # (The reach of the heads and addresses also answers the loop's "is one
+    # within so many words" tests with a set look-up.)
+    head_reach = _reach(head_at, 1, 6)
+    address_reach = _reach(address_at, -4, 7)
+    near_reach = _reach(near_at, -4, 5)
+    candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts), where(people))
+    # Words in reach of a head or an address are candidates too: merged into
+    # the set when the loop has more words to test than merging costs (a
+    # dense hostile text), else tested in each set (an ordinary comment has
+    # dozens of heads and a handful of insult words).
+    merged = 3 * len(indices) > len(head_reach) + len(address_reach) + len(near_reach)
+    if merged:
+        candidates |= head_reach
+        candidates |= address_reach
+        candidates |= near_reach
+
+    def _address_near(i: int, last: int) -> bool:
+        """An address within six words before ``i`` or four after ``last``."""
+        return i in address_reach if last == i else _any_in(address_at, i - 6, last + 5)
+
     strong_at = frozenset(where(strong_hits))
     insult_word_open = True
 
@@ -693,7 +710,11 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     seen, top = 0, 0.0
     budget = MAX_EXAMINED if CAPS else -1
     for i in indices:
-        if i not in candidates and (not insult_word_open or i not in strong_at):
+        if (
+            i not in candidates
+            and (merged or (i not in head_reach and i not in address_reach and i not in near_reach))
+            and (not insult_word_open or i not in strong_at)
+        ):
             continue
         if not budget:
             # More insult candidates than any real comment has: stop reading
@@ -715,7 +736,6 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
                 break  # every rule has all the examples it reports: nothing can be added
         w = words[i]
         last = aliases[i][1] if i in aliases else i
-        nxt = words[last + 1] if last + 1 < n and not breaks[last + 1] else ""
         if w in dismissive_firsts:
             phrase = match_phrase(words, i, _DISMISSIVE_INDEX)
             if phrase:
@@ -726,12 +746,11 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             phrase = match_phrase(words, i, _INSULT_PHRASE_INDEX)
             if phrase:
                 last, strong, is_noun = i + len(phrase) - 1, True, True
-                nxt = words[last + 1] if last + 1 < n and not breaks[last + 1] else ""
         if (
             w in PROFANE
             and last == i
             and counts.get("personal_attack.profane_address", 0) < MAX_PER_RULE
-            and _any_in(near_at, i - 4, i + 5)
+            and i in near_reach  # an address or possessive within four words
             and not (w in _NAME_LIKE and _is_name_word(text, i, n))
         ):
             # Profanity addressed to someone: "you fucking ...", "your ass".
@@ -744,15 +763,17 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
         if not is_noun and w not in ADJECTIVES:
             continue
         if not (
-            _any_in(head_at, i - 5, i)
-            or (nxt in _EPITHET_PEOPLE and not is_noun)
+            i in head_reach  # a head within five words before
+            or (not is_noun and last + 1 < n and words[last + 1] in _EPITHET_PEOPLE and not breaks[last + 1])
             or (strong and counts.get("personal_attack.insult_word", 0) < MAX_PER_RULE)
-            or (counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _any_in(address_at, i - 6, last + 5))
+            or (counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _address_near(i, last))
         ):
             # No shape below can report this word: it has no governing word
             # in reach (aliases never create one), is no epithet, and the
             # rules that need neither have all their examples.
             continue
+        # The next word, unless a clause break comes first.
+        nxt = words[last + 1] if last + 1 < n and not breaks[last + 1] else ""
         if last == i and (nxt in _NOT_AN_INSULT.get(w, ()) or (w in _ATTRIBUTIVE and nxt in _MODIFIED)):
             # "a sucker for chocolate", "trash talk", "a redneck convoy".
             continue
@@ -878,7 +899,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
         if mild or w in _WEAK_NOUNS:
             continue
         # "are you stupid?", "bludgers like you", "you must be blind and stupid".
-        if counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _any_in(address_at, i - 6, last + 5):
+        if counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _address_near(i, last):
             lo, hi = _clause(breaks, n, i, last, 6, 4)
             window = words[lo:hi]
             if not _ADDRESS.isdisjoint(window) and SELF.isdisjoint(window) and "not" not in window:
@@ -898,31 +919,24 @@ _RULES = frozenset(
 )
 
 
-def _candidates(
-    aliases: Mapping[int, tuple[str, int]],
-    firsts_at: list[int],
-    head_at: list[int],
-    address_at: list[int],
-    near_at: list[int],
-    people_at: list[int],
-) -> set[int]:
+def _candidates(aliases: Mapping[int, tuple[str, int]], firsts_at: list[int], people_at: list[int]) -> set[int]:
     """Word indices where ``run`` may report something other than a plain
-    strong insult (a superset; ``run`` still checks each): phrase starts
-    (``firsts_at``), aliases and the words before them, words up to five after a possible
-    head, words near an address (for "near_address" and "profane_address")
-    and words before an epithet's person noun (``people_at``).  The ranges
-    are added in C (``chain`` over mapped ``range``s): an ordinary comment
-    has dozens of heads ("is", "are", "you")."""
+    strong insult, besides those in reach of a head or an address (a
+    superset; ``run`` still checks each): phrase starts (``firsts_at``),
+    aliases and the words before them, and words before an epithet's person
+    noun (``people_at``)."""
     out = set(aliases)
     out.update(map(sub, aliases, repeat(1)))
     out.update(firsts_at)
-    for positions, before, after in ((head_at, -1, 6), (address_at, 4, 7), (near_at, 4, 5)):
-        if positions:
-            out.update(
-                chain.from_iterable(map(range, map(sub, positions, repeat(before)), map(add, positions, repeat(after))))
-            )
     out.update(map(sub, people_at, repeat(1)))
     return out
+
+
+def _reach(positions: list[int], before: int, after: int) -> set[int]:
+    """Every ``p + d`` for ``p`` in ``positions`` and ``before <= d < after``,
+    added in C (``chain`` over mapped ``range``s: an ordinary comment has
+    dozens of heads such as "is", "are", "you")."""
+    return set(chain.from_iterable(map(range, map(add, positions, repeat(before)), map(add, positions, repeat(after)))))
 
 
 def _any_in(positions: list[int], lo: int, hi: int) -> bool:
