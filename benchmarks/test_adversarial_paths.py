@@ -422,6 +422,10 @@ def test_insult_aliases_match_the_plain_code():
         "obamatards",
         "mustard",
         "bitard",
+        "snowtard",
+        "maskietards",
+        "fliptard",
+        "cultards",
         "pea brained",
         "shit for brains",
         "1d10t",
@@ -438,3 +442,39 @@ def test_insult_aliases_match_the_plain_code():
         got = personal_attack._aliases(n, n.words)
         want = _aliases_plain(Normalized(n.original), Normalized(n.original).words)
         assert got == want and list(got) == list(want)
+        for vocabulary in (
+            frozenset(rnd.sample(sorted(n.wordset), min(k % 4, len(n.wordset)))),
+            n.wordset & personal_attack._BRAIN_WORDS,
+            n.wordset & personal_attack._VARIANT_WORDS,
+        ):
+            assert personal_attack._where(n, vocabulary) == [i for i, w in enumerate(n.words) if w in vocabulary]
+
+
+# -- sixth pass (issue #11): personal_attack's own look-ups ---------------------------------
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_personal_attack_breaks_match_clause_breaks(seed):
+    # personal_attack._Breaks answers "a clause break before word i" per word
+    # asked; Normalized.clause_breaks finds them all (three ways by count).
+    words, groups = sa.vocabulary()
+    rnd = random.Random(seed)
+    marks = [".", "!", "?", ";", "\n", "...", " . ", ",", "?!", "\u2026", "\u3002", "  "]
+    for k in range(120):
+        gen = sa.Generator(random.Random(seed * 1000 + k), words, groups)
+        chunks = [gen.chunk() for _ in range(rnd.randint(1, 30))]
+        chunks += rnd.choices(marks, k=rnd.choice((0, 5, 40, 700)))
+        rnd.shuffle(chunks)
+        text = sa.render(chunks, rnd.choice((60, 800, 5000)))
+        if rnd.random() < 0.3:
+            text = rnd.choice(marks) + text + rnd.choice(marks)
+        n = Normalized(text)
+        eager = n.clause_breaks
+        lazy = personal_attack._Breaks(Normalized(text))
+        asked = list(range(len(n.words) + 1))
+        rnd.shuffle(asked)
+        if isinstance(eager, frozenset):
+            assert [lazy[i] for i in asked] == [i in eager for i in asked]
+        else:  # the lazy reference answers 0 < i < len(words) only
+            inner = [i for i in asked if 0 < i < len(n.words)]
+            assert [lazy[i] for i in inner] == [i in eager for i in inner]

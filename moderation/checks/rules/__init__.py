@@ -29,6 +29,13 @@ class PhraseIndex(dict):
     rests: dict[str, tuple[frozenset[str], ...]]
     singles: frozenset[str]
 
+    # The same pre-filter data arranged for C-level tests: the first words,
+    # the second words of each first word's two-word phrases, and the rests
+    # of its longer phrases (only for first words that have some).
+    first_words: frozenset[str]
+    seconds: dict[str, frozenset[str]]
+    longer: dict[str, tuple[frozenset[str], ...]]
+
     def firsts(self, text: Normalized) -> frozenset[str]:
         """First words of the phrases whose words all occur in ``text``.
 
@@ -37,16 +44,24 @@ class PhraseIndex(dict):
         almost all of them out.
         """
         wordset = text.wordset
-        candidates = self.keys() & wordset
+        candidates = self.first_words & wordset
         if not candidates:
             return frozenset()
         singles = self.singles
-        rests = self.rests
-        # ``wordset.issuperset(rest)`` is ``rest <= wordset``; mapped, the
-        # test over a first word's phrases runs in C (a dense hostile text
-        # has dozens of candidate first words with up to 40 phrases each).
+        seconds = self.seconds
+        longer = self.longer
+        # A two-word phrase's rest is its second word: one ``isdisjoint``
+        # over a first word's second words (in C) tests all of them (a dense
+        # hostile text has dozens of candidate first words with up to 40
+        # phrases each); ``wordset.issuperset`` mapped over the rests of the
+        # longer phrases does the others.
+        disjoint = wordset.isdisjoint
         superset = wordset.issuperset
-        return frozenset(w for w in candidates if w in singles or any(map(superset, rests[w])))
+        return frozenset(
+            w
+            for w in candidates
+            if w in singles or not disjoint(seconds[w]) or (w in longer and any(map(superset, longer[w])))
+        )
 
 
 def phrase_index(phrases: Iterable[Iterable[str]]) -> PhraseIndex:
@@ -70,6 +85,15 @@ def phrase_index(phrases: Iterable[Iterable[str]]) -> PhraseIndex:
         for first, d in index.items()
     }
     out.singles = frozenset(first for first, d in index.items() if None in d)
+    out.first_words = frozenset(index)
+    out.seconds = {
+        first: frozenset(p[1] for phrases in d.values() for p in phrases if len(p) == 2) for first, d in index.items()
+    }
+    out.longer = {
+        first: rests
+        for first, d in index.items()
+        if (rests := tuple(frozenset(p[1:]) for phrases in d.values() for p in phrases if len(p) > 2))
+    }
     return out
 
 

@@ -268,6 +268,7 @@ _WORD_TRIGGERS = register_triggers(_GROUP_WORDS | _EXPULSION_FIRST | _TROPE_FIRS
 # Identity words that make "X vermin" group dehumanisation; nationality
 # adjectives do not ("Russian invaders" are an army).
 _CORE = groups.CORE_IDENTITY
+_TRANS_NOUNS = groups.TRANS_FEM | groups.TRANS_MASC
 _DEHUMANISING_NEXT = DEHUMANISING | _COLLECTIVE - frozenset(("pack", "packs", "herd", "herds"))
 
 
@@ -283,7 +284,7 @@ def slur_matcher() -> WordMatcher[float]:
 def _reported(words: list[str], i: int) -> bool:
     """A naming verb just before word ``i``: "he was jailed for calling
     Muslims vermin" reports the slur."""
-    return any(w in _NAMING for w in words[max(0, i - 4) : i])
+    return not _NAMING.isdisjoint(words[max(0, i - 4) : i])
 
 
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
@@ -350,7 +351,7 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             add(i - 3, i, 0.7, "abuse.generalisation")
             continue
         group_end = groups.group_end(words, i)
-        if group_end < 0 and w in groups.TRANS_FEM | groups.TRANS_MASC:
+        if group_end < 0 and w in _TRANS_NOUNS:
             group_end = i
         if group_end < 0:
             continue
@@ -382,7 +383,7 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         if prev in DEGRADING_ADJ and prev not in ("damn", "bloody"):
             add(i - 1, group_end, 0.7, "abuse.generalisation")
             continue
-        if any(x in _HEDGES for x in words[max(0, i - 3) : i]) or (i >= 2 and words[i - 2] == "not" and prev == "all"):
+        if not _HEDGES.isdisjoint(words[max(0, i - 3) : i]) or (i >= 2 and words[i - 2] == "not" and prev == "all"):
             continue
         # "trans women are men", "a trans woman is not a woman".
         gender = _trans_gender(words, i, group_end)

@@ -37,12 +37,12 @@ import re
 from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
-from itertools import repeat
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import add, itemgetter, lt, not_, or_, sub
 from typing import cast
 
 from .. import groups
-from ..normalize import Normalized, _LazyBreaks, register_triggers
+from ..normalize import _TRIGGER_UNION, Normalized, register_triggers
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher, cap_hit
 from . import MAX_PER_RULE, WordSpanFindings, finding, match_phrase, phrase_index
@@ -368,20 +368,49 @@ _SECOND_SUBJECT = frozenset("you u ya ye yall y'all youre you're ur".split())
 _POSSESSIVE = frozenset("your ur yer".split())
 
 
+_BREAK_CHARACTER = re.compile("[.!?;\n]")
+
+
+class _Breaks(dict[int, bool]):
+    """``breaks[i]``: whether the gap before word ``i`` holds a sentence or
+    clause break (``. ! ? ;`` or a newline), as ``i in text.clause_breaks``
+    answers it, computed for the words asked about only.
+
+    The rule asks about a few words around each candidate (a dozen in an
+    ordinary comment, a few hundred in a hostile one), far fewer than
+    finding every break of the text costs; each answer is one bounded regex
+    search, then a C-level dict hit.
+    """
+
+    __slots__ = ("_norm", "_starts", "_ends")
+
+    def __init__(self, text: Normalized) -> None:
+        super().__init__()
+        self._norm = text.norm
+        self._starts, self._ends = text._bounds
+
+    def __missing__(self, i: int) -> bool:
+        # ``text.gap(i)``: from the end of word i-1 (or the start of the
+        # text) to the start of word i (or the end of the text).
+        ends = self._ends
+        start = ends[i - 1] if i > 0 else 0
+        end = self._starts[i] if i < len(ends) else len(self._norm)
+        hit = self[i] = _BREAK_CHARACTER.search(self._norm, start, end) is not None
+        return hit
+
+
 def _is_modifier(word: str) -> bool:
     """Could stand between an article and a noun ("a born moron")."""
     return word in INTENSIFIERS or word in ADJECTIVES or "-" in word or (len(word) > 3 and word.endswith(_ADJ_SUFFIXES))
 
 
-def _clause(
-    breaks: frozenset[int] | _LazyBreaks, n: int, first: int, last: int, before: int, after: int
-) -> tuple[int, int]:
+def _clause(breaks: _Breaks, n: int, first: int, last: int, before: int, after: int) -> tuple[int, int]:
     """Word range ``[lo, hi)`` around ``first..last``, clipped at sentence breaks."""
     lo = first
-    while lo > 0 and first - lo < before and lo not in breaks:
+    while lo > 0 and first - lo < before and not breaks[lo]:
         lo -= 1
     hi = last + 1
-    while hi < n and hi - last <= after and hi not in breaks:
+    while hi < n and hi - last <= after and not breaks[hi]:
         hi += 1
     return lo, hi
 
@@ -476,40 +505,67 @@ def insult_matcher() -> WordMatcher:
     return WordMatcher(entries)
 
 
-def _aliases(text: Normalized, words: list[str]) -> dict[int, tuple[str, int]]:
+def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None = None) -> dict[int, tuple[str, int]]:
     """Word index -> (insult word it stands for, last word index) for
-    obfuscated spellings and free compounds; usually empty."""
+    obfuscated spellings and free compounds; usually empty.
+
+    ``variants`` is ``text.wordset & _VARIANT_WORDS`` when the caller has it.
+    """
     out: dict[int, tuple[str, int]] = {}
     wordset = text.wordset
-    variants = wordset & _VARIANT_WORDS
+    if variants is None:
+        variants = wordset & _VARIANT_WORDS
     if variants:
-        for i in text.indices(variants):
+        for i in _where(text, variants):
             out[i] = (VARIANTS[words[i]], i)
     matches = insult_matcher().find_obfuscated(text, limit=_MAX_OBFUSCATED)
     if matches:
         # ``text.word_range(m.start, m.end)`` of every match, the bisections
-        # mapped in C (a hostile text has about a hundred such matches).
+        # and the tests mapped in C (a hostile text has about a hundred such
+        # matches).  The first words are non-decreasing (the matches are
+        # sorted by span), so "the first match of a word wins" is: of the
+        # matches that pass, keep the earliest of each run of equal firsts.
         starts = text.word_starts
-        firsts = map(bisect_left, repeat(starts), map(itemgetter(0), matches))
-        afters = map(bisect_left, repeat(starts), map(itemgetter(1), matches))
-        for m, first, after in zip(matches, firsts, afters):
-            last = after - 1
-            if first <= last and first not in out and words[first] not in _WORD_TRIGGERS:
-                out[first] = (m.payload, last)
+        firsts = list(map(bisect_left, repeat(starts), map(itemgetter(0), matches)))
+        afters = list(map(bisect_left, repeat(starts), map(itemgetter(1), matches)))
+        payloads = list(map(itemgetter(3), matches))
+        spans = list(map(lt, firsts, afters))  # first <= last: the match holds a word
+        if not all(spans):
+            firsts, afters, payloads = (list(compress(x, spans)) for x in (firsts, afters, payloads))
+        # Not a word the rule reads anyway, not a spelling variant found above.
+        blocked = list(
+            map(or_, map(_WORD_TRIGGERS.__contains__, map(words.__getitem__, firsts)), map(out.__contains__, firsts))
+        )
+        if any(blocked):
+            fresh = list(map(not_, blocked))
+            firsts, afters, payloads = (list(compress(x, fresh)) for x in (firsts, afters, payloads))
+        # Later duplicates overwritten by earlier ones, then back in text order.
+        earliest = dict(zip(reversed(firsts), zip(reversed(payloads), map(sub, reversed(afters), repeat(1)))))
+        out.update(reversed(earliest.items()))
     if "tard" in text.norm:
         # (``"tard" in w`` first: a substring test is several times cheaper
         # than ``endswith`` with a tuple, and hostile text has ~700 distinct words.)
-        for w in [w for w in wordset if "tard" in w and w.endswith(("tard", "tards"))]:
+        tards = [
+            w
+            for w in [w for w in wordset if "tard" in w and w.endswith(("tard", "tards"))]
             if (
                 len(w) > 5
                 and w not in _TARD_WORDS
                 and w not in NOUNS
                 and (w[-5] if w.endswith("tard") else w[-6]) != "s"
-            ):
-                for i in text.indices(frozenset((w,))):
+            )
+        ]
+        if tards:
+            # Where each is, from one scan for all of them (in the order above).
+            at: dict[str, list[int]] = {}
+            for i in _where(text, frozenset(tards)):
+                at.setdefault(words[i], []).append(i)
+            for w in tards:
+                for i in at.get(w, ()):
                     out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
-    if wordset & _BRAIN_WORDS:
-        for i in text.indices(_BRAIN_WORDS & wordset):
+    brains = wordset & _BRAIN_WORDS
+    if brains:
+        for i in _where(text, brains):
             if (
                 words[i] == "brained"
                 and i > 0
@@ -525,6 +581,29 @@ def _aliases(text: Normalized, words: list[str]) -> dict[int, tuple[str, int]]:
                 and words[i - 2] not in _NOT_FOR_BRAINS
             ):
                 out.setdefault(i - 2, ("idiot", i))
+    return out
+
+
+def _where(text: Normalized, found: frozenset[str]) -> list[int]:
+    """``text.indices(found)`` for words of ``text`` (``found`` is a subset
+    of ``text.wordset``).  Words outside the shared trigger scan cost a scan
+    of all words each call; one or two such words are found faster with
+    ``list.index`` (a C loop comparing strings, no hashing) per occurrence."""
+    if len(found) > 2 or found <= _TRIGGER_UNION:
+        return text.indices(found)
+    words = text.words
+    index = words.index
+    out: list[int] = []
+    for w in found:
+        i = -1
+        try:
+            while True:
+                i = index(w, i + 1)
+                out.append(i)
+        except ValueError:
+            pass
+    if len(found) > 1:
+        out.sort()
     return out
 
 
@@ -560,11 +639,31 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     insult_firsts = _INSULT_PHRASE_INDEX.firsts(text)
     hits = (text.wordset & _WORD_TRIGGERS) | dismissive_firsts | insult_firsts
     words = text.words
-    aliases = _aliases(text, words) if _may_alias(text) else {}
+    variants = text.wordset & _VARIANT_WORDS
+    aliases = _aliases(text, words, variants) if _may_alias(text, variants) else {}
     if not hits and not aliases:
         return []
     n = len(words)
-    indices = text.indices(hits) if hits else []
+    wordset = text.wordset
+    # Where a word could govern an insult (the head the walk back stops at,
+    # or "such" among the modifiers it passes): the address, exclamation and
+    # predicate shapes need one within five words before the insult.
+    heads = wordset & _HEADS
+    if "'" in text.wordtext:
+        heads = heads | frozenset(w for w in wordset if "'" in w and w.endswith(("'s", "'re")))
+    people = wordset & _EPITHET_PEOPLE
+    strong_hits = wordset & STRONG_NOUNS
+    # Every position the setup below needs, from one look-up (one pass over
+    # the shared trigger positions, or over the words when some are not
+    # triggers), then split per vocabulary over that short list.
+    wanted = hits | heads | people | strong_hits | (wordset & _ADDRESS_OR_POSSESSIVE)
+    at = text.indices(wanted) if wanted else []
+    at_words = list(map(text.words.__getitem__, at))
+
+    def where(vocabulary: frozenset[str]) -> list[int]:
+        return list(compress(at, map(vocabulary.__contains__, at_words))) if vocabulary else []
+
+    indices = where(hits)
     if aliases:
         words = list(words)
         for i, (canonical, last) in aliases.items():
@@ -572,33 +671,50 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             for k in range(i + 1, last + 1):
                 words[k] = ""
         indices = sorted(set(indices) | aliases.keys())
-    breaks = text.clause_breaks
+    breaks = _Breaks(text)
     spans = WordSpanFindings(text, "personal_attack")
     add = spans.add
     counts = spans._per_rule
     # Where the words of direct address are (aliases only ever replace
     # words, never create one): a window without any needs no closer look.
-    address_at = text.indices(_ADDRESS)
-    near_at = text.indices(_ADDRESS | _POSSESSIVE) if address_at or text.wordset & _POSSESSIVE else []
-    # Where a word could govern an insult (the head the walk back stops at,
-    # or "such" among the modifiers it passes): the address, exclamation and
-    # predicate shapes need one within five words before the insult.
-    heads = text.wordset & _HEADS
-    if "'" in text.wordtext:
-        heads = heads | frozenset(w for w in text.wordset if "'" in w and w.endswith(("'s", "'re")))
-    head_at = text.indices(heads) if heads else []
+    near_at = where(_ADDRESS_OR_POSSESSIVE)
+    address_at = list(compress(near_at, map(_ADDRESS.__contains__, map(text.words.__getitem__, near_at))))
+    head_at = where(heads)
     # The words any shape below could report, from those positions: the
     # loop skips the others (a word that is only a strong insult stays a
     # candidate while "insult_word" still wants examples).
-    candidates = _candidates(text, aliases, dismissive_firsts | insult_firsts, head_at, address_at, near_at)
-    strong_at = frozenset(text.indices(text.wordset & STRONG_NOUNS))
+    # (The reach of the heads and addresses also answers the loop's "is one
+    # within so many words" tests with a set look-up.)
+    head_reach = _reach(head_at, 1, 6)
+    address_reach = _reach(address_at, -4, 7)
+    near_reach = _reach(near_at, -4, 5)
+    candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts), where(people))
+    # Words in reach of a head or an address are candidates too: merged into
+    # the set when the loop has more words to test than merging costs (a
+    # dense hostile text), else tested in each set (an ordinary comment has
+    # dozens of heads and a handful of insult words).
+    merged = 3 * len(indices) > len(head_reach) + len(address_reach) + len(near_reach)
+    if merged:
+        candidates |= head_reach
+        candidates |= address_reach
+        candidates |= near_reach
+
+    def _address_near(i: int, last: int) -> bool:
+        """An address within six words before ``i`` or four after ``last``."""
+        return i in address_reach if last == i else _any_in(address_at, i - 6, last + 5)
+
+    strong_at = frozenset(where(strong_hits))
     insult_word_open = True
 
     findings = spans.findings
     seen, top = 0, 0.0
     budget = MAX_EXAMINED if CAPS else -1
     for i in indices:
-        if i not in candidates and (not insult_word_open or i not in strong_at):
+        if (
+            i not in candidates
+            and (merged or (i not in head_reach and i not in address_reach and i not in near_reach))
+            and (not insult_word_open or i not in strong_at)
+        ):
             continue
         if not budget:
             # More insult candidates than any real comment has: stop reading
@@ -620,7 +736,6 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
                 break  # every rule has all the examples it reports: nothing can be added
         w = words[i]
         last = aliases[i][1] if i in aliases else i
-        nxt = words[last + 1] if last + 1 < n and last + 1 not in breaks else ""
         if w in dismissive_firsts:
             phrase = match_phrase(words, i, _DISMISSIVE_INDEX)
             if phrase:
@@ -631,12 +746,11 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             phrase = match_phrase(words, i, _INSULT_PHRASE_INDEX)
             if phrase:
                 last, strong, is_noun = i + len(phrase) - 1, True, True
-                nxt = words[last + 1] if last + 1 < n and last + 1 not in breaks else ""
         if (
             w in PROFANE
             and last == i
             and counts.get("personal_attack.profane_address", 0) < MAX_PER_RULE
-            and _any_in(near_at, i - 4, i + 5)
+            and i in near_reach  # an address or possessive within four words
             and not (w in _NAME_LIKE and _is_name_word(text, i, n))
         ):
             # Profanity addressed to someone: "you fucking ...", "your ass".
@@ -649,15 +763,17 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
         if not is_noun and w not in ADJECTIVES:
             continue
         if not (
-            _any_in(head_at, i - 5, i)
-            or (nxt in _EPITHET_PEOPLE and not is_noun)
+            i in head_reach  # a head within five words before
+            or (not is_noun and last + 1 < n and words[last + 1] in _EPITHET_PEOPLE and not breaks[last + 1])
             or (strong and counts.get("personal_attack.insult_word", 0) < MAX_PER_RULE)
-            or (counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _any_in(address_at, i - 6, last + 5))
+            or (counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _address_near(i, last))
         ):
             # No shape below can report this word: it has no governing word
             # in reach (aliases never create one), is no epithet, and the
             # rules that need neither have all their examples.
             continue
+        # The next word, unless a clause break comes first.
+        nxt = words[last + 1] if last + 1 < n and not breaks[last + 1] else ""
         if last == i and (nxt in _NOT_AN_INSULT.get(w, ()) or (w in _ATTRIBUTIVE and nxt in _MODIFIED)):
             # "a sucker for chocolate", "trash talk", "a redneck convoy".
             continue
@@ -681,7 +797,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
                     or (x.endswith("ly") and len(x) > 4)
                     or (x in _ADJ_INTENSIFIERS and (x != "that" or (j > 0 and words[j - 1] in COPULAS)))
                 )
-            if not ok or j + 1 in breaks:
+            if not ok or breaks[j + 1]:
                 break
             walked.append(x)
             j -= 1
@@ -689,7 +805,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             # "is treating idiots": modifiers guessed from suffixes need an
             # article to be trusted as part of the noun phrase.
             j, walked = i - 1, []
-        head = words[j] if j >= 0 and j + 1 not in breaks else ""
+        head = words[j] if j >= 0 and not breaks[j + 1] else ""
         negated = "not" in walked or head == "not" or head.endswith("n't")
         # "he called her an idiot": a reported insult (but "I call you an
         # idiot" is said to the reader).
@@ -768,7 +884,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             not is_noun
             and not mild
             and nxt in _EPITHET_PEOPLE
-            and (head in ("this", "that", "these", "those", "what") or i == 0 or i in breaks)
+            and (head in ("this", "that", "these", "those", "what") or i == 0 or breaks[i])
             and not any(x in SELF for x in words[max(0, i - 2) : i])
         ):
             if groups.names_group(words, last + 1) and head not in ("this", "that", "these", "those"):
@@ -783,7 +899,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
         if mild or w in _WEAK_NOUNS:
             continue
         # "are you stupid?", "bludgers like you", "you must be blind and stupid".
-        if counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _any_in(address_at, i - 6, last + 5):
+        if counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _address_near(i, last):
             lo, hi = _clause(breaks, n, i, last, 6, 4)
             window = words[lo:hi]
             if not _ADDRESS.isdisjoint(window) and SELF.isdisjoint(window) and "not" not in window:
@@ -795,6 +911,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
 
 
 _HEADS = SECOND | _POSSESSIVE | COPULAS | frozenset(("what", "such"))
+_ADDRESS_OR_POSSESSIVE = _ADDRESS | _POSSESSIVE
 # Every rule name this module reports (for the exit once all are saturated).
 _RULES = frozenset(
     "personal_attack." + r
@@ -802,33 +919,24 @@ _RULES = frozenset(
 )
 
 
-def _candidates(
-    text: Normalized,
-    aliases: Mapping[int, tuple[str, int]],
-    firsts: frozenset[str],
-    head_at: list[int],
-    address_at: list[int],
-    near_at: list[int],
-) -> set[int]:
+def _candidates(aliases: Mapping[int, tuple[str, int]], firsts_at: list[int], people_at: list[int]) -> set[int]:
     """Word indices where ``run`` may report something other than a plain
-    strong insult (a superset; ``run`` still checks each): phrase starts,
-    aliases and the words before them, words up to five after a possible
-    head, words near an address (for "near_address" and "profane_address")
-    and words before an epithet's person noun."""
+    strong insult, besides those in reach of a head or an address (a
+    superset; ``run`` still checks each): phrase starts (``firsts_at``),
+    aliases and the words before them, and words before an epithet's person
+    noun (``people_at``)."""
     out = set(aliases)
-    out.update(k - 1 for k in aliases)
-    if firsts:
-        out.update(text.indices(firsts))
-    for h in head_at:
-        out.update(range(h + 1, h + 6))
-    for a in address_at:
-        out.update(range(a - 4, a + 7))
-    for a in near_at:
-        out.update(range(a - 4, a + 5))
-    people = text.wordset & _EPITHET_PEOPLE
-    if people:
-        out.update(k - 1 for k in text.indices(people))
+    out.update(map(sub, aliases, repeat(1)))
+    out.update(firsts_at)
+    out.update(map(sub, people_at, repeat(1)))
     return out
+
+
+def _reach(positions: list[int], before: int, after: int) -> set[int]:
+    """Every ``p + d`` for ``p`` in ``positions`` and ``before <= d < after``,
+    added in C (``chain`` over mapped ``range``s: an ordinary comment has
+    dozens of heads such as "is", "are", "you")."""
+    return set(chain.from_iterable(map(range, map(add, positions, repeat(before)), map(add, positions, repeat(after)))))
 
 
 def _any_in(positions: list[int], lo: int, hi: int) -> bool:
@@ -857,11 +965,12 @@ _FLOOD_SCORE = 0.8  # this rule's highest score: a flood never lowers the priori
 _TOP_SCORE = 0.8
 
 
-def _may_alias(text: Normalized) -> bool:
-    """Cheap test: could the text hold an obfuscated or free compound insult?"""
+def _may_alias(text: Normalized, variants: frozenset[str] | None = None) -> bool:
+    """Cheap test: could the text hold an obfuscated or free compound insult?
+    (``variants``: ``text.wordset & _VARIANT_WORDS`` when the caller has it.)"""
     wordset = text.wordset
     return bool(
-        wordset & _VARIANT_WORDS
+        (wordset & _VARIANT_WORDS if variants is None else variants)
         or wordset & _BRAIN_WORDS
         or "tard" in text.norm
         or insult_matcher().may_obfuscate(text)
