@@ -207,6 +207,70 @@ def test_promotion_patterns_match_their_plain_form(name):
         ], text
 
 
+# Pieces for the scans that skip text (phone runs, short-code windows, SMS
+# verb marks, one pattern per sign or branch): every edge they rely on.
+_SCAN_PIECES = _PIECES + [
+    "$",
+    "€",
+    "£5",
+    "$ 10",
+    "to 80086",
+    "to 1234567",
+    "SMSMS",
+    "xt",
+    "XT",
+    "eply",
+    " ",
+    "-",
+    "(",
+    ")",
+    "0",
+    "5",
+    "\u0661",  # Arabic-Indic digit one: \d, kept by the fold
+    "\u200b",
+    "ж",
+    "+44 ",
+    "per msg",
+    "/msg",
+    "xper msg",
+    "1234 5678 90",
+    "(555) 123-4567",
+    "2004 2005 2006",
+]
+
+
+def _matches(found):
+    return [(m.span(), m.groups()) for m in found]
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_promotion_partial_scans_match_the_full_scans(seed):
+    rnd = random.Random(seed)
+    texts = ["".join(rnd.choices(_SCAN_PIECES, k=rnd.randint(1, 60))) for _ in range(6000)]
+    texts += ["".join(rnd.choices(_SCAN_PIECES, k=rnd.randint(200, 1500))) for _ in range(150)]
+    texts += _texts(seed, 100) + _long_texts(seed, 40)
+    many_runs = 0
+    for text in texts:
+        normalized = Normalized(text)
+        norm = normalized.norm
+        data = norm.encode("utf-8", "surrogatepass")
+        assert promotion._digit_count(data) == sum(map(norm.count, "0123456789"))
+        assert _matches(promotion._phone_matches(normalized, data)) == _matches(promotion._PHONE.finditer(norm)), text
+        many_runs += normalized.translate1(promotion._PHONE_TABLE).count("9" * 9) >= promotion._MAX_PHONE_RUNS
+        assert _matches(promotion._shortcodes(norm)) == _matches(promotion._SHORTCODE.finditer(norm)), text
+        assert _matches(promotion._sms_keywords(text)) == _matches(promotion._SMS_KEYWORD.finditer(text)), text
+        signs = [pattern for sign, pattern in promotion._MONEY_SIGNS if sign in norm]
+        if signs:
+            assert _matches(promotion._first_matches(signs, norm, 5)) == _matches(
+                list(promotion._MONEY_SIGN.finditer(norm))[:5]
+            ), text
+        per = [promotion._PER_SLASH, promotion._PER_WORD]
+        assert _matches(promotion._first_matches(per, norm, 5)) == _matches(
+            list(promotion._PER_MESSAGE.finditer(norm))[:5]
+        ), text
+    assert many_runs  # the scan of the rest after _MAX_PHONE_RUNS runs was tried
+
+
 # -- array (numpy) paths of the second pass --------------------------------------------------
 
 _MORE = ["\U0001d41f", "\ufdfa", "\u2026", "\u00df", "\ufb01", "\ud800", "\u00a0", "\u3002", "\u2028", "\x1c", "\u0085"]
