@@ -502,3 +502,43 @@ def test_insult_aliases_match_the_plain_code():
         got = personal_attack._aliases(n, n.words)
         want = _aliases_plain(Normalized(n.original), Normalized(n.original).words)
         assert got == want and list(got) == list(want)
+
+
+def test_threat_skip_of_unaimed_weak_verbs_changes_nothing(monkeypatch):
+    """``threat.run`` skips an ambiguous verb with no person or group in the
+    three words after it; without the skip (an empty ``_WEAK_ONLY``) every
+    finding is the same."""
+    from moderation.checks.rules import threat
+
+    vocabulary = sorted(threat.WEAK_VERBS | threat.STRONG_VERBS) + [
+        "you",
+        "him",
+        "them",
+        "muslims",
+        "the",
+        "up",
+        "to",
+        "death",
+        "shit",
+        "out",
+        "of",
+        "i'll",
+        "gonna",
+        "should",
+        "be",
+        "let",
+        "rid",
+        "wish",
+        "die",
+        "kick",
+        "wipe",
+        ".",
+        "!",
+        "Smith",
+    ]
+    rnd = random.Random(7)
+    texts = [" ".join(rnd.choices(vocabulary, k=rnd.randint(3, 400))) for _ in range(600)]
+    fast = [threat.run(Normalized(text), None) for text in texts]  # type: ignore[arg-type]
+    monkeypatch.setattr(threat, "_WEAK_ONLY", frozenset())
+    assert fast == [threat.run(Normalized(text), None) for text in texts]  # type: ignore[arg-type]
+    assert any(fast)
