@@ -110,10 +110,15 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     stems = list(map(_WORD_STEMS.__getitem__, text.wordset))
     if len(stems) - stems.count(None) < MIN_CONTENT_WORDS:
         return []
+    # One stem shared with the article is enough to say nothing: ``isdisjoint``
+    # stops at it, before the comment's stems are all collected (both tests
+    # below answer "no finding", so their order does not matter).
+    if not article_stems(context.article_title, context.article_body).isdisjoint(
+        chain.from_iterable(filter(None, stems))
+    ):
+        return []
     comment = frozenset(chain.from_iterable(filter(None, stems)))
     if len(comment) < MIN_CONTENT_WORDS:
-        return []
-    if comment & article_stems(context.article_title, context.article_body):
         return []
     original = text.original
     start = len(original) - len(original.lstrip())
