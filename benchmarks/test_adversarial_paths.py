@@ -542,3 +542,24 @@ def test_threat_skip_of_unaimed_weak_verbs_changes_nothing(monkeypatch):
     monkeypatch.setattr(threat, "_WEAK_ONLY", frozenset())
     assert fast == [threat.run(Normalized(text), None) for text in texts]  # type: ignore[arg-type]
     assert any(fast)
+
+
+def test_promotion_back_matches_the_character_walk():
+    """``promotion._back`` (``str.rstrip``) finds the start the walk back one
+    character at a time found."""
+
+    def walk(norm, end, chars, limit):
+        start = end
+        floor = max(0, end - limit)
+        while start > floor and norm[start - 1] in chars:
+            start -= 1
+        return start
+
+    rnd = random.Random(8)
+    alphabet = list("abz09-._%+@/ \nXé\u0301") + ["\u0661", "ж"]
+    for _ in range(20000):
+        text = "".join(rnd.choices(alphabet, k=rnd.randint(0, 300)))
+        end = rnd.randint(0, len(text))
+        limit = rnd.choice((0, 1, 5, 63, 64, 253))
+        for chars in (promotion._HOST_CHARS, promotion._NAME_CHARS, promotion._LOCAL_CHARS):
+            assert promotion._back(text, end, chars, limit) == walk(text, end, chars, limit)
