@@ -34,6 +34,8 @@ bullet in") lives in ``threat_shapes``.
 
 from __future__ import annotations
 
+from itertools import compress
+
 from ..normalize import Normalized, register_triggers
 from ..values import CheckContext, Finding
 from . import WordSpanFindings, match_phrase, phrase_index, threat_shapes
@@ -341,13 +343,23 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     menace_firsts = _MENACE_INDEX.firsts(text)
     hits = (text.wordset & _WORD_TRIGGERS) | menace_firsts
     spans = WordSpanFindings(text, "threat")
+    shape_hits = threat_shapes.triggers(text)
     if not hits:
-        threat_shapes.run(text, spans)
+        threat_shapes.run(text, spans, text.indices(shape_hits) if shape_hits else [])
         return spans.findings
+    if shape_hits:
+        # The positions of both modules' words in one pass, split in C.
+        positions = text.indices(hits | shape_hits)
+        found = list(map(words.__getitem__, positions))
+        shape_positions = list(compress(positions, map(shape_hits.__contains__, found)))
+        positions = list(compress(positions, map(hits.__contains__, found)))
+    else:
+        positions = text.indices(hits)
+        shape_positions = []
     add = spans.add
     n = len(words)
 
-    for i in text.indices(hits):
+    for i in positions:
         w = words[i]
         if w in _WEAK_ONLY and _PERSON_OR_GROUP.isdisjoint(words[i + 1 : i + 4]):
             continue  # "the end of it", "hit the road": nothing below can match
@@ -461,5 +473,5 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
                     or harm[0] <= 1
                 ):
                     add(i, i + 1 + harm[0], 0.8, "threat.wish")
-    threat_shapes.run(text, spans)
+    threat_shapes.run(text, spans, shape_positions)
     return spans.findings

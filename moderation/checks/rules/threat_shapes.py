@@ -467,18 +467,28 @@ _RARE = (
 register_triggers(TRIGGERS)
 
 
-def run(text: Normalized, spans: WordSpanFindings) -> None:
-    """Add this module's findings to ``spans`` (the threat rule's collector)."""
+def triggers(text: Normalized) -> frozenset[str]:
+    """This module's trigger words in ``text`` (none when no shape can match)."""
     wordset = text.wordset
-    if not (wordset & _RARE):
-        return
-    hits = wordset & TRIGGERS
-    if not hits:
-        return
+    if wordset.isdisjoint(_RARE):
+        return frozenset()
+    return wordset & TRIGGERS
+
+
+def run(text: Normalized, spans: WordSpanFindings, positions: list[int] | None = None) -> None:
+    """Add this module's findings to ``spans`` (the threat rule's collector).
+
+    ``positions`` are those of ``triggers(text)`` when the caller has them
+    (``threat.run`` finds them with its own in one pass)."""
+    if positions is None:
+        hits = triggers(text)
+        if not hits:
+            return
+        positions = text.indices(hits)
     words = text.words
     n = len(words)
     add = spans.add
-    for i in text.indices(hits):
+    for i in positions:
         w = words[i]
         if w in _EJECT or w in _WIPE or w in _BACK_VERBS:
             removal = _removal(text, i, n)
