@@ -207,6 +207,70 @@ def test_promotion_patterns_match_their_plain_form(name):
         ], text
 
 
+# Pieces for the scans that skip text (phone runs, short-code windows, SMS
+# verb marks, one pattern per sign or branch): every edge they rely on.
+_SCAN_PIECES = _PIECES + [
+    "$",
+    "€",
+    "£5",
+    "$ 10",
+    "to 80086",
+    "to 1234567",
+    "SMSMS",
+    "xt",
+    "XT",
+    "eply",
+    " ",
+    "-",
+    "(",
+    ")",
+    "0",
+    "5",
+    "\u0661",  # Arabic-Indic digit one: \d, kept by the fold
+    "\u200b",
+    "ж",
+    "+44 ",
+    "per msg",
+    "/msg",
+    "xper msg",
+    "1234 5678 90",
+    "(555) 123-4567",
+    "2004 2005 2006",
+]
+
+
+def _matches(found):
+    return [(m.span(), m.groups()) for m in found]
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_promotion_partial_scans_match_the_full_scans(seed):
+    rnd = random.Random(seed)
+    texts = ["".join(rnd.choices(_SCAN_PIECES, k=rnd.randint(1, 60))) for _ in range(6000)]
+    texts += ["".join(rnd.choices(_SCAN_PIECES, k=rnd.randint(200, 1500))) for _ in range(150)]
+    texts += _texts(seed, 100) + _long_texts(seed, 40)
+    many_runs = 0
+    for text in texts:
+        normalized = Normalized(text)
+        norm = normalized.norm
+        data = norm.encode("utf-8", "surrogatepass")
+        assert promotion._digit_count(data) == sum(map(norm.count, "0123456789"))
+        assert _matches(promotion._phone_matches(normalized, data)) == _matches(promotion._PHONE.finditer(norm)), text
+        many_runs += normalized.translate1(promotion._PHONE_TABLE).count("9" * 9) >= promotion._MAX_PHONE_RUNS
+        assert _matches(promotion._shortcodes(norm)) == _matches(promotion._SHORTCODE.finditer(norm)), text
+        assert _matches(promotion._sms_keywords(text)) == _matches(promotion._SMS_KEYWORD.finditer(text)), text
+        signs = [pattern for sign, pattern in promotion._MONEY_SIGNS if sign in norm]
+        if signs:
+            assert _matches(promotion._first_matches(signs, norm, 5)) == _matches(
+                list(promotion._MONEY_SIGN.finditer(norm))[:5]
+            ), text
+        per = [promotion._PER_SLASH, promotion._PER_WORD]
+        assert _matches(promotion._first_matches(per, norm, 5)) == _matches(
+            list(promotion._PER_MESSAGE.finditer(norm))[:5]
+        ), text
+    assert many_runs  # the scan of the rest after _MAX_PHONE_RUNS runs was tried
+
+
 # -- array (numpy) paths of the second pass --------------------------------------------------
 
 _MORE = ["\U0001d41f", "\ufdfa", "\u2026", "\u00df", "\ufb01", "\ud800", "\u00a0", "\u3002", "\u2028", "\x1c", "\u0085"]
@@ -478,3 +542,64 @@ def test_personal_attack_breaks_match_clause_breaks(seed):
         else:  # the lazy reference answers 0 < i < len(words) only
             inner = [i for i in asked if 0 < i < len(n.words)]
             assert [lazy[i] for i in inner] == [i in eager for i in inner]
+
+
+def test_threat_skip_of_unaimed_weak_verbs_changes_nothing(monkeypatch):
+    """``threat.run`` skips an ambiguous verb with no person or group in the
+    three words after it; without the skip (an empty ``_WEAK_ONLY``) every
+    finding is the same."""
+    from moderation.checks.rules import threat
+
+    vocabulary = sorted(threat.WEAK_VERBS | threat.STRONG_VERBS) + [
+        "you",
+        "him",
+        "them",
+        "muslims",
+        "the",
+        "up",
+        "to",
+        "death",
+        "shit",
+        "out",
+        "of",
+        "i'll",
+        "gonna",
+        "should",
+        "be",
+        "let",
+        "rid",
+        "wish",
+        "die",
+        "kick",
+        "wipe",
+        ".",
+        "!",
+        "Smith",
+    ]
+    rnd = random.Random(7)
+    texts = [" ".join(rnd.choices(vocabulary, k=rnd.randint(3, 400))) for _ in range(600)]
+    fast = [threat.run(Normalized(text), None) for text in texts]  # type: ignore[arg-type]
+    monkeypatch.setattr(threat, "_WEAK_ONLY", frozenset())
+    assert fast == [threat.run(Normalized(text), None) for text in texts]  # type: ignore[arg-type]
+    assert any(fast)
+
+
+def test_promotion_back_matches_the_character_walk():
+    """``promotion._back`` (``str.rstrip``) finds the start the walk back one
+    character at a time found."""
+
+    def walk(norm, end, chars, limit):
+        start = end
+        floor = max(0, end - limit)
+        while start > floor and norm[start - 1] in chars:
+            start -= 1
+        return start
+
+    rnd = random.Random(8)
+    alphabet = list("abz09-._%+@/ \nXé\u0301") + ["\u0661", "ж"]
+    for _ in range(20000):
+        text = "".join(rnd.choices(alphabet, k=rnd.randint(0, 300)))
+        end = rnd.randint(0, len(text))
+        limit = rnd.choice((0, 1, 5, 63, 64, 253))
+        for chars in (promotion._HOST_CHARS, promotion._NAME_CHARS, promotion._LOCAL_CHARS):
+            assert promotion._back(text, end, chars, limit) == walk(text, end, chars, limit)

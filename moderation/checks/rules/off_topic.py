@@ -108,12 +108,18 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     # Distinct content words and their stems, as the rule has always read
     # them: ``set(words)`` of the kept words, ``content_stems`` of them joined.
     stems = list(map(_WORD_STEMS.__getitem__, text.wordset))
+    # One stem shared with the article is enough to say nothing: ``isdisjoint``
+    # stops at it, before the skipped words are counted and the comment's
+    # stems are all collected (every test here answers "no finding", so their
+    # order does not matter).
+    if not article_stems(context.article_title, context.article_body).isdisjoint(
+        chain.from_iterable(filter(None, stems))
+    ):
+        return []
     if len(stems) - stems.count(None) < MIN_CONTENT_WORDS:
         return []
     comment = frozenset(chain.from_iterable(filter(None, stems)))
     if len(comment) < MIN_CONTENT_WORDS:
-        return []
-    if comment & article_stems(context.article_title, context.article_body):
         return []
     original = text.original
     start = len(original) - len(original.lstrip())

@@ -44,6 +44,7 @@ rejects starts in the middle of a run, so scanning stays linear.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import islice
 
@@ -68,6 +69,8 @@ _FILE_EXTENSIONS = frozenset("py sh md rs ps".split())
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
 _NAME_CHARS = _HOST_CHARS - {"."}
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
+# The same sets as strings, for ``str.rstrip``.
+_STRIP = {chars: "".join(sorted(chars)) for chars in (_HOST_CHARS, _NAME_CHARS, _LOCAL_CHARS)}
 _EMAIL_ANCHOR = re.compile(r"@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,24}(?![\w\-])")
 # Whole-string forms, for author metadata.
 _URL = re.compile(r"(?:https?://|www\.)\S{2,300}")
@@ -99,6 +102,11 @@ _DECIMAL = re.compile(r"\d{1,20}\.\d{1,20}")
 _SHORTCODE = re.compile(
     r"(?:t(?<!\wt)(?:ext|xt)|s(?<!\ws)(?:end|ms)|r(?<!\wr)eply|c(?<!\wc)all)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b"
 )
+# Every _SHORTCODE match ends with one of these, and starts at most
+# _SHORTCODE_REACH characters before it (the longest verb, "reply", and the
+# lazy gap of 20): ``_shortcodes`` scans only there.
+_SHORTCODE_TAIL = re.compile(r"to\s\d{4,6}\b")
+_SHORTCODE_REACH = 25
 # Literal first character, so the scan jumps between "p"s instead of testing
 # every character against a class.
 _PENCE = re.compile(r"p(?<=\dp)(?=/|\s|$)")
@@ -107,6 +115,12 @@ _MONEY_WORDS = frozenset("usd dollar dollars pound pounds euro euros gbp ppm".sp
 _PER_MESSAGE = re.compile(
     r"/(?:msg|min|sms|txt|text|call|wk|week)\b|p(?<!\wp)er (?:msg|sms|txt|text|message|min|minute)\b"
 )
+# _PER_MESSAGE's two branches apart, each starting with a literal ("per"
+# with the look-behind after it: the same test of the character before the
+# "p").  A match of either holds no start of another, so together they find
+# _PER_MESSAGE's matches (see ``_first_matches``).
+_PER_SLASH = re.compile(r"/(?:msg|min|sms|txt|text|call|wk|week)\b")
+_PER_WORD = re.compile(r"per(?<!\wper) (?:msg|sms|txt|text|message|min|minute)\b")
 # "reply YES", "txt GIRL", "text STOP": a keyword to send back.  Matched on
 # the ORIGINAL text (the keyword is in capitals), after a cheap word test.
 _SMS_KEYWORD = re.compile(
@@ -115,11 +129,21 @@ _SMS_KEYWORD = re.compile(
 )
 _SHORTCODE_VERBS = frozenset("text txt send reply call sms".split())
 _KEYWORD_VERBS = frozenset("text txt reply sms".split())
+# Every form of _SMS_KEYWORD's verb holds one of these marks, this many
+# characters after the verb's start ("Text"/"text" and "Txt"/"txt" hold
+# "xt", "TEXT" and "TXT" hold "XT" ...): ``_sms_keywords`` tries the
+# pattern only at those starts, unless there are more than _MAX_SMS_MARKS.
+_SMS_MARKS = (("xt", (2, 1)), ("XT", (2, 1)), ("eply", (1,)), ("EPLY", (1,)), ("SMS", (0,)))
+_MAX_SMS_MARKS = 64
 # Capitalised words after "text"/"reply" that are ordinary speech.
 _NOT_KEYWORDS = frozenset("I A OK US UK EU UN THE AND OR TO OF IN ON IT IS BY AT AN AS".split())
 # Money amounts, one regex per form so that each runs only when its cheap
 # gate (a currency sign, a "p" after a digit, a unit word) is present.
 _MONEY_SIGN = re.compile(r"[$£€]\s?\d{1,7}(?:[.,]\d{1,3}){0,3}")
+# The same, one pattern per sign: a literal first character, where the
+# class would be tested against every character of the text.  A match holds
+# one sign, at its start, so together they find _MONEY_SIGN's matches.
+_MONEY_SIGNS = tuple((sign, re.compile(re.escape(sign) + r"\s?\d{1,7}(?:[.,]\d{1,3}){0,3}")) for sign in "$£€")
 _MONEY_PENCE = re.compile(r"\d(?<![\d.,]\d)\d{0,3}p(?=/|\s|$)")
 # Every _MONEY_UNIT match contains one of these: without any, it is not run.
 _UNITS = ("usd", "dollars", "pounds", "euros", "gbp", "p/min", "ppm", "/hr", "/hour", "/day", "/week")
@@ -176,27 +200,73 @@ MESSENGERS = frozenset(
 
 _WORD_TRIGGERS = PITCH_WORDS | MESSENGERS | _CALLS
 register_triggers(_WORD_TRIGGERS | _STRONG_FIRST)
-# Digits and phone punctuation -> "9", anything else -> "x": a phone number
-# needs a run of at least nine such characters, found with one substring test.
+# ASCII digits and phone punctuation -> "9", any other ASCII character -> "x":
+# every ``_PHONE`` match lies inside a run of at least nine "9"s of this shape
+# (its characters are all in ``[\d \-().]``, and it is at least 9 long).
 _PHONE_SHAPE = {ord(c): "9" for c in "0123456789 -()."}
-
-
-def _maybe_phone(norm: str) -> bool:
-    if not norm.isascii():
-        return True
-    return "999999999" in norm.translate(_PHONE_TABLE)
-
-
 _PHONE_TABLE = {i: _PHONE_SHAPE.get(i, "x") for i in range(128)}
+_NINE_NINES = "9" * 9
+_NINES = re.compile("9+")  # (matches wherever ``_NINE_NINES`` was found)
+_MAX_PHONE_RUNS = 16
+_ANY_DIGIT = re.compile(r"\d")
+_ASCII_BYTES = bytes(range(128))
+
+
+def _phone_matches(text: Normalized, data: bytes) -> Iterator[re.Match[str]]:
+    r"""``_PHONE.finditer(text.norm)``, scanning only the runs of phone characters.
+
+    ``_PHONE`` starts with ``\d``, so the regex engine tests every character of
+    the text against a category (~50 instructions each).  A match lies inside
+    a maximal run of ``[\d \-().]`` at least 9 long and reads nothing outside
+    it (its look-ahead ``(?!\d)`` sees a character outside the class, or the
+    end), so scanning each such run alone finds the same matches.  The runs
+    come from the phone shape (one C-level translate and a literal search).
+    Non-ASCII characters keep their code point in the shape, so a non-ASCII
+    decimal digit (``\d`` matches it, the table does not) means a plain scan;
+    so does a text whose non-ASCII characters are not rare (the test of
+    ``normalize.ascii_parts``: the translate would take its slow path).
+    ``data`` is the text's UTF-8 encoding: without its ASCII bytes, it holds
+    exactly the non-ASCII characters.
+    """
+    norm = text.norm
+    if len(data) != len(norm):
+        if (len(data) - len(norm)) * 16 > len(norm):
+            return _PHONE.finditer(norm)
+        if _ANY_DIGIT.search(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
+            return _PHONE.finditer(norm)
+    shape = text.translate1(_PHONE_TABLE)
+    return _run_matches(norm, shape)
+
+
+def _run_matches(norm: str, shape: str) -> Iterator[re.Match[str]]:
+    """``_PHONE`` matches inside the runs of nine or more "9"s of ``shape``.
+
+    Each run costs a few Python steps: from the _MAX_PHONE_RUNS-th on, the
+    rest of the text is scanned at once (no match starts between runs).
+    The caller stops reading once it has its phone numbers.
+    """
+    find = shape.find
+    finditer = _PHONE.finditer
+    start = find(_NINE_NINES)
+    runs = 0
+    while start >= 0:
+        runs += 1
+        if runs >= _MAX_PHONE_RUNS:
+            yield from finditer(norm, start)
+            return
+        run = _NINES.match(shape, start)
+        end = run.end() if run is not None else len(shape)
+        yield from finditer(norm, start, end)
+        start = find(_NINE_NINES, end)
 
 
 def _back(norm: str, end: int, chars: frozenset[str], limit: int) -> int:
-    """Start of the run of ``chars`` ending at ``end`` (at most ``limit`` back)."""
-    start = end
+    """Start of the run of ``chars`` ending at ``end`` (at most ``limit`` back).
+
+    ``str.rstrip`` walks back in C (one Python step per character read was
+    most of the link scan on dot-chained hostile text)."""
     floor = max(0, end - limit)
-    while start > floor and norm[start - 1] in chars:
-        start -= 1
-    return start
+    return floor + len(norm[floor:end].rstrip(_STRIP[chars]))
 
 
 def _link_kind(host: str) -> tuple[float, str]:
@@ -208,12 +278,11 @@ def _link_kind(host: str) -> tuple[float, str]:
     return LINK_WEIGHT, "promotion.link"
 
 
-def _digit_count(norm: str) -> int:
-    if norm.isascii():
-        # bytes.translate with a delete set runs in C.
-        data = norm.encode("ascii")
-        return len(data) - len(data.translate(None, b"0123456789"))
-    return sum(map(norm.count, "0123456789"))
+def _digit_count(data: bytes) -> int:
+    """ASCII digits of a text from its UTF-8 bytes (``bytes.translate`` with a
+    delete set runs in C).  Every byte of a multi-byte UTF-8 sequence is
+    0x80 or above, so the digit bytes are exactly the ASCII digits."""
+    return len(data) - len(data.translate(None, b"0123456789"))
 
 
 def _bare_link(norm: str, m: re.Match[str], text: Normalized | None) -> bool:
@@ -296,15 +365,81 @@ def _links(norm: str, text: Normalized | None = None) -> list[tuple[int, int, fl
     return sig
 
 
+def _first_matches(patterns: list[re.Pattern[str]], norm: str, limit: int) -> list[re.Match[str]]:
+    """The first ``limit`` matches, in text order, of patterns no match of
+    which holds the start of another's (so their ``finditer``s together are
+    the ``finditer`` of their alternation)."""
+    if len(patterns) == 1:
+        return list(islice(patterns[0].finditer(norm), limit))
+    found = [m for pattern in patterns for m in islice(pattern.finditer(norm), limit)]
+    found.sort(key=_START)
+    return found[:limit]
+
+
+_START = re.Match.start
+
+
+def _shortcodes(norm: str) -> list[re.Match[str]]:
+    r"""``_SHORTCODE.finditer(norm)``, scanning only in reach of a "to 80086".
+
+    _SHORTCODE starts with one of four letters, so the regex engine tests
+    nearly every character; its tail (_SHORTCODE_TAIL) starts with a
+    literal.  Each match lies in a window from _SHORTCODE_REACH characters
+    before a tail to one character after it (where its final ``\b`` looks);
+    overlapping windows are merged, so a match never crosses one, and the
+    engine reads the characters before a window's start for its look-behind
+    and ``\b``.  A window's end follows a tail's ``\b`` (a non-word
+    character or the end), so no digit run ends there that the full text
+    would continue.
+    """
+    windows: list[list[int]] = []
+    size = len(norm)
+    for m in _SHORTCODE_TAIL.finditer(norm):
+        lo = max(0, m.start() - _SHORTCODE_REACH)
+        hi = min(size, m.end() + 1)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    finditer = _SHORTCODE.finditer
+    return [m for lo, hi in windows for m in finditer(norm, lo, hi)]
+
+
+def _sms_keywords(original: str) -> Iterator[re.Match[str]] | list[re.Match[str]]:
+    """``_SMS_KEYWORD.finditer(original)``, trying the pattern only where a verb
+    can start (at its marks, _SMS_MARKS): the regex engine would test nearly
+    every character.  Taking the match at each such start in order, skipping
+    starts inside the previous match, is what ``finditer`` does."""
+    starts: set[int] = set()
+    for mark, backs in _SMS_MARKS:
+        i = original.find(mark)
+        while i >= 0:
+            if len(starts) > _MAX_SMS_MARKS:
+                return _SMS_KEYWORD.finditer(original)
+            starts.update(i - b for b in backs if i >= b)
+            i = original.find(mark, i + 1)
+    out = []
+    pos = 0
+    match = _SMS_KEYWORD.match
+    for start in sorted(starts):
+        if start >= pos:
+            m = match(original, start)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
 def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
     """(start, end, weight, rule) in ``norm`` coordinates."""
     norm = text.norm
     sig = _links(norm, text)
-    digits = _digit_count(norm)
+    data = norm.encode("utf-8", "surrogatepass")
+    digits = _digit_count(data)
     phones = 0
     checked = 0
-    if digits >= 9 and _maybe_phone(norm):
-        for m in _PHONE.finditer(norm):
+    if digits >= 9:
+        for m in _phone_matches(text, data):
             if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "_#"):
                 continue  # inside a word, or an HTML entity "&#128514;"
             if _DECIMAL.fullmatch(m.group()):
@@ -325,24 +460,30 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
                     break  # enough evidence; hostile input may hold thousands
     wordset = text.wordset
     if digits:
-        money = []
-        if any(c in norm for c in "$£€"):
-            money.append(_MONEY_SIGN)
+        money: list[list[re.Match[str]]] = []
+        signs = [pattern for sign, pattern in _MONEY_SIGNS if sign in norm]
+        if signs:
+            money.append(_first_matches(signs, norm, MAX_PER_RULE))
         if _PENCE.search(norm):
-            money.append(_MONEY_PENCE)
-        if (wordset & _MONEY_WORDS or "/" in norm) and any(unit in norm for unit in _UNITS):
-            money.append(_MONEY_UNIT)
-        for pattern in money:
-            for m in islice(pattern.finditer(norm), MAX_PER_RULE):
+            money.append(list(islice(_MONEY_PENCE.finditer(norm), MAX_PER_RULE)))
+        slash = "/" in norm
+        if (wordset & _MONEY_WORDS or slash) and any(unit in norm for unit in _UNITS):
+            money.append(list(islice(_MONEY_UNIT.finditer(norm), MAX_PER_RULE)))
+        for matches in money:
+            for m in matches:
                 sig.append((m.start(), m.end(), 0.3, "promotion.pitch"))
-        if "/" in norm or "per" in wordset:
-            for m in islice(_PER_MESSAGE.finditer(norm), MAX_PER_RULE):
-                sig.append((m.start(), m.end(), 0.7, "promotion.premium_rate"))
+        if slash or "per" in wordset:
+            per = [_PER_SLASH] if slash else []
+            if "per " in norm:
+                per.append(_PER_WORD)
+            if per:
+                for m in _first_matches(per, norm, MAX_PER_RULE):
+                    sig.append((m.start(), m.end(), 0.7, "promotion.premium_rate"))
         if wordset & _SHORTCODE_VERBS:
-            for m in _SHORTCODE.finditer(norm):
+            for m in _shortcodes(norm):
                 sig.append((m.start(), m.end(), 1.0, "promotion.shortcode"))
     if wordset & _KEYWORD_VERBS:
-        for m in _SMS_KEYWORD.finditer(text.original):
+        for m in _sms_keywords(text.original):
             if m.group(1) not in _NOT_KEYWORDS:
                 s, e = _to_norm(text, m.start(), m.end())
                 sig.append((s, e, 1.0, "promotion.shortcode"))

@@ -198,20 +198,23 @@ _PLACES = frozenset("online home computer internet laptop phone".split())
 register_triggers(TRIGGERS)
 
 
+# (``not S.isdisjoint(gap)`` is ``any(c in gap for c in S)``, in C.)
+_CLAUSE_BREAKS = frozenset('.!?;:\n"()')
+_SENTENCE_BREAKS = frozenset(".!?;\n")
+
+
 def _clause_start(text: Normalized, i: int) -> bool:
     if i == 0:
         return True
     prev = text.words[i - 1]
     if prev in _PLEASE or prev in ("just", "and", "now", "also", "guys", "everyone"):
         return True
-    gap = text.gap(i)
-    return any(c in gap for c in '.!?;:\n"()')
+    return not _CLAUSE_BREAKS.isdisjoint(text.gap(i))
 
 
 def _sentence_break(text: Normalized, i: int) -> bool:
     """Sentence punctuation between word ``i-1`` and word ``i``."""
-    gap = text.gap(i)
-    return any(c in gap for c in ".!?;\n")
+    return not _SENTENCE_BREAKS.isdisjoint(text.gap(i))
 
 
 def _signal(text: Normalized, first: int, last: int, weight: float, rule: str) -> Signal:
@@ -238,34 +241,45 @@ def _active(text: Normalized) -> set[str]:
     ordinary comment costs a few set intersections and no scan.
     """
     wordset = text.wordset
+    # Presence tests with ``isdisjoint`` (stops at the first common word,
+    # builds no set); the word classes' unions are built once, below.
+    disjoint = wordset.isdisjoint
     active: set[str] = set()
-    if wordset & MEDIA and wordset & SELF:
-        active |= wordset & (CALLS | SOFT_CALLS)
-        if wordset & NEW:
-            active |= wordset & NEW
+    if not disjoint(MEDIA) and not disjoint(SELF):
+        active |= wordset & _ANY_CALL
+        active |= wordset & NEW
     active |= wordset & _RECIPROCAL_WORDS
-    if "back" in wordset or ("to" in wordset and wordset & {"me", "us"}):
+    if "back" in wordset or ("to" in wordset and not disjoint(_ME_US)):
         active |= wordset & _SUBSCRIBE
-    if wordset & _FOR_WORDS:
+    if not disjoint(_FOR_WORDS):
         active |= wordset & _RECIPROCAL_HEADS
-    if wordset & {"share", "subscribe", "repost"}:
+    if not disjoint(_SHARE_WORDS):
         active |= wordset & _ENGAGE
-    elif "like" in wordset and wordset & {"if", "so", "this"}:
+    elif "like" in wordset and not disjoint(_LIKE_IF_THIS):
         active.add("like")
-    if wordset & _PRESS and wordset & _BUTTONS:
+    if not disjoint(_PRESS) and not disjoint(_BUTTONS):
         active |= wordset & _PRESS
-    if wordset & _FREE and wordset & (_GIVEAWAY | {"gift", "v"}):
+    if not disjoint(_FREE) and not disjoint(_GIFTS):
         active |= wordset & _FREE
     if (
-        wordset & _EARN
-        and wordset & (_PLACES | _RATE_UNITS)
-        and (wordset & _MONEY_NOUNS or any(c in text.norm for c in "$£€"))
+        not disjoint(_EARN)
+        and not disjoint(_EARN_PLACES)
+        and (not disjoint(_MONEY_NOUNS) or any(c in text.norm for c in "$£€"))
     ):
         active |= wordset & _EARN
-    active |= wordset & (_WWW | {"dot", "bit"})
+    active |= wordset & _LINK_WORDS
     if " ." in text.norm:
         active |= wordset & _SPACED_TLDS
     return active
+
+
+_ANY_CALL = CALLS | SOFT_CALLS
+_ME_US = frozenset({"me", "us"})
+_SHARE_WORDS = frozenset({"share", "subscribe", "repost"})
+_LIKE_IF_THIS = frozenset({"if", "so", "this"})
+_GIFTS = _GIVEAWAY | {"gift", "v"}
+_EARN_PLACES = _PLACES | _RATE_UNITS
+_LINK_WORDS = _WWW | {"dot", "bit"}
 
 
 def signals(text: Normalized) -> list[Signal]:

@@ -67,24 +67,27 @@ _WILL = frozenset("will would shall".split())
 _IMPERATIVE_BEFORE = frozenset("just lets let's so please go now".split())
 
 
+_MOOD_BREAKS = frozenset('.!?;:\n"(')
+
+
 def _mood(text: Normalized, i: int) -> float:
     """Threatening mood of the verb at word ``i`` (0 when none)."""
     words = text.words
     before = words[max(0, i - 5) : i]
-    if any(w in _REPORTED for w in before):
+    # (set tests in C: ``not S.isdisjoint(xs)`` is ``any(x in S for x in xs)``)
+    if not _REPORTED.isdisjoint(before):
         return 0.0
-    if any(w in _NEGATIONS for w in before[-3:]):
+    if not _NEGATIONS.isdisjoint(before[-3:]):
         return 0.0
-    if any(w in _INTENT for w in before):
+    if not _INTENT.isdisjoint(before):
         return 0.9
-    if any(w in _FIRST for w in before) and any(w in _WILL for w in before):
+    if not _FIRST.isdisjoint(before) and not _WILL.isdisjoint(before):
         return 0.9
-    if any(w in _INCITE for w in before):
+    if not _INCITE.isdisjoint(before):
         return 0.8
     if i == 0 or words[i - 1] in _IMPERATIVE_BEFORE:
         return 0.7
-    gap = text.gap(i)
-    if any(c in gap for c in '.!?;:\n"('):
+    if not _MOOD_BREAKS.isdisjoint(text.gap(i)):
         return 0.7
     return 0.0
 
@@ -128,8 +131,11 @@ def _target(words: list[str], k: int, n: int, limit: int = 4) -> int:
     return found
 
 
+_GROUP_WORDS = GROUPS | _PEOPLE | {"all"}
+
+
 def _has_group(words: list[str], start: int, end: int) -> bool:
-    return any(w in GROUPS or w in _PEOPLE or w == "all" for w in words[start:end])
+    return not _GROUP_WORDS.isdisjoint(words[start:end])
 
 
 def _seq(words: list[str], k: int, seq: tuple[str, ...]) -> bool:
@@ -461,18 +467,28 @@ _RARE = (
 register_triggers(TRIGGERS)
 
 
-def run(text: Normalized, spans: WordSpanFindings) -> None:
-    """Add this module's findings to ``spans`` (the threat rule's collector)."""
+def triggers(text: Normalized) -> frozenset[str]:
+    """This module's trigger words in ``text`` (none when no shape can match)."""
     wordset = text.wordset
-    if not (wordset & _RARE):
-        return
-    hits = wordset & TRIGGERS
-    if not hits:
-        return
+    if wordset.isdisjoint(_RARE):
+        return frozenset()
+    return wordset & TRIGGERS
+
+
+def run(text: Normalized, spans: WordSpanFindings, positions: list[int] | None = None) -> None:
+    """Add this module's findings to ``spans`` (the threat rule's collector).
+
+    ``positions`` are those of ``triggers(text)`` when the caller has them
+    (``threat.run`` finds them with its own in one pass)."""
+    if positions is None:
+        hits = triggers(text)
+        if not hits:
+            return
+        positions = text.indices(hits)
     words = text.words
     n = len(words)
     add = spans.add
-    for i in text.indices(hits):
+    for i in positions:
         w = words[i]
         if w in _EJECT or w in _WIPE or w in _BACK_VERBS:
             removal = _removal(text, i, n)
