@@ -49,7 +49,7 @@ from itertools import compress, count, repeat
 from operator import add, attrgetter, is_, itemgetter, le, sub
 from typing import Any, Generic, Literal, NamedTuple, TypeVar, cast
 
-from .normalize import IGNORABLE, Normalized, fold, np, run_bounds, translate1, word_bounds
+from .normalize import IGNORABLE, Normalized, _codes, fold, np, run_bounds, translate1, word_bounds
 
 P = TypeVar("P")
 
@@ -597,6 +597,20 @@ def _canon_pieces(text: Normalized) -> tuple[list[str], list[int]]:
     return cached
 
 
+def _canon_starts(text: Normalized, indices: list[int]) -> list[int]:
+    """Offsets of the words ``indices`` of ``canon.split()``: from an array of
+    every word's offset (once per text), only the few asked for become ints."""
+    starts = text.__dict__.get("_canon_start_array")
+    if starts is None:
+        if np is None or "_canon_pieces" in text.__dict__:
+            return list(map(_canon_pieces(text)[1].__getitem__, indices))
+        codes = _codes(text.canon)
+        if codes is None:  # (lone surrogates: never in canon, which keeps only alphanumerics)
+            return list(map(_canon_pieces(text)[1].__getitem__, indices))
+        starts = text.__dict__["_canon_start_array"] = run_bounds(codes == 32)[0]
+    return cast("list[int]", starts[indices].tolist())
+
+
 def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` when every match can only start at ``positions``
     (ascending): matches are tried there alone, skipping those inside a match."""
@@ -712,13 +726,12 @@ class WordMatcher(Generic[P]):
             # words of ``canon`` finds them all instead of a scan per word;
             # list words become matches in that pass, phrase first words
             # keep their positions for the phrase patterns below.
-            pieces, starts = _canon_pieces(text)
+            pieces = text.canon_split
+            hits = list(compress(count(), map((keys | firsts).__contains__, pieces)))
             where: dict[str, list[int]] | None
             where = {w: [] for w in firsts}
             digit_like = self._digit_like
-            for k in compress(count(), map((keys | firsts).__contains__, pieces)):
-                key = pieces[k]
-                start = starts[k]
+            for key, start in zip(map(pieces.__getitem__, hits), _canon_starts(text, hits)):
                 if key in keys:
                     end = start + len(key)
                     # Only a key made of leet-digit letters can stand for digits ("455").
