@@ -369,13 +369,17 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     arrays = _fold_arrays
     if arrays is None:
         arrays = _fold_arrays = _FoldArrays()
-    lens = arrays.lens[codes]
+    # (``take``: a plain gather, about half the cost of fancy indexing.)
+    lens = arrays.lens.take(codes)
     if not lens.all():
         arrays.learn(np.unique(codes[lens == 0]).tolist())
-        lens = arrays.lens[codes]
+        lens = arrays.lens.take(codes)
     top = int(lens.max())
     if top == 1:
-        return arrays.first[codes].tobytes().decode("utf-32-le"), None
+        folded = arrays.first.take(codes)
+        if int(folded.max()) < 256:  # (the usual result: Latin letters) a quarter of the bytes to decode
+            return folded.astype(np.uint8).tobytes().decode("latin-1"), None
+        return folded.tobytes().decode("utf-32-le"), None
     if top > _FOLD_WIDTH:
         return None
     # Character i of the text becomes lens[i] characters: repeat its index
