@@ -101,3 +101,18 @@ def test_trimming_without_numpy_views_falls_back():
     spans = W.slow_tokens(n)
     assert W._trimmed_array(n, spans, None) is None
     assert W._trimmed_tokens(n, "slow", W.slow_tokens, False) == W._trimmed(n.norm, spans)
+
+
+def test_spelled_run_gate_on_word_offsets_is_the_word_length_gate():
+    rnd = random.Random(3)
+    pieces = ["a", "b", "cd", "é", "x'y", "'", "\x00", "long" * 70, "1", "$", "a.b.c"]
+    for text in _all_texts()[:200] + [
+        " ".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 400))) for _ in range(400)
+    ]:
+        n = Normalized(text)
+        lengths = list(map(len, n._raw_words))
+        shape = bytes(map(min, lengths, repeat(2)))
+        spelled = W._SPELLED.finditer(" " + n.wordtext)
+        want = [(m.start(), m.end() - 1) for m in spelled] if b"\x01\x01\x01" in shape else []
+        assert W.spelled_runs(n) == want
+        assert n._bounds == N.word_bounds(n.wordtext)

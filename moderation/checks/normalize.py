@@ -737,7 +737,20 @@ class Normalized:
     def _bounds(self) -> tuple[list[int], list[int]]:
         """Start and end offsets (in ``norm``) of every word, index-aligned
         with ``words``: ``wordtext`` separates words by spaces only."""
+        arrays = self.word_bound_arrays
+        if arrays is not None:
+            return arrays[0].tolist(), arrays[1].tolist()
         return word_bounds(self.wordtext)
+
+    @cached_property
+    def word_bound_arrays(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``_bounds`` as numpy arrays, as ``word_bounds`` computes them for a
+        long text (None without numpy, for a short text or lone surrogates)."""
+        text = self.wordtext
+        if np is None or len(text) < _BOUNDS_ARRAY_FROM:
+            return None
+        codes = _codes(text)
+        return None if codes is None else run_bounds(codes == 32)
 
     def _start(self, i: int) -> int:
         return self._bounds[0][i]

@@ -381,13 +381,20 @@ def spelled_runs(text: Normalized) -> list[tuple[int, int]]:
         return cached
     out: list[tuple[int, int]] = []
     # A run needs three one-character words in a row: test that on the word
-    # lengths (C-level) before scanning the text.
-    lengths = list(map(len, text._raw_words))
-    try:
-        shape = bytes(lengths)
-    except ValueError:  # a word longer than 255 characters
-        shape = bytes(map(min, lengths, repeat(2)))
-    if b"\x01\x01\x01" in shape:
+    # lengths (C-level) before scanning the text; for a long text, on the
+    # word offsets' arrays (no int per word).
+    bounds = text.word_bound_arrays
+    if bounds is not None:
+        one = bounds[1] - bounds[0] == 1
+        triple = bool((one[:-2] & one[1:-1] & one[2:]).any())
+    else:
+        lengths = list(map(len, text._raw_words))
+        try:
+            shape = bytes(lengths)
+        except ValueError:  # a word longer than 255 characters
+            shape = bytes(map(min, lengths, repeat(2)))
+        triple = b"\x01\x01\x01" in shape
+    if triple:
         out = [(m.start(), m.end() - 1) for m in _SPELLED.finditer(" " + text.wordtext)]
     text.__dict__["_spelled"] = out
     return out
