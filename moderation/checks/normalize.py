@@ -682,12 +682,35 @@ class Normalized:
         source = self.wordtext if collapsed is None else collapsed
         words = source.replace(IGNORABLE, "").split()
         if len(words) != len(self._raw_words):
+            placed = self._place_empty_words(words)
+            if placed is not None:
+                return placed
             # Words hold no space: joined by single spaces, stripped of
             # ignorables and split on each space, every word comes back in
             # place ("" for one made only of ignorables).
             words = self._raw_words if collapsed is None else collapsed.split()
             words = " ".join(words).replace(IGNORABLE, "").split(" ") if words else []
         return words
+
+    def _place_empty_words(self, kept: list[str]) -> list[str] | None:
+        """``kept`` (the words that are not only ignorables) with "" put back
+        where a word made only of ignorables was, from the word offsets' arrays
+        (None when they are missing or do not agree with ``kept``)."""
+        bounds = self.word_bound_arrays
+        codes = self.norm_codes
+        if bounds is None or codes is None:
+            return None
+        starts, ends = bounds
+        ignorables = np.empty(codes.shape[0] + 1, dtype=np.int32)
+        ignorables[0] = 0
+        np.cumsum(codes == 0, dtype=np.int32, out=ignorables[1:])  # IGNORABLE is "\x00"
+        empty = ignorables[ends] - ignorables[starts] == ends - starts
+        if starts.shape[0] - int(np.count_nonzero(empty)) != len(kept):
+            return None
+        out = np.empty(starts.shape[0], dtype=object)
+        out[empty] = ""
+        out[~empty] = kept
+        return cast("list[str]", out.tolist())
 
     def _collapse_stretched(self) -> str:
         """``_STRETCH.sub(_first_char, self.wordtext)`` from the stretch starts alone."""
