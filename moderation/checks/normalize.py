@@ -212,15 +212,49 @@ def translate1(text: str, table: Mapping[int, str], parts: list[str] | None = No
     return "".join(map(str.translate, parts, repeat(table)))
 
 
-def ascii_parts(text: str) -> list[str] | None:
+def ascii_parts(text: str, codes: np.ndarray | None = None) -> list[str] | None:
     """``text`` split into ASCII runs and the non-ASCII runs between them,
     or None when non-ASCII characters are not rare (then splitting costs
-    more than it saves)."""
+    more than it saves).  ``codes`` is ``_codes(text)`` when the caller has it."""
+    if np is not None and len(text) >= _PARTS_ARRAY_FROM:
+        if codes is None:
+            codes = _codes(text)
+        if codes is not None:
+            return _ascii_parts_array(text, codes)
     # Bytes beyond one per character: at least one per non-ASCII character.
     extra = len(text.encode("utf-8", "surrogatepass")) - len(text)
     if extra * 16 > len(text):
         return None
     return _NON_ASCII_RUN.split(text)
+
+
+# Texts at least this long are split at their non-ASCII runs with numpy
+# (the regex split tries every position: ~170 instructions per character).
+_PARTS_ARRAY_FROM = 256
+
+
+def _ascii_parts_array(text: str, codes: np.ndarray) -> list[str] | None:
+    """``ascii_parts`` from the code points of ``text``: the same pieces as
+    ``_NON_ASCII_RUN.split(text)`` (ASCII runs, "" at either end when the
+    text starts or ends with a non-ASCII character, and the non-ASCII runs
+    between them), None when more than one character in 16 is non-ASCII."""
+    wide = np.flatnonzero(codes > 127)
+    if wide.shape[0] * 16 > len(text):
+        return None
+    if not wide.shape[0]:
+        return [text]
+    # Runs of consecutive non-ASCII positions: a new run where a position
+    # does not follow the previous one.
+    cut = np.flatnonzero(wide[1:] != wide[:-1] + 1) + 1
+    bounds = np.empty(2 * cut.shape[0] + 4, dtype=np.intp)
+    bounds[0] = 0
+    bounds[1] = wide[0]
+    bounds[2:-2:2] = wide[cut - 1] + 1
+    bounds[3:-2:2] = wide[cut]
+    bounds[-2] = wide[-1] + 1
+    bounds[-1] = len(text)
+    b = bounds.tolist()
+    return list(map(text.__getitem__, map(slice, b[:-1], b[1:])))
 
 
 _TABLE = _FoldTable()
@@ -267,9 +301,12 @@ def run_bounds(space: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _codes(text: str) -> np.ndarray | None:
-    """Code points of ``text`` as an array (None for lone surrogates)."""
-    if text.isascii():
+    """Code points of ``text`` as an array (None for lone surrogates): bytes
+    when every code point is below 256 (a quarter of the memory to read)."""
+    try:
         return np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        pass
     try:
         return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:
@@ -332,13 +369,17 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     arrays = _fold_arrays
     if arrays is None:
         arrays = _fold_arrays = _FoldArrays()
-    lens = arrays.lens[codes]
+    # (``take``: a plain gather, about half the cost of fancy indexing.)
+    lens = arrays.lens.take(codes)
     if not lens.all():
         arrays.learn(np.unique(codes[lens == 0]).tolist())
-        lens = arrays.lens[codes]
+        lens = arrays.lens.take(codes)
     top = int(lens.max())
     if top == 1:
-        return arrays.first[codes].tobytes().decode("utf-32-le"), None
+        folded = arrays.first.take(codes)
+        if int(folded.max()) < 256:  # (the usual result: Latin letters) a quarter of the bytes to decode
+            return folded.astype(np.uint8).tobytes().decode("latin-1"), None
+        return folded.tobytes().decode("utf-32-le"), None
     if top > _FOLD_WIDTH:
         return None
     # Character i of the text becomes lens[i] characters: repeat its index
@@ -376,7 +417,10 @@ class _WordTable(dict):
 
 
 _WORD_TABLE = _WordTable()
-_EDGE_QUOTES = re.compile(r"(?<= )'+|'+(?= )")
+# A run of apostrophes after or before a space (``(?<= )'+|'+(?= )``, the
+# same matches), written to start with its literal so that the regex engine
+# jumps from apostrophe to apostrophe instead of trying every position.
+_EDGE_QUOTES = re.compile(r"'(?:'*(?= )|(?<= ')'*)")
 # Three or more of the same letter: "stuuupid" -> "stupid" for word rules.
 _STRETCH = re.compile(r"([^\W\d_])\1{2,}")
 
@@ -392,7 +436,7 @@ _STRETCH_START = re.compile(r"([^\W\d_])\1{2,}")
 _NON_ASCII_REPEAT = re.compile(r"([^\x00-\x7f])\1{2,}")
 
 
-def stretch_starts(norm: str) -> list[int]:
+def stretch_starts(norm: str, codes: np.ndarray | None = None) -> list[int]:
     """Start offsets of runs of three or more identical letters.
 
     For ASCII text the runs are found with big-integer arithmetic: XOR of the
@@ -401,8 +445,12 @@ def stretch_starts(norm: str) -> list[int]:
     is a handful of C-level passes instead of a regex step per character.
     Mostly-ASCII text (a "£" or a look-alike letter among Latin ones) gets
     the same treatment with every non-ASCII character read as "?" (not a
-    letter), plus a scan for repeated non-ASCII characters only.
+    letter), plus a scan for repeated non-ASCII characters only.  With the
+    code points (``codes``, ``_codes(norm)``) of a long text, the runs come
+    from array operations instead.
     """
+    if codes is not None and len(norm) >= _STRETCH_ARRAY_FROM:
+        return _stretch_starts_array(norm, codes)
     if norm.isascii():
         return _ascii_stretch_starts(norm.encode("ascii"))
     extra = len(norm.encode("utf-8", "surrogatepass")) - len(norm)
@@ -413,6 +461,26 @@ def stretch_starts(norm: str) -> list[int]:
     if more:
         out = sorted(out + more)
     return out
+
+
+# Texts at least this long get their stretched runs from numpy.
+_STRETCH_ARRAY_FROM = 256
+
+
+def _stretch_starts_array(norm: str, codes: np.ndarray) -> list[int]:
+    """``stretch_starts`` from the code points of ``norm``: the starts of the
+    maximal runs of one code point at least three long whose character is a
+    letter (ASCII from the code, the rare others by ``_STRETCH_START``)."""
+    starts, ends = run_bounds(codes[1:] != codes[:-1])  # runs of equal neighbours
+    runs = starts[ends - starts >= 2]  # two equal pairs in a row: a triple
+    if not runs.shape[0]:
+        return []
+    first = codes[runs]
+    lower = first | 32
+    keep = (first < 128) & (lower >= 97) & (lower <= 122)
+    for i in np.flatnonzero(first >= 128).tolist():
+        keep[i] = _STRETCH_START.match(norm, int(runs[i])) is not None
+    return runs[keep].tolist()
 
 
 def _ascii_stretch_starts(data: bytes) -> list[int]:
@@ -508,10 +576,19 @@ class Normalized:
         norm = self.norm
         if norm.isascii():
             return norm.translate(table)
+        return translate1(norm, table, self._parts())
+
+    def _parts(self) -> list[str] | None:
+        """``ascii_parts(norm)``, once per text."""
         parts = self.__dict__.get("_ascii_parts", False)
         if parts is False:
-            parts = self.__dict__["_ascii_parts"] = ascii_parts(norm)
-        return translate1(norm, table, parts)
+            parts = self.__dict__["_ascii_parts"] = ascii_parts(self.norm, self.norm_codes)
+        return cast("list[str] | None", parts)
+
+    def translates_fast(self) -> bool:
+        """Whether ``translate1`` runs on ``str.translate``'s ASCII fast path
+        (``norm`` is ASCII or has few non-ASCII characters)."""
+        return self.norm.isascii() or self._parts() is not None
 
     # The offset map as a numpy array when ``_fold_many`` built it (then
     # ``offsets`` is filled from it on first use).
@@ -554,6 +631,11 @@ class Normalized:
         return s, e, self.original[s:e]
 
     @cached_property
+    def norm_codes(self) -> np.ndarray | None:
+        """``_codes(norm)`` once per text (None without numpy or for lone surrogates)."""
+        return None if np is None else _codes(self.norm)
+
+    @cached_property
     def wordtext(self) -> str:
         """``norm`` with every non-word character replaced by a space.
 
@@ -574,7 +656,7 @@ class Normalized:
 
     @cached_property
     def stretch_starts(self) -> list[int]:
-        return stretch_starts(self.norm)
+        return stretch_starts(self.norm, self.norm_codes)
 
     @property
     def stretched(self) -> bool:
@@ -587,17 +669,48 @@ class Normalized:
         Index-aligned with ``word_span``; a word made only of ignorable
         characters becomes "" rather than disappearing.
         """
-        if self.stretched:
-            # Collapsing letters never changes word boundaries, so the
-            # result stays aligned with ``_bounds``.  The runs to collapse
-            # are exactly the stretch starts (letters are the same in
-            # ``norm`` and ``wordtext``), so only they are visited.
-            words = self._collapse_stretched().split()
-        else:
-            words = self._raw_words
-        if IGNORABLE in self.norm:
-            words = list(map(str.replace, words, repeat(IGNORABLE), repeat("")))
+        # Collapsing letters never changes word boundaries, so the result
+        # stays aligned with ``_bounds``.  The runs to collapse are exactly
+        # the stretch starts (letters are the same in ``norm`` and
+        # ``wordtext``), so only they are visited.
+        collapsed = self._collapse_stretched() if self.stretched else None
+        if IGNORABLE not in self.norm:
+            return self._raw_words if collapsed is None else collapsed.split()
+        # Ignorables never separate words, so removing them from the whole
+        # text removes them from every word, and only a word made of nothing
+        # else disappears: when the count is unchanged, none did.
+        source = self.wordtext if collapsed is None else collapsed
+        words = source.replace(IGNORABLE, "").split()
+        if len(words) != len(self._raw_words):
+            placed = self._place_empty_words(words)
+            if placed is not None:
+                return placed
+            # Words hold no space: joined by single spaces, stripped of
+            # ignorables and split on each space, every word comes back in
+            # place ("" for one made only of ignorables).
+            words = self._raw_words if collapsed is None else collapsed.split()
+            words = " ".join(words).replace(IGNORABLE, "").split(" ") if words else []
         return words
+
+    def _place_empty_words(self, kept: list[str]) -> list[str] | None:
+        """``kept`` (the words that are not only ignorables) with "" put back
+        where a word made only of ignorables was, from the word offsets' arrays
+        (None when they are missing or do not agree with ``kept``)."""
+        bounds = self.word_bound_arrays
+        codes = self.norm_codes
+        if bounds is None or codes is None:
+            return None
+        starts, ends = bounds
+        ignorables = np.empty(codes.shape[0] + 1, dtype=np.int32)
+        ignorables[0] = 0
+        np.cumsum(codes == 0, dtype=np.int32, out=ignorables[1:])  # IGNORABLE is "\x00"
+        empty = ignorables[ends] - ignorables[starts] == ends - starts
+        if starts.shape[0] - int(np.count_nonzero(empty)) != len(kept):
+            return None
+        out = np.empty(starts.shape[0], dtype=object)
+        out[empty] = ""
+        out[~empty] = kept
+        return cast("list[str]", out.tolist())
 
     def _collapse_stretched(self) -> str:
         """``_STRETCH.sub(_first_char, self.wordtext)`` from the stretch starts alone."""
@@ -647,7 +760,20 @@ class Normalized:
     def _bounds(self) -> tuple[list[int], list[int]]:
         """Start and end offsets (in ``norm``) of every word, index-aligned
         with ``words``: ``wordtext`` separates words by spaces only."""
+        arrays = self.word_bound_arrays
+        if arrays is not None:
+            return arrays[0].tolist(), arrays[1].tolist()
         return word_bounds(self.wordtext)
+
+    @cached_property
+    def word_bound_arrays(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """``_bounds`` as numpy arrays, as ``word_bounds`` computes them for a
+        long text (None without numpy, for a short text or lone surrogates)."""
+        text = self.wordtext
+        if np is None or len(text) < _BOUNDS_ARRAY_FROM:
+            return None
+        codes = _codes(text)
+        return None if codes is None else run_bounds(codes == 32)
 
     def _start(self, i: int) -> int:
         return self._bounds[0][i]
@@ -678,7 +804,7 @@ class Normalized:
             return _LazyBreaks(self)
         if np is not None and total > 32:
             # Many breaks: find them and their words with array operations.
-            codes = _codes(norm)
+            codes = self.norm_codes
             if codes is not None:
                 mask = codes == _BREAK_CODES[0]
                 for c in _BREAK_CODES[1:]:

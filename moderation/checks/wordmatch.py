@@ -46,10 +46,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from itertools import compress, count, repeat
-from operator import add, attrgetter, is_, is_not, itemgetter, le, sub
+from operator import add, attrgetter, is_, itemgetter, le, sub
 from typing import Any, Generic, Literal, NamedTuple, TypeVar, cast
 
-from .normalize import IGNORABLE, Normalized, fold, np, run_bounds, translate1, word_bounds
+from .normalize import IGNORABLE, Normalized, _codes, fold, np, run_bounds, translate1, word_bounds
 
 P = TypeVar("P")
 
@@ -113,7 +113,13 @@ def _leet_words(norm: str, text: Normalized | None = None) -> list[tuple[int, in
     positions: list[int] = []
     if len(norm) > _RUNS_FROM:
         # Many digits is cheap to find and dear to walk: read the runs at once.
-        if sum(map(norm.count, _LEET_DIGITS)) > _RUNS_FROM_TRIGGERS:
+        classes = None if text is None else _match_classes(text)
+        if classes is not None:
+            if int(np.count_nonzero(classes == _LEET_CODE)) > _RUNS_FROM_TRIGGERS:
+                starts, ends = _leet_run_arrays(classes)
+                text.__dict__["_leet_arrays"] = (starts, ends)
+                return list(zip(starts.tolist(), ends.tolist()))
+        elif sum(map(norm.count, _LEET_DIGITS)) > _RUNS_FROM_TRIGGERS:
             return _leet_runs(norm, None if text is None else text.translate1(_LEET_CLASS))
     for d in _LEET_DIGITS:
         pos = norm.find(d)
@@ -181,6 +187,72 @@ _LEET_CLASS = _ClassTable(_leet_class)
 _TOKEN_CLASS = _ClassTable(_token_class)
 
 
+def _match_class(ch: str) -> str:
+    """Both class strings in one: "0" a leet digit, "9" another digit, "!" a
+    slow character, "_" an underscore, "a" another alphanumeric, " " the
+    rest.  The token classes merge "0", "9", "_" and "a" (``_token_class``);
+    the leet classes read "!" and "_" as separators (``_leet_class``)."""
+    if ch in _LEET_DIGITS:
+        return "0"
+    if ch.isdigit():
+        return "9"
+    if ch in _SLOW_CHARS:
+        return "!"
+    if ch == "_":
+        return "_"
+    return "a" if ch.isalnum() else " "
+
+
+_MATCH_CLASS = _ClassTable(_match_class)
+_LEET_CODE, _SLOW_CODE, _UNDERSCORE_CODE, _LETTER_CODE, _SPACE_CODE = map(ord, "0!_a ")
+
+
+def _match_classes(text: Normalized) -> np.ndarray | None:
+    """The combined class string of ``text`` as bytes in an array, once per
+    text; None without numpy or when ``norm`` is mostly non-ASCII (then
+    translating it is a dict look-up per character, paid only when needed)."""
+    cached = text.__dict__.get("_match_classes", False)
+    if cached is False:
+        cached = None
+        if np is not None and text.translates_fast():
+            cached = np.frombuffer(text.translate1(_MATCH_CLASS).encode("ascii"), dtype=np.uint8)
+        text.__dict__["_match_classes"] = cached
+    return cached
+
+
+def _holding(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, code: int) -> np.ndarray:
+    """Which runs ``[starts[k], ends[k])`` of ``codes`` hold ``code``: from a
+    running count of it."""
+    marked = np.empty(codes.shape[0] + 1, dtype=np.int32)
+    marked[0] = 0
+    np.cumsum(codes == code, dtype=np.int32, out=marked[1:])
+    return cast("np.ndarray", marked[ends] > marked[starts])
+
+
+def _leet_run_arrays(classes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_leet_runs`` from the combined classes: maximal runs of "0", "9" and
+    "a" holding an "a" and a "0", at most ``_MAX_TOKEN`` long."""
+    space = classes == _SPACE_CODE
+    space |= classes == _SLOW_CODE
+    space |= classes == _UNDERSCORE_CODE
+    starts, ends = run_bounds(space)
+    keep = _holding(classes, starts, ends, _LEET_CODE)  # few runs hold one: filter by it first
+    keep &= ends - starts <= _MAX_TOKEN
+    starts, ends = starts[keep], ends[keep]
+    keep = _holding(classes, starts, ends, _LETTER_CODE)
+    return starts[keep], ends[keep]
+
+
+def _slow_run_arrays(classes: np.ndarray, stretch: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """``_slow_runs`` from the combined classes: maximal runs of non-spaces
+    holding a "!" or the start of a stretched run (a letter, so in a run)."""
+    starts, ends = run_bounds(classes == _SPACE_CODE)
+    keep = _holding(classes, starts, ends, _SLOW_CODE)
+    if stretch:
+        keep[np.searchsorted(starts, np.array(stretch, dtype=np.intp), side="right") - 1] = True
+    return starts[keep], ends[keep]
+
+
 # Marked runs of a class string, found from the character before each run
 # (a literal space: the regex engine jumps between spaces) with possessive
 # quantifiers, so each run is read once and unmarked runs fail at once.
@@ -237,10 +309,18 @@ def slow_tokens(text: Normalized) -> list[tuple[int, int]]:
     norm = text.norm
     out: list[tuple[int, int]] = []
     triggers = list(text.stretch_starts)
-    if len(norm) > _RUNS_FROM and len(triggers) + sum(map(norm.count, _SLOW_CHARS)) > _RUNS_FROM_TRIGGERS:
-        out = _slow_runs(norm, triggers, text.translate1(_TOKEN_CLASS))
-        text.__dict__["_slow_tokens"] = out
-        return out
+    if len(norm) > _RUNS_FROM:
+        classes = _match_classes(text)
+        if classes is not None:
+            if len(triggers) + int(np.count_nonzero(classes == _SLOW_CODE)) > _RUNS_FROM_TRIGGERS:
+                starts, ends = _slow_run_arrays(classes, triggers)
+                text.__dict__["_slow_arrays"] = (starts, ends)
+                out = text.__dict__["_slow_tokens"] = list(zip(starts.tolist(), ends.tolist()))
+                return out
+        elif len(triggers) + sum(map(norm.count, _SLOW_CHARS)) > _RUNS_FROM_TRIGGERS:
+            out = _slow_runs(norm, triggers, text.translate1(_TOKEN_CLASS))
+            text.__dict__["_slow_tokens"] = out
+            return out
     for c in _SLOW_CHARS:
         pos = norm.find(c)
         while pos != -1:
@@ -301,13 +381,20 @@ def spelled_runs(text: Normalized) -> list[tuple[int, int]]:
         return cached
     out: list[tuple[int, int]] = []
     # A run needs three one-character words in a row: test that on the word
-    # lengths (C-level) before scanning the text.
-    lengths = list(map(len, text._raw_words))
-    try:
-        shape = bytes(lengths)
-    except ValueError:  # a word longer than 255 characters
-        shape = bytes(map(min, lengths, repeat(2)))
-    if b"\x01\x01\x01" in shape:
+    # lengths (C-level) before scanning the text; for a long text, on the
+    # word offsets' arrays (no int per word).
+    bounds = text.word_bound_arrays
+    if bounds is not None:
+        one = bounds[1] - bounds[0] == 1
+        triple = bool((one[:-2] & one[1:-1] & one[2:]).any())
+    else:
+        lengths = list(map(len, text._raw_words))
+        try:
+            shape = bytes(lengths)
+        except ValueError:  # a word longer than 255 characters
+            shape = bytes(map(min, lengths, repeat(2)))
+        triple = b"\x01\x01\x01" in shape
+    if triple:
         out = [(m.start(), m.end() - 1) for m in _SPELLED.finditer(" " + text.wordtext)]
     text.__dict__["_spelled"] = out
     return out
@@ -369,6 +456,76 @@ def _trimmed(norm: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[i
     return starts, ends, list(compress(core, keep))
 
 
+# With at least this many tokens, ``_trimmed_tokens`` trims them with array
+# operations (``_trimmed`` costs ~10 Python-level calls per token).
+_TRIM_ARRAY_FROM = 24
+_JUNK_CODES = tuple(map(ord, _EDGE_JUNK))
+# Byte translation table: 1 for an edge-junk character, 0 for any other.
+_JUNK_BYTES = bytes(int(b in _JUNK_CODES) for b in range(256))
+
+_Trimmed = tuple[list[int], list[int], list[str]]
+
+
+def _trimmed_array(
+    text: Normalized, spans: list[tuple[int, int]], arrays: tuple[np.ndarray, np.ndarray] | None
+) -> tuple[_Trimmed, _Trimmed] | None:
+    """``_trimmed(text.norm, spans)`` and ``_trimmed(text.norm, spans[:MAX_TOKENS])``
+    (a head of the first) from array operations, or None (no numpy, lone
+    surrogates, or tokens that do not come apart as expected).
+
+    ``arrays`` are the starts and ends of ``spans`` when their finder kept
+    them.  Each token's core runs from its first to its last character that
+    is not edge junk (a token edge inside a run of junk moves to that run's
+    far side); the cores are then cut out of ``norm`` in one go: every character outside
+    them becomes a space and ``str.split`` returns them in order (cores are
+    disjoint runs of token characters, never white space; a count and length
+    check confirms it, else the plain code runs).
+    """
+    codes = text.norm_codes
+    if codes is None:
+        return None
+    if arrays is None:
+        starts = np.fromiter(map(itemgetter(0), spans), dtype=np.intp, count=len(spans))
+        ends = np.fromiter(map(itemgetter(1), spans), dtype=np.intp, count=len(spans))
+    else:
+        starts, ends = arrays
+    n = codes.shape[0]
+    if codes.dtype == np.uint8:  # one byte per character: a C-level byte translation
+        junk = np.frombuffer(codes.tobytes().translate(_JUNK_BYTES), dtype=bool)
+    else:
+        junk = codes == _JUNK_CODES[0]
+        for c in _JUNK_CODES[1:]:
+            junk |= codes == c
+    # Runs of junk (few): a start inside one moves to its end, an end inside
+    # one moves back to its start.
+    junk_starts, junk_ends = run_bounds(~junk)
+    first = starts
+    last = ends - 1
+    if junk_starts.shape[0]:
+        k = np.searchsorted(junk_starts, first, side="right") - 1
+        first = np.where((k >= 0) & (first < junk_ends[k]), junk_ends[k], first)
+        k = np.searchsorted(junk_starts, last, side="right") - 1
+        last = np.where((k >= 0) & (last < junk_ends[k]), junk_starts[k] - 1, last)
+    keep = last - first >= 1  # a core of at least two characters (never when no solid character inside)
+    core_starts = first[keep]
+    core_ends = last[keep] + 1
+    # Characters inside a core kept, every other one a space: (c - 32) * inside + 32
+    # (modular arithmetic of unsigned integers, exact).
+    mark = np.zeros(n + 1, dtype=np.uint8)
+    mark[core_starts] = 1
+    mark[core_ends] -= 1
+    inside = np.cumsum(mark[:-1], dtype=np.uint8)
+    masked = (codes - _SPACE_CODE) * inside.astype(codes.dtype, copy=False) + _SPACE_CODE
+    cores = masked.tobytes().decode("latin-1" if codes.dtype == np.uint8 else "utf-32-le").split()
+    if len(cores) != core_starts.shape[0] or len("".join(cores)) != int((core_ends - core_starts).sum()):
+        return None
+    starts_list = core_starts.tolist()
+    ends_list = core_ends.tolist()
+    full = (starts_list, ends_list, cores)
+    head = int(np.count_nonzero(keep[:MAX_TOKENS]))
+    return full, (starts_list[:head], ends_list[:head], cores[:head])
+
+
 def _capped(spans: list, limit: int) -> list:
     return spans[:limit] if CAPS and len(spans) > limit else spans
 
@@ -409,6 +566,17 @@ def _trimmed_tokens(
     cached = text.__dict__.get(key)
     if cached is None:
         spans = find(text)
+        if len(spans) >= _TRIM_ARRAY_FROM:
+            trimmed = _trimmed_array(text, spans, text.__dict__.get(f"_{name}_arrays"))
+            if trimmed is not None:
+                # Every token at once; the capped list is its head (trimming is per token).
+                full, head = trimmed
+                if CAPS:
+                    text.__dict__[f"_trimmed_{name}_all"] = full
+                    text.__dict__[f"_trimmed_{name}"] = head if len(spans) > MAX_TOKENS else full
+                else:
+                    text.__dict__[f"_trimmed_{name}"] = full
+                return cast("tuple[list[int], list[int], list[str]]", text.__dict__[key])
         if key == f"_trimmed_{name}":
             cached = _trimmed(text.norm, _capped(spans, MAX_TOKENS))
         else:  # the capped part (shared) plus the rest: trimming is per token
@@ -434,6 +602,20 @@ def _canon_pieces(text: Normalized) -> tuple[list[str], list[int]]:
         canon = text.canon
         cached = text.__dict__["_canon_pieces"] = (text.canon_split, word_bounds(canon)[0])
     return cached
+
+
+def _canon_starts(text: Normalized, indices: list[int]) -> list[int]:
+    """Offsets of the words ``indices`` of ``canon.split()``: from an array of
+    every word's offset (once per text), only the few asked for become ints."""
+    starts = text.__dict__.get("_canon_start_array")
+    if starts is None:
+        if np is None or "_canon_pieces" in text.__dict__:
+            return list(map(_canon_pieces(text)[1].__getitem__, indices))
+        codes = _codes(text.canon)
+        if codes is None:  # (lone surrogates: never in canon, which keeps only alphanumerics)
+            return list(map(_canon_pieces(text)[1].__getitem__, indices))
+        starts = text.__dict__["_canon_start_array"] = run_bounds(codes == 32)[0]
+    return cast("list[int]", starts[indices].tolist())
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> Iterator[re.Match[str]]:
@@ -502,6 +684,10 @@ class WordMatcher(Generic[P]):
                 + r")(?!\S)"
             )
             self._phrases[first] = (pattern, lookup)
+        # The phrase first words as a frozenset: ``dict.keys() & frozenset``
+        # iterates the frozenset (every canonical word of the text) and probes
+        # the dict, while ``frozenset & frozenset`` iterates the smaller one.
+        self._firsts = frozenset(self._phrases)
         # Trie for the automaton: list of child dicts, terminal keys.
         self._children: list[dict[str, int]] = [{}]
         self._terminal: list[str | None] = [None]
@@ -540,20 +726,19 @@ class WordMatcher(Generic[P]):
         canon = text.canon  # same length as norm
         canon_words = text.canon_words
         keys = self._keys & canon_words
-        firsts = self._phrases.keys() & canon_words if self._phrases else frozenset()
+        firsts = self._firsts & canon_words
         payload = self._payload
         if len(keys) + len(firsts) > _INDEX_FROM:
             # Many list words present (dense hostile text): one pass over the
             # words of ``canon`` finds them all instead of a scan per word;
             # list words become matches in that pass, phrase first words
             # keep their positions for the phrase patterns below.
-            pieces, starts = _canon_pieces(text)
+            pieces = text.canon_split
+            hits = list(compress(count(), map((keys | firsts).__contains__, pieces)))
             where: dict[str, list[int]] | None
             where = {w: [] for w in firsts}
             digit_like = self._digit_like
-            for k in compress(count(), map((keys | firsts).__contains__, pieces)):
-                key = pieces[k]
-                start = starts[k]
+            for key, start in zip(map(pieces.__getitem__, hits), _canon_starts(text, hits)):
                 if key in keys:
                     end = start + len(key)
                     # Only a key made of leet-digit letters can stand for digits ("455").
@@ -669,10 +854,14 @@ class WordMatcher(Generic[P]):
         if not tokens:
             return
         keys: list[Any] = list(map(self._memo.get, tokens, repeat(_MISS)))
-        for i in compress(count(), map(is_, keys, repeat(_MISS))):
-            keys[i] = self._match_token(tokens[i])
+        # (``in`` is one C-level scan; only a text with new tokens pays the map.)
+        if _MISS in keys:
+            for i in compress(count(), map(is_, keys, repeat(_MISS))):
+                keys[i] = self._match_token(tokens[i])
         payload = self._payload
-        for i in compress(count(), map(is_not, keys, repeat(None))):
+        # A verdict is None or an entry key (never empty), so the matches
+        # are the true items: ``compress`` tests them without a Python call.
+        for i in compress(count(), keys):
             span = (starts[i], ends[i])
             if span not in found:
                 found[span] = _new_match((*span, keys[i], payload[keys[i]]))
