@@ -451,3 +451,47 @@ def fine_tune(
         thresholds=thresholds,
         meta=info,
     )
+
+
+# The shipped weights must rebuild byte for byte on any of our machines, but numpy's SIMD loops and
+# OpenBLAS choose their kernels by the CPU at run time (AVX-512 on one machine, AVX2 on another), and
+# a sum taken in another order rounds differently: the same data and seed gave other bytes on an
+# AVX-512 machine than on the AVX2 machine that trained them.  ``train_pinned`` trains in a child
+# process whose kernels are pinned to the AVX2 level (x86-64-v3, which every machine of ours has)
+# and one BLAS thread.  The variables must be set before numpy loads, hence the child process.
+PINNED_KERNELS = {
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 AVX512_ICL AVX512_SPR",
+    "OPENBLAS_CORETYPE": "Haswell",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+}
+
+
+def train_pinned(shared: Path, *, seed: int = 13, bits: int | None = None) -> bytes:
+    """``train(shared_rows(shared), ...)`` in a child process with ``PINNED_KERNELS``; the model's bytes."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    root = Path(__file__).resolve().parents[3]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "weights.npz"
+        argv = [sys.executable, "-m", __name__, str(shared), str(seed), str(bits or 0), str(out)]
+        env = {**os.environ, **PINNED_KERNELS, "PYTHONPATH": str(root)}
+        done = subprocess.run(argv, cwd=root, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"training failed:\n{done.stderr.strip()}")
+        return out.read_bytes()
+
+
+def _main(argv: list[str]) -> None:
+    shared, seed, bits, out = Path(argv[0]), int(argv[1]), int(argv[2]), Path(argv[3])
+    extra = {"bits": bits} if bits else {}
+    out.write_bytes(train(shared_rows(shared), seed=seed, **extra).to_bytes())
+
+
+if __name__ == "__main__":
+    import sys
+
+    _main(sys.argv[1:])

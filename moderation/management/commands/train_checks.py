@@ -104,9 +104,15 @@ class Command(BaseCommand):
             rows = training.shared_rows(shared)
         except OSError as exc:
             raise CommandError(f"cannot read the training data in {shared}: {exc}") from exc
-        extra = {"bits": options["bits"]} if options["bits"] else {}
         self.stderr.write(f"training on {len(rows):,} rows from {shared} (seed {options['seed']})")
-        return training.train(rows, seed=options["seed"], **extra)
+        # In a child process with the numeric kernels pinned, so the bytes do not depend on the CPU.
+        from moderation.checks.model.linear import LinearModel
+
+        try:
+            data = training.train_pinned(shared, seed=options["seed"], bits=options["bits"])
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+        return LinearModel.from_bytes(data)
 
     def _card(self, model: LinearModel) -> str:
         from moderation.checks.model.card import render_card

@@ -1,5 +1,6 @@
 """The learned layer: features, training, storage, scoring, evidence and fine-tuning."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from moderation.checks import CheckContext, check
 from moderation.checks.model import CARD_PATH, SHIPPED_PATH, LinearModel, shipped_model
 from moderation.checks.model.features import featurize
 from moderation.checks.model.linear import WINDOW_WORDS
-from moderation.checks.model.training import Row, fine_tune, train
+from moderation.checks.model.training import PINNED_KERNELS, Row, fine_tune, shared_rows, train, train_pinned
 from moderation.checks.normalize import Normalized
 
 REPO = Path(__file__).resolve().parents[3]
@@ -112,6 +113,41 @@ def test_training_is_deterministic_to_the_byte():
     second = train(list(reversed(tiny_rows())), bits=12, maxiter=30, validation_share=0.3)
     assert first.to_bytes() == second.to_bytes()
     assert first.version == second.version
+
+
+def test_pinned_training_runs_numpy_without_its_avx512_loops():
+    # The shipped weights are trained with numpy's and OpenBLAS's kernels pinned to the AVX2 level
+    # (PINNED_KERNELS): if a numpy upgrade renamed its dispatch targets, the pin would silently stop
+    # working and the weights would again depend on the CPU that trained them.
+    code = (
+        "from numpy._core._multiarray_umath import __cpu_features__ as f; "
+        "print([k for k in ('X86_V4', 'AVX512_ICL', 'AVX512_SPR') if f.get(k)])"
+    )
+    env = {**os.environ, **PINNED_KERNELS}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_pinned_training_does_not_take_the_callers_kernels(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    (shared / "train").mkdir(parents=True)
+    (shared / "eval").mkdir()
+    lines = ["text,profanity,personal_attack,threat,abuse,promotion,corpus"]
+    lines += [f"you absolute idiot number {n},0,1,0,0,0,tiny" for n in range(20)]
+    lines += [f"The council report on item {n} was clear.,0,0,0,0,0,tiny" for n in range(20)]
+    (shared / "train" / "train.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (shared / "eval" / "dev.csv").write_text("text,label,source\nwhat a moron,insult,devsrc\n", encoding="utf-8")
+
+    pinned = train_pinned(shared, seed=5, bits=10)
+    # A caller whose environment asks for other kernels (on an AVX-512 machine, training in this
+    # process gives other bytes even on these 40 rows) still gets the pinned model.
+    monkeypatch.setenv("NPY_DISABLE_CPU_FEATURES", "")
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "SkylakeX")
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+
+    assert train_pinned(shared, seed=5, bits=10) == pinned
+    model = LinearModel.from_bytes(pinned)
+    assert model.meta["rows"] + model.meta["validation_rows"] == len(shared_rows(shared)) == 41  # train + dev rows
 
 
 def test_model_round_trips_through_bytes(tiny_model):
