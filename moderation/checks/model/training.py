@@ -487,8 +487,7 @@ def train_pinned(shared: Path, *, seed: int = 13, bits: int | None = None) -> by
 
 def _main(argv: list[str]) -> None:
     shared, seed, bits, out = Path(argv[0]), int(argv[1]), int(argv[2]), Path(argv[3])
-    extra = {"bits": bits} if bits else {}
-    out.write_bytes(train(shared_rows(shared), seed=seed, **extra).to_bytes())
+    out.write_bytes(train(shared_rows(shared), seed=seed, bits=bits or DEFAULT_BITS).to_bytes())
 
 
 if __name__ == "__main__":
