@@ -138,12 +138,14 @@ def test_pinned_training_does_not_take_the_callers_kernels(tmp_path, monkeypatch
     (shared / "train" / "train.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (shared / "eval" / "dev.csv").write_text("text,label,source\nwhat a moron,insult,devsrc\n", encoding="utf-8")
 
-    pinned = train_pinned(shared, seed=5, bits=10)
-    # A caller whose environment asks for other kernels (on an AVX-512 machine, training in this
-    # process gives other bytes even on these 40 rows) still gets the pinned model.
-    monkeypatch.setenv("NPY_DISABLE_CPU_FEATURES", "")
-    monkeypatch.setenv("OPENBLAS_CORETYPE", "SkylakeX")
+    # Two callers, one asking for the AVX-512 kernels and one for the AVX2 ones: on an AVX-512
+    # machine these train other bytes even on 40 rows, so without the pin the two models differ.
+    for name, value in (("NPY_DISABLE_CPU_FEATURES", ""), ("OPENBLAS_CORETYPE", "SkylakeX")):
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")
+    pinned = train_pinned(shared, seed=5, bits=10)
+    for name, value in PINNED_KERNELS.items():
+        monkeypatch.setenv(name, value)
 
     assert train_pinned(shared, seed=5, bits=10) == pinned
     model = LinearModel.from_bytes(pinned)
