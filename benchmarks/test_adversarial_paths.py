@@ -356,8 +356,9 @@ def test_fold_many_agrees_with_translate_or_declines():
         text = "".join(rnd.choices(pool, k=rnd.choice((512, 1000, 3000))))
         folded = N._fold_many(text)
         if folded is None:
-            # Declined: a lone surrogate, an astral code point or a very long fold.
-            assert any(c in text for c in ("\ud800", "\U0001d41f", "\ufdfa"))
+            # Declined: a lone surrogate or a very long fold (astral code points
+            # borrow surrogate rows: test_norm_paths.py).
+            assert any(c in text for c in ("\ud800", "\ufdfa"))
             continue
         norm, offsets = folded
         assert norm == text.translate(N._TABLE)

@@ -28,6 +28,7 @@ here: the word-list matcher (``wordmatch``) handles them per token, and
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
@@ -318,8 +319,9 @@ _BOUNDS_ARRAY_FROM = 256
 # Texts with non-ASCII characters at least this long are folded with numpy
 # (``_fold_many``); shorter ones with ``str.translate``.
 _FOLD_ARRAY_FROM = 512
-# Code points below this go through the array table; a text holding one at
-# or above it (or a fold longer than _FOLD_WIDTH) takes ``str.translate``.
+# Code points below this have their own row in the array table; those at or
+# above it borrow a surrogate row (``_astral_rows``).  A text with a fold
+# longer than _FOLD_WIDTH takes ``str.translate``.
 _FOLD_ARRAY_CODES = 0x10000
 _FOLD_WIDTH = 4
 
@@ -336,14 +338,52 @@ class _FoldArrays:
 
     def learn(self, codes: Iterable[int]) -> None:
         for code in codes:
-            value = _TABLE[code]  # fills _TABLE (and _EXPANDERS) exactly as translate does
-            if len(value) > _FOLD_WIDTH:
-                self.lens[code] = 255
-                continue
-            points = [ord(c) for c in value]
-            self.chars[code, : len(points)] = points
-            self.first[code] = points[0]
-            self.lens[code] = len(points)  # last: a reader never sees a half-filled entry
+            self.store(code, code)
+
+    def store(self, row: int, code: int) -> None:
+        """Fill row ``row`` with the fold of ``code`` (the same code point,
+        or an astral one for a surrogate row: ``_astral_rows``)."""
+        value = _TABLE[code]  # fills _TABLE (and _EXPANDERS) exactly as translate does
+        if len(value) > _FOLD_WIDTH:
+            self.lens[row] = 255
+            return
+        points = [ord(c) for c in value]
+        self.chars[row, : len(points)] = points
+        self.first[row] = points[0]
+        self.lens[row] = len(points)  # last: a reader never sees a half-filled entry
+
+
+# Code points above U+FFFF (emoji, common in real comments; mathematical
+# letters) have no row of their own in ``_FoldArrays``.  Each distinct one
+# seen borrows a surrogate row (U+D800..U+DFFF: a text folded with arrays
+# holds none, lone surrogates fail its UTF-32 encoding) that holds its fold,
+# so a text with a few emoji still folds with array operations instead of a
+# dict look-up per character in ``str.translate``.  Filled under a lock; a
+# row is published (in ``_ASTRAL_ROWS``) only once it is written.
+_ASTRAL_ROWS: dict[int, int] = {}
+_ASTRAL_FIRST_ROW = 0xD800
+_ASTRAL_ROW_COUNT = 0x800
+_ASTRAL_LOCK = threading.Lock()
+
+
+def _astral_rows(codes: np.ndarray, arrays: _FoldArrays) -> np.ndarray | None:
+    """``codes`` with every code point above U+FFFF replaced by its
+    surrogate row (None once every row is taken: the plain path)."""
+    where = np.flatnonzero(codes >= _FOLD_ARRAY_CODES)
+    astral = codes[where].tolist()
+    rows = list(map(_ASTRAL_ROWS.get, astral))
+    if None in rows:
+        with _ASTRAL_LOCK:
+            for code in sorted(set(astral) - _ASTRAL_ROWS.keys()):
+                if len(_ASTRAL_ROWS) >= _ASTRAL_ROW_COUNT:
+                    return None
+                row = _ASTRAL_FIRST_ROW + len(_ASTRAL_ROWS)
+                arrays.store(row, code)
+                _ASTRAL_ROWS[code] = row
+        rows = list(map(_ASTRAL_ROWS.__getitem__, astral))
+    out = codes.copy()
+    out[where] = rows
+    return out
 
 
 _fold_arrays: _FoldArrays | None = None
@@ -354,8 +394,8 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     (offsets as an array, None for the identity),
     computed with array operations (``str.translate`` looks every character
     of a text with non-ASCII characters up in a dict, ~70 ns each); None
-    when the text needs the plain path (numpy missing, surrogates, code
-    points beyond the table, very long folds)."""
+    when the text needs the plain path (numpy missing, surrogates, more
+    distinct astral code points than the table has rows for, very long folds)."""
     global _fold_arrays
     if np is None:
         return None
@@ -364,11 +404,14 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     except UnicodeEncodeError:  # lone surrogates
         return None
     codes = np.frombuffer(data, dtype=np.uint32)
-    if int(codes.max()) >= _FOLD_ARRAY_CODES:
-        return None
     arrays = _fold_arrays
     if arrays is None:
         arrays = _fold_arrays = _FoldArrays()
+    if int(codes.max()) >= _FOLD_ARRAY_CODES:
+        astral = _astral_rows(codes, arrays)
+        if astral is None:
+            return None
+        codes = astral
     # (``take``: a plain gather, about half the cost of fancy indexing.)
     lens = arrays.lens.take(codes)
     if not lens.all():

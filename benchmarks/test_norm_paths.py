@@ -1,0 +1,79 @@
+"""The seventh pass's paths in the shared views (``normalize``) and the word
+matchers give exactly what the code they replace gave (seeded, nothing timed).
+
+Each new path is compared with a reference written the way the code read
+before (kept here as a private function).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from moderation.checks import normalize as N
+from moderation.checks.normalize import Normalized
+
+# Astral code points: emoji (fold to themselves), mathematical letters (fold
+# to Latin), a tag character (ignorable), a Deseret capital (casefolds), and
+# BMP characters that expand, fold long or are look-alikes.
+_ASTRAL = ["\U0001f602", "\U0001f921", "\U0001d41f", "\U0001d4d0", "\U000e0041", "\U00010400", "\U0001f1fa"]
+_BMP = ["\u2026", "\u00df", "\ufb01", "\u00e9", "\u0435", "\u200d", "\ufe0f", "\u2019", "\ufdfa", "\u00a0"]
+_ASCII = list("abcdefghijklmnopqrstuvwxyz ABCDEFGH0123456789.,!?'\n@$*")
+
+
+def _fold_before(original: str) -> tuple[str, list[int] | None]:
+    """``Normalized``'s ``norm`` and ``offsets`` as the code read before the
+    astral rows: any code point above U+FFFF sent the text through
+    ``str.translate`` and the offsets through the expander walk."""
+    norm = original.translate(N._TABLE)
+    if len(norm) == len(original):
+        return norm, None
+    offsets: list[int] = []
+    prev = 0
+    for m in N._expander_pattern().finditer(original):
+        start, end = m.span()
+        offsets.extend(range(prev, start))
+        for i in range(start, end):
+            offsets.extend([i] * len(N._TABLE[ord(original[i])]))
+        prev = end
+    offsets.extend(range(prev, len(original)))
+    return norm, offsets
+
+
+def _astral_texts(seed: int, count: int) -> list[str]:
+    """Long texts (the array fold starts at 512 characters), mostly ASCII
+    with a few astral characters, or dense with them."""
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(count):
+        n = rnd.choice((512, 900, 2500, 5000))
+        dense = rnd.random() < 0.3
+        pool = _ASCII + (_ASTRAL * 8 if dense else _ASTRAL) + rnd.sample(_BMP, rnd.randint(0, 3))
+        weights = [1.0 if len(c) == 1 and ord(c) < 128 else (5.0 if dense else 0.02) for c in pool]
+        out.append("".join(rnd.choices(pool, weights, k=n)))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_astral_texts_fold_as_before(seed):
+    for text in _astral_texts(seed, 200):
+        norm, offsets = _fold_before(text)
+        n = Normalized(text)
+        assert n.norm == norm
+        assert n.offsets == offsets
+        folded = N._fold_many(text)
+        if folded is None:  # only a fold longer than the table holds declines
+            assert "\ufdfa" in text
+        else:
+            assert folded[0] == norm
+            assert (folded[1] is None and offsets is None) or folded[1].tolist() == offsets
+
+
+def test_astral_rows_run_out_to_the_plain_path(monkeypatch):
+    text = "a\U0001f600b\U0001f9e8c " * 100 + "\U0001fa90"  # the last one is new to the rows
+    N._fold_many("x" * 600 + "\U0001f600\U0001f9e8")
+    monkeypatch.setattr(N, "_ASTRAL_ROW_COUNT", len(N._ASTRAL_ROWS))
+    assert N._fold_many(text) is None
+    n = Normalized(text)
+    assert (n.norm, n.offsets) == _fold_before(text)
