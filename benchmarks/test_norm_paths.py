@@ -8,6 +8,7 @@ before (kept here as a private function).
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pytest
 
@@ -41,23 +42,31 @@ def _fold_before(original: str) -> tuple[str, list[int] | None]:
     return norm, offsets
 
 
-def _astral_texts(seed: int, count: int) -> list[str]:
-    """Long texts (the array fold starts at 512 characters), mostly ASCII
-    with a few astral characters, or dense with them."""
+def _long_texts(seed: int, count: int) -> list[str]:
+    """Long texts (the array fold starts at 512 characters): mostly ASCII
+    with a few astral or expanding characters (``_fold_sparse``, more or
+    fewer than ``_FEW_EXPANDERS`` expansions), or dense with non-ASCII
+    characters (the array path, with few or many expansions)."""
     rnd = random.Random(seed)
     out = []
     for _ in range(count):
         n = rnd.choice((512, 900, 2500, 5000))
-        dense = rnd.random() < 0.3
-        pool = _ASCII + (_ASTRAL * 8 if dense else _ASTRAL) + rnd.sample(_BMP, rnd.randint(0, 3))
-        weights = [1.0 if len(c) == 1 and ord(c) < 128 else (5.0 if dense else 0.02) for c in pool]
-        out.append("".join(rnd.choices(pool, weights, k=n)))
+        share = rnd.choice((0.002, 0.01, 0.05, 0.3, 0.8))  # of non-ASCII characters
+        wide = rnd.sample(_ASTRAL + _BMP, rnd.randint(1, 8))
+        text = "".join(rnd.choice(wide) if rnd.random() < share else rnd.choice(_ASCII) for _ in range(n))
+        if rnd.random() < 0.3:  # a few expansions in any text
+            chars = [c for c in text if c not in "\u2026\u00df\ufb01\ufdfa"]
+            for _ in range(rnd.randint(1, 10)):
+                chars.insert(rnd.randrange(len(chars)), rnd.choice(("\u2026", "\u00df", "\ufb01")))
+            text = "".join(chars)
+        out.append(text)
     return out
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_astral_texts_fold_as_before(seed):
-    for text in _astral_texts(seed, 200):
+def test_long_texts_fold_as_before(seed):
+    paths = set()
+    for text in _long_texts(seed, 200):
         norm, offsets = _fold_before(text)
         n = Normalized(text)
         assert n.norm == norm
@@ -65,9 +74,13 @@ def test_astral_texts_fold_as_before(seed):
         folded = N._fold_many(text)
         if folded is None:  # only a fold longer than the table holds declines
             assert "\ufdfa" in text
-        else:
-            assert folded[0] == norm
-            assert (folded[1] is None and offsets is None) or folded[1].tolist() == offsets
+            continue
+        assert folded[0] == norm
+        assert (folded[1] is None and offsets is None) or folded[1].tolist() == offsets
+        parts = N._ascii_parts_array(text, N._codes(text))
+        expanders = 0 if offsets is None else sum(n > 1 for n in Counter(offsets).values())
+        paths.add((parts is not None, offsets is not None, expanders > N._FEW_EXPANDERS))
+    assert len(paths) == 6  # sparse or dense; no, few or many expansions
 
 
 def test_astral_rows_run_out_to_the_plain_path(monkeypatch):

@@ -404,6 +404,11 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     except UnicodeEncodeError:  # lone surrogates
         return None
     codes = np.frombuffer(data, dtype=np.uint32)
+    parts = _ascii_parts_array(text, codes)
+    if parts is not None:
+        sparse = _fold_sparse(text, parts)
+        if sparse is not None:
+            return sparse
     arrays = _fold_arrays
     if arrays is None:
         arrays = _fold_arrays = _FoldArrays()
@@ -419,12 +424,21 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
         lens = arrays.lens.take(codes)
     top = int(lens.max())
     if top == 1:
-        folded = arrays.first.take(codes)
-        if int(folded.max()) < 256:  # (the usual result: Latin letters) a quarter of the bytes to decode
-            return folded.astype(np.uint8).tobytes().decode("latin-1"), None
-        return folded.tobytes().decode("utf-32-le"), None
+        return _decode_first(arrays.first.take(codes)), None
     if top > _FOLD_WIDTH:
         return None
+    wide = np.flatnonzero(lens > 1).tolist()
+    if len(wide) <= _FEW_EXPANDERS:
+        # Few expansions: one character per character, the few spliced in.
+        base = _decode_first(arrays.first.take(codes))
+        pieces: list[str] = []
+        prev = 0
+        for i in wide:
+            pieces.append(base[prev:i])
+            pieces.append(_TABLE[ord(text[i])])
+            prev = i + 1
+        pieces.append(base[prev:])
+        return "".join(pieces), _expanded_offsets(len(text), [(i, int(lens[i])) for i in wide])
     # Character i of the text becomes lens[i] characters: repeat its index
     # (that is the offset map) and take the k-th code point of its fold.
     lens = lens.astype(np.intp)
@@ -433,6 +447,63 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     k = np.arange(int(ends[-1])) - np.repeat(ends - lens, lens)
     out = arrays.chars[codes[src], k]
     return out.tobytes().decode("utf-32-le"), src
+
+
+def _decode_first(folded: np.ndarray) -> str:
+    """The string of the code points ``folded``."""
+    if int(folded.max()) < 256:  # (the usual result: Latin letters) a quarter of the bytes to decode
+        return folded.astype(np.uint8).tobytes().decode("latin-1")
+    return folded.tobytes().decode("utf-32-le")
+
+
+# A text with at most this many expanding characters ("…" in a real comment)
+# is folded one character per character and the few expansions spliced in:
+# ``np.repeat`` with per-element counts and the 2-D gather of the general
+# path cost ~60 instructions per character, whatever the number of expanders.
+_FEW_EXPANDERS = 32
+
+
+def _expanded_offsets(length: int, expanders: list[tuple[int, int]]) -> np.ndarray:
+    """The offset map of a text of ``length`` characters whose characters
+    ``i`` (ascending, few) fold to ``n`` characters each, for ``(i, n)`` in
+    ``expanders``, and every other character to one: ``np.repeat`` of the
+    indices by the fold lengths, from a few slice operations."""
+    offsets = np.arange(length + sum(n for _, n in expanders) - len(expanders))
+    shift = 0  # characters added by the expansions so far
+    for i, n in expanders:
+        # norm[i + shift : i + shift + n] all come from character i;
+        # everything after it moves by the n - 1 added characters.
+        offsets[i + shift : i + shift + n] = i
+        shift += n - 1
+        offsets[i + shift + 1 :] -= n - 1
+    return offsets
+
+
+def _fold_sparse(text: str, parts: list[str]) -> tuple[str, np.ndarray | None] | None:
+    """``_fold_many``'s result for a text with few non-ASCII characters (a
+    real comment with an emoji, a curly quote, an ellipsis) from its
+    ``ascii_parts``: the ASCII runs fold to their lower case (what the table
+    maps an ASCII character to) on ``str.lower``'s fast path, only the
+    non-ASCII runs are looked up in the table; None when more than
+    ``_FEW_EXPANDERS`` characters expand."""
+    folded = parts[:]
+    folded[0::2] = map(str.lower, parts[0::2])
+    folded[1::2] = map(str.translate, parts[1::2], repeat(_TABLE))
+    norm = "".join(folded)
+    if len(norm) == len(text):
+        return norm, None
+    expanders: list[tuple[int, int]] = []
+    pos = 0
+    for k, part in enumerate(parts):
+        if k % 2 and len(folded[k]) != len(part):
+            for i, ch in enumerate(part, pos):
+                n = len(_TABLE[ord(ch)])
+                if n != 1:
+                    expanders.append((i, n))
+            if len(expanders) > _FEW_EXPANDERS:
+                return None
+        pos += len(part)
+    return norm, _expanded_offsets(len(text), expanders)
 
 
 def fold(text: str) -> str:
