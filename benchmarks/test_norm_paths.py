@@ -137,3 +137,47 @@ def test_clause_breaks_as_before(seed):
             assert breaks == before
         kinds.add((len(text) >= N._BOUNDS_ARRAY_FROM, type(breaks).__name__, len(before or ()) > 32))
     assert len(kinds) >= 5
+
+
+def _hits_before(matcher, text):
+    """The list words' positions in ``canon.split()`` as ``find`` read them
+    before the shared look-up: one pass over every word per matcher."""
+    from itertools import compress, count
+
+    wanted = (matcher._keys | matcher._firsts) & text.canon_words
+    return list(compress(count(), map(wanted.__contains__, text.canon_split)))
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_shared_hits_give_each_matcher_its_own_words(seed):
+    from moderation.checks import wordmatch as W
+    from moderation.checks.rules.abuse import slur_matcher
+    from moderation.checks.rules.profanity import matcher
+
+    rnd = random.Random(seed)
+    words = sorted(matcher()._keys | slur_matcher()._keys | matcher()._firsts)
+    filler = ["the", "you", "are", "a", "real", "sh1t", "f u c k", "b!tch", "and", "2", "so", "what"]
+    late = W.WordMatcher({"zzqx": 1, "qqzy wwx": 2, **dict.fromkeys(rnd.sample(words, 300), 3)})
+    for _ in range(60):
+        text = Normalized(" ".join(rnd.choice(words) if rnd.random() < 0.3 else rnd.choice(filler) for _ in range(300)))
+        found = {}
+        for m in (matcher(), slur_matcher(), late):
+            cap = m is matcher()
+            found[id(m)] = m.find(text, cap=cap)
+            if len(m._keys & text.canon_words) + len(m._firsts & text.canon_words) > W._INDEX_FROM:
+                size, positions, shared_words = W._shared_hits(text)
+                assert size == len(W._SHARED_VOCAB)
+                assert list(compress_positions(positions, shared_words, m)) == _hits_before(m, text)
+        plain = Normalized(text.original)
+        for m in (matcher(), slur_matcher(), late):
+            shared_at, m._shared_at = m._shared_at, -1  # the matcher's own pass, as before
+            try:
+                assert m.find(plain, cap=m is matcher()) == found[id(m)]
+            finally:
+                m._shared_at = shared_at
+    assert late._shared_at > 0
+
+
+def compress_positions(positions, shared_words, m):
+    wanted = m._keys | m._firsts
+    return (p for p, w in zip(positions, shared_words) if w in wanted)

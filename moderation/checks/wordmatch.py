@@ -430,6 +430,27 @@ _SPAN = attrgetter("start", "end")
 # ``find`` reads their positions from one pass over the words.
 _INDEX_FROM = 12
 
+# Every matcher's list words and phrase first words (up to _SHARED_MAX of
+# them): a text's canonical words are looked up in this union once
+# (``_shared_hits``), and each matcher's pass reads those few hits instead of
+# every word again (profanity and the slur list both take it on dense text).
+# It only grows, so its size tells which matchers a text's look-up covers.
+_SHARED_VOCAB: set[str] = set()
+_SHARED_MAX = 200_000
+
+
+def _shared_hits(text: Normalized) -> tuple[int, list[int], list[str]]:
+    """``(size, positions, words)``: the indices in ``canon.split()`` of the
+    words that are in ``_SHARED_VOCAB`` (of that size) and the words there,
+    once per text (again if matchers were added since)."""
+    cached = cast("tuple[int, list[int], list[str]] | None", text.__dict__.get("_shared_hits"))
+    size = len(_SHARED_VOCAB)
+    if cached is None or cached[0] < size:
+        pieces = text.canon_split
+        positions = list(compress(count(), map(_SHARED_VOCAB.__contains__, pieces)))
+        cached = text.__dict__["_shared_hits"] = (size, positions, list(map(pieces.__getitem__, positions)))
+    return cached
+
 
 def leet_words(text: Normalized) -> list[tuple[int, int]]:
     """``_leet_words(text.norm)``, computed once per text."""
@@ -688,6 +709,11 @@ class WordMatcher(Generic[P]):
         # iterates the frozenset (every canonical word of the text) and probes
         # the dict, while ``frozenset & frozenset`` iterates the smaller one.
         self._firsts = frozenset(self._phrases)
+        # Size of ``_SHARED_VOCAB`` once it holds this matcher's words (a
+        # text's shared look-up made at that size or later covers them); 0
+        # until ``find`` first takes its index path, -1 when the union would
+        # grow too large.  (Matchers that only ``find_obfuscated`` stay out.)
+        self._shared_at = 0
         # Trie for the automaton: list of child dicts, terminal keys.
         self._children: list[dict[str, int]] = [{}]
         self._terminal: list[str | None] = [None]
@@ -734,7 +760,14 @@ class WordMatcher(Generic[P]):
             # list words become matches in that pass, phrase first words
             # keep their positions for the phrase patterns below.
             pieces = text.canon_split
-            hits = list(compress(count(), map((keys | firsts).__contains__, pieces)))
+            wanted = keys | firsts
+            if not self._shared_at:
+                self._share()
+            if self._shared_at > 0:
+                _, shared, shared_words = _shared_hits(text)
+                hits = list(compress(shared, map(wanted.__contains__, shared_words)))
+            else:
+                hits = list(compress(count(), map(wanted.__contains__, pieces)))
             where: dict[str, list[int]] | None
             where = {w: [] for w in firsts}
             digit_like = self._digit_like
@@ -768,6 +801,15 @@ class WordMatcher(Generic[P]):
         for start, end in _capped(spelled, MAX_SPELLED) if cap else spelled:
             self._check_spelled(norm[start:end], start, found)
         return sorted(found.values(), key=_SPAN)
+
+    def _share(self) -> None:
+        """Add this matcher's words to ``_SHARED_VOCAB`` (see ``_shared_at``)."""
+        words = self._keys | self._firsts
+        if len(_SHARED_VOCAB) + len(words) > _SHARED_MAX:
+            self._shared_at = -1
+            return
+        _SHARED_VOCAB.update(words)
+        self._shared_at = len(_SHARED_VOCAB)
 
     def may_obfuscate(self, text: Normalized) -> bool:
         """Whether ``find_obfuscated`` could find anything (cheap: the slow
