@@ -42,6 +42,7 @@ from operator import add, itemgetter, lt, not_, or_, sub
 from typing import cast
 
 from .. import groups
+from ..normalize import np
 from ..normalize import _TRIGGER_UNION, Normalized, register_triggers
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher, cap_hit
@@ -684,20 +685,19 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     # loop skips the others (a word that is only a strong insult stays a
     # candidate while "insult_word" still wants examples).
     # (The reach of the heads and addresses also answers the loop's "is one
-    # within so many words" tests with a set look-up.)
-    head_reach = _reach(head_at, 1, 6)
-    address_reach = _reach(address_at, -4, 7)
-    near_reach = _reach(near_at, -4, 5)
+    # within so many words" tests with a set look-up.  The loop only ever
+    # asks about ``indices``, so each reach holds just those of them within
+    # it: two bisections per index, not a set of every reached word, which
+    # an ordinary comment with a hundred heads spends far more on.)
+    indices_array = np.array(indices) if np is not None and indices else None
+    head_reach = _in_reach(head_at, indices, indices_array, 1, 6)
+    address_reach = _in_reach(address_at, indices, indices_array, -4, 7)
+    near_reach = _in_reach(near_at, indices, indices_array, -4, 5)
     candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts), where(people))
-    # Words in reach of a head or an address are candidates too: merged into
-    # the set when the loop has more words to test than merging costs (a
-    # dense hostile text), else tested in each set (an ordinary comment has
-    # dozens of heads and a handful of insult words).
-    merged = 3 * len(indices) > len(head_reach) + len(address_reach) + len(near_reach)
-    if merged:
-        candidates |= head_reach
-        candidates |= address_reach
-        candidates |= near_reach
+    # Words in reach of a head or an address are candidates too.
+    candidates |= head_reach
+    candidates |= address_reach
+    candidates |= near_reach
 
     def _address_near(i: int, last: int) -> bool:
         """An address within six words before ``i`` or four after ``last``."""
@@ -710,11 +710,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     seen, top = 0, 0.0
     budget = MAX_EXAMINED if CAPS else -1
     for i in indices:
-        if (
-            i not in candidates
-            and (merged or (i not in head_reach and i not in address_reach and i not in near_reach))
-            and (not insult_word_open or i not in strong_at)
-        ):
+        if i not in candidates and (not insult_word_open or i not in strong_at):
             continue
         if not budget:
             # More insult candidates than any real comment has: stop reading
@@ -934,9 +930,31 @@ def _candidates(aliases: Mapping[int, tuple[str, int]], firsts_at: list[int], pe
 
 def _reach(positions: list[int], before: int, after: int) -> set[int]:
     """Every ``p + d`` for ``p`` in ``positions`` and ``before <= d < after``,
-    added in C (``chain`` over mapped ``range``s: an ordinary comment has
-    dozens of heads such as "is", "are", "you")."""
+    added in C (``chain`` over mapped ``range``s)."""
     return set(chain.from_iterable(map(range, map(add, positions, repeat(before)), map(add, positions, repeat(after)))))
+
+
+# Up to this many reached words, ``_in_reach`` lists them (``_reach``);
+# beyond, two array searches cost less than the set of every reached word.
+_REACH_SET_MAX = 80
+
+
+def _in_reach(
+    positions: list[int], queries: list[int], queries_array: np.ndarray | None, before: int, after: int
+) -> set[int]:
+    """A set that answers ``i in _reach(positions, before, after)`` for every
+    ``i`` of ``queries`` (the only words ``_run`` asks about).
+
+    An ordinary comment has a hundred heads such as "is", "are", "you" and
+    a few dozen insult words to ask about: then the ``i`` of ``queries`` with
+    a position in ``[i - after + 1, i - before + 1)`` of the sorted
+    ``positions`` are found with two ``searchsorted`` over all queries at
+    once (``queries_array``), not by listing every reached word."""
+    if len(positions) * (after - before) <= _REACH_SET_MAX or queries_array is None:
+        return _reach(positions, before, after)
+    at = np.array(positions)
+    hit = np.searchsorted(at, queries_array + (1 - after)) < np.searchsorted(at, queries_array + (1 - before))
+    return set(compress(queries, hit.tolist()))
 
 
 def _any_in(positions: list[int], lo: int, hi: int) -> bool:
