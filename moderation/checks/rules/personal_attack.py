@@ -37,12 +37,13 @@ import re
 from bisect import bisect_left
 from collections.abc import Mapping
 from functools import lru_cache
-from itertools import chain, compress, repeat
+from itertools import compress, repeat
 from operator import add, itemgetter, lt, not_, or_, sub
 from typing import cast
 
+import numpy as np
+
 from .. import groups
-from ..normalize import np
 from ..normalize import _TRIGGER_UNION, Normalized, register_triggers
 from ..values import CheckContext, Finding
 from ..wordmatch import WordMatcher, cap_hit
@@ -653,18 +654,23 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     if "'" in text.wordtext:
         heads = heads | frozenset(w for w in wordset if "'" in w and w.endswith(("'s", "'re")))
     people = wordset & _EPITHET_PEOPLE
-    strong_hits = wordset & STRONG_NOUNS
-    # Every position the setup below needs, from one look-up (one pass over
-    # the shared trigger positions, or over the words when some are not
-    # triggers), then split per vocabulary over that short list.
-    wanted = hits | heads | people | strong_hits | (wordset & _ADDRESS_OR_POSSESSIVE)
-    at = text.indices(wanted) if wanted else []
+    # (Of the hits: ``where`` below finds positions among those only, and a
+    # strong noun outside them can only be read at an alias, a candidate
+    # anyway.)
+    strong_hits = hits & STRONG_NOUNS
+    # The positions the setup below needs: those of the rule's own words
+    # (trigger words, so one pass over the shared trigger positions), then
+    # split per vocabulary over that short list.  Heads, addresses and
+    # person nouns are common words outside the shared scan: rather than
+    # scanning every word for them, the few windows around the insult words
+    # are read (below).
+    at = text.indices(hits) if hits else []
     at_words = list(map(text.words.__getitem__, at))
 
     def where(vocabulary: frozenset[str]) -> list[int]:
         return list(compress(at, map(vocabulary.__contains__, at_words))) if vocabulary else []
 
-    indices = where(hits)
+    indices = at
     if aliases:
         words = list(words)
         for i, (canonical, last) in aliases.items():
@@ -676,32 +682,52 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     spans = WordSpanFindings(text, "personal_attack")
     add = spans.add
     counts = spans._per_rule
-    # Where the words of direct address are (aliases only ever replace
-    # words, never create one): a window without any needs no closer look.
-    near_at = where(_ADDRESS_OR_POSSESSIVE)
-    address_at = list(compress(near_at, map(_ADDRESS.__contains__, map(text.words.__getitem__, near_at))))
-    head_at = where(heads)
-    # The words any shape below could report, from those positions: the
-    # loop skips the others (a word that is only a strong insult stays a
-    # candidate while "insult_word" still wants examples).
-    # (The reach of the heads and addresses also answers the loop's "is one
-    # within so many words" tests with a set look-up.  The loop only ever
-    # asks about ``indices``, so each reach holds just those of them within
-    # it: two bisections per index, not a set of every reached word, which
-    # an ordinary comment with a hundred heads spends far more on.)
-    indices_array = np.array(indices) if np is not None and indices else None
-    head_reach = _in_reach(head_at, indices, indices_array, 1, 6)
-    address_reach = _in_reach(address_at, indices, indices_array, -4, 7)
-    near_reach = _in_reach(near_at, indices, indices_array, -4, 5)
-    candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts), where(people))
-    # Words in reach of a head or an address are candidates too.
+    # The words any shape below could report: the loop skips the others (a
+    # word that is only a strong insult stays a candidate while
+    # "insult_word" still wants examples).  The loop only asks about
+    # ``indices``, so the reach of the heads and addresses (read in the
+    # text's own words: aliases only ever replace words, never create one)
+    # is kept for those: ``head_reach`` holds the ``i`` with a head among
+    # the five words before it, ``address_reach`` those with a word of
+    # address within six words before or four after, ``near_reach`` an
+    # address or possessive within four words either side.
+    addresses = wordset & _ADDRESS
+    near = wordset & _ADDRESS_OR_POSSESSIVE
+    if _WINDOWS_PER_WORD * len(indices) < n:
+        # Few insult words for the text's length (an ordinary comment: a
+        # handful, and a hundred heads such as "is", "are", "you", which
+        # are not in the shared trigger scan): read the window of each.
+        padded = _PADDING + text.words
+        head_reach = _in_windows(heads, padded, indices, -5, 0)
+        address_reach = _in_windows(addresses, padded, indices, -6, 5)
+        near_reach = _in_windows(near, padded, indices, -4, 5)
+        before_people = _in_windows(people, padded, indices, 1, 2)
+    else:
+        # Many (a hostile text): find the heads and addresses in one pass
+        # over the words, then search them for every insult word at once.
+        found = text.indices(heads | people | near)
+        found_words = list(map(text.words.__getitem__, found))
+        queries = np.array(indices)
+
+        def reach(vocabulary: frozenset[str], lo: int, hi: int) -> set[int]:
+            return _in_reach(list(compress(found, map(vocabulary.__contains__, found_words))), indices, queries, lo, hi)
+
+        head_reach = reach(heads, -5, 0)
+        address_reach = reach(addresses, -6, 5)
+        near_reach = reach(near, -4, 5)
+        before_people = reach(people, 1, 2)
+    candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts))
+    # Words right before a person noun an insulting adjective makes an
+    # epithet of ("stupid woman"), and those in reach of a head or an
+    # address, are candidates too.
+    candidates |= before_people
     candidates |= head_reach
     candidates |= address_reach
     candidates |= near_reach
 
     def _address_near(i: int, last: int) -> bool:
         """An address within six words before ``i`` or four after ``last``."""
-        return i in address_reach if last == i else _any_in(address_at, i - 6, last + 5)
+        return i in address_reach if last == i else not _ADDRESS.isdisjoint(text.words[max(0, i - 6) : last + 5])
 
     strong_at = frozenset(where(strong_hits))
     insult_word_open = True
@@ -915,52 +941,53 @@ _RULES = frozenset(
 )
 
 
-def _candidates(aliases: Mapping[int, tuple[str, int]], firsts_at: list[int], people_at: list[int]) -> set[int]:
+def _candidates(aliases: Mapping[int, tuple[str, int]], firsts_at: list[int]) -> set[int]:
     """Word indices where ``run`` may report something other than a plain
-    strong insult, besides those in reach of a head or an address (a
-    superset; ``run`` still checks each): phrase starts (``firsts_at``),
-    aliases and the words before them, and words before an epithet's person
-    noun (``people_at``)."""
+    strong insult, besides those in reach of a head or an address or before
+    a person noun (a superset; ``run`` still checks each): phrase starts
+    (``firsts_at``), aliases and the words before them."""
     out = set(aliases)
     out.update(map(sub, aliases, repeat(1)))
     out.update(firsts_at)
-    out.update(map(sub, people_at, repeat(1)))
     return out
 
 
-def _reach(positions: list[int], before: int, after: int) -> set[int]:
-    """Every ``p + d`` for ``p`` in ``positions`` and ``before <= d < after``,
-    added in C (``chain`` over mapped ``range``s)."""
-    return set(chain.from_iterable(map(range, map(add, positions, repeat(before)), map(add, positions, repeat(after)))))
+# ``_run`` reads a window around each insult word when the text has more
+# than this many words per insult word, else it finds the heads and
+# addresses in one pass over the words (a window costs about as much as
+# reading this many words in that pass).
+_WINDOWS_PER_WORD = 16
+# ``_in_windows`` reads the words after this many empty ones.
+_PAD = 6
+_PADDING = [""] * _PAD
 
 
-# Up to this many reached words, ``_in_reach`` lists them (``_reach``);
-# beyond, two array searches cost less than the set of every reached word.
-_REACH_SET_MAX = 80
+def _in_windows(vocabulary: frozenset[str], padded: list[str], queries: list[int], lo: int, hi: int) -> set[int]:
+    """The ``i`` of ``queries`` with a word of ``vocabulary`` at some ``j``,
+    ``i + lo <= j < i + hi`` (``-_PAD <= lo``; ``padded`` is ``_PADDING``
+    then the words, so a window never wraps round to the end of the text,
+    and "" is in no vocabulary).  One slice and one ``isdisjoint`` per
+    query, mapped in C: an ordinary comment has a hundred heads such as
+    "is", "are", "you" but a few dozen insult words to ask about, and the
+    heads are not in the shared trigger scan (finding them would be a pass
+    over every word)."""
+    if not vocabulary or not queries:
+        return set()
+    windows = map(
+        padded.__getitem__, map(slice, map(add, queries, repeat(_PAD + lo)), map(add, queries, repeat(_PAD + hi)))
+    )
+    return set(compress(queries, map(not_, map(vocabulary.isdisjoint, windows))))
 
 
-def _in_reach(
-    positions: list[int], queries: list[int], queries_array: np.ndarray | None, before: int, after: int
-) -> set[int]:
-    """A set that answers ``i in _reach(positions, before, after)`` for every
-    ``i`` of ``queries`` (the only words ``_run`` asks about).
-
-    An ordinary comment has a hundred heads such as "is", "are", "you" and
-    a few dozen insult words to ask about: then the ``i`` of ``queries`` with
-    a position in ``[i - after + 1, i - before + 1)`` of the sorted
-    ``positions`` are found with two ``searchsorted`` over all queries at
-    once (``queries_array``), not by listing every reached word."""
-    if len(positions) * (after - before) <= _REACH_SET_MAX or queries_array is None:
-        return _reach(positions, before, after)
+def _in_reach(positions: list[int], queries: list[int], queries_array: np.ndarray, lo: int, hi: int) -> set[int]:
+    """``_in_windows`` from the sorted ``positions`` of the vocabulary's
+    words: the ``i`` of ``queries`` with a position in ``[i + lo, i + hi)``,
+    from two ``searchsorted`` over all queries at once (``queries_array``)."""
+    if not positions:
+        return set()
     at = np.array(positions)
-    hit = np.searchsorted(at, queries_array + (1 - after)) < np.searchsorted(at, queries_array + (1 - before))
+    hit = np.searchsorted(at, queries_array + lo) < np.searchsorted(at, queries_array + hi)
     return set(compress(queries, hit.tolist()))
-
-
-def _any_in(positions: list[int], lo: int, hi: int) -> bool:
-    """Whether a sorted list of word indices has one in ``[lo, hi)``."""
-    k = bisect_left(positions, lo)
-    return k < len(positions) and positions[k] < hi
 
 
 # Bounded work on hostile text: at most this many obfuscated-looking tokens
