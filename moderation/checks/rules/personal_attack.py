@@ -692,7 +692,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     # address within six words before or four after, ``near_reach`` an
     # address or possessive within four words either side.
     addresses = wordset & _ADDRESS
-    near = wordset & _ADDRESS_OR_POSSESSIVE
+    addressing = wordset & _ADDRESS_OR_POSSESSIVE
     if _WINDOWS_PER_WORD * len(indices) < n:
         # Few insult words for the text's length (an ordinary comment: a
         # handful, and a hundred heads such as "is", "are", "you", which
@@ -700,12 +700,12 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
         padded = _PADDING + text.words
         head_reach = _in_windows(heads, padded, indices, -5, 0)
         address_reach = _in_windows(addresses, padded, indices, -6, 5)
-        near_reach = _in_windows(near, padded, indices, -4, 5)
+        near_reach = _in_windows(addressing, padded, indices, -4, 5)
         before_people = _in_windows(people, padded, indices, 1, 2)
     else:
         # Many (a hostile text): find the heads and addresses in one pass
         # over the words, then search them for every insult word at once.
-        found = text.indices(heads | people | near)
+        found = text.indices(heads | people | addressing)
         found_words = list(map(text.words.__getitem__, found))
         queries = np.array(indices)
 
@@ -714,7 +714,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
 
         head_reach = reach(heads, -5, 0)
         address_reach = reach(addresses, -6, 5)
-        near_reach = reach(near, -4, 5)
+        near_reach = reach(addressing, -4, 5)
         before_people = reach(people, 1, 2)
     candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts))
     # Words right before a person noun an insulting adjective makes an
