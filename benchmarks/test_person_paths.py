@@ -90,3 +90,20 @@ def test_both_reach_paths_give_the_same_findings(monkeypatch, seed):
         monkeypatch.setattr(personal_attack, "_WINDOWS_PER_WORD", 10**9)  # always windows
         windowed = personal_attack.run(Normalized(text), None)
         assert scanned == windowed
+
+
+@pytest.mark.parametrize("seed", [6, 7])
+def test_apostrophe_words_are_the_words_holding_one(seed):
+    # The old code tested every distinct word for an apostrophe.
+    rnd = random.Random(seed)
+    pieces = (
+        "it's that's you're don't 'quoted' x'' ''y a'b'c ab''''s o'''re \x00'\x00s it'\x00s "
+        "stuuuuupid's heeeey'''re ' '' é's Ж're 1d10t's the a . ! @x's"
+    ).split(" ")
+    for _ in range(3000):
+        seps = rnd.choice(([" "], [" ", " ", ".", "'", '"', "!"], ["", " ", "  "]))
+        text = "".join(rnd.choice(pieces) + rnd.choice(seps) for _ in range(rnd.choice((1, 5, 30, 200))))
+        n = Normalized(text)
+        got = personal_attack._apostrophe_words(n)
+        assert got <= n.wordset
+        assert {w for w in got if "'" in w} == {w for w in n.wordset if "'" in w}

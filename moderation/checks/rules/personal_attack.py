@@ -34,7 +34,7 @@ the comment unflagged for the category.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
 from itertools import compress, repeat
@@ -586,6 +586,33 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
     return out
 
 
+# Up to this many apostrophes ``_apostrophe_words`` visits the words that
+# hold them; beyond, it tests every distinct word.
+_APOSTROPHES_VISITED = 64
+
+
+def _apostrophe_words(text: Normalized) -> set[str] | frozenset[str]:
+    """The words of ``text`` that hold an apostrophe (and maybe others).
+
+    A comment has a few apostrophes ("it's", "don't") and hundreds of
+    distinct words: the words are found from the apostrophes of
+    ``wordtext`` (which keeps them only inside words, at the offsets of
+    ``norm``), not by testing every word.  Stretched letters are collapsed
+    and ignorables dropped in ``words``, never all of an apostrophe run."""
+    wordtext = text.wordtext
+    if wordtext.count("'") > _APOSTROPHES_VISITED:
+        return text.wordset
+    starts, ends = text._bounds
+    words = text.words
+    out = set()
+    p = wordtext.find("'")
+    while p != -1:
+        i = bisect_right(starts, p) - 1
+        out.add(words[i])
+        p = wordtext.find("'", ends[i])
+    return out
+
+
 def _where(text: Normalized, found: frozenset[str]) -> list[int]:
     """``text.indices(found)`` for words of ``text`` (``found`` is a subset
     of ``text.wordset``).  Words outside the shared trigger scan cost a scan
@@ -652,7 +679,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     # predicate shapes need one within five words before the insult.
     heads = wordset & _HEADS
     if "'" in text.wordtext:
-        heads = heads | frozenset(w for w in wordset if "'" in w and w.endswith(("'s", "'re")))
+        heads = heads | frozenset(w for w in _apostrophe_words(text) if w.endswith(("'s", "'re")))
     people = wordset & _EPITHET_PEOPLE
     # (Of the hits: ``where`` below finds positions among those only, and a
     # strong noun outside them can only be read at an alias, a candidate
