@@ -107,3 +107,15 @@ def test_apostrophe_words_are_the_words_holding_one(seed):
         got = personal_attack._apostrophe_words(n)
         assert got <= n.wordset
         assert {w for w in got if "'" in w} == {w for w in n.wordset if "'" in w}
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_words_containing_is_the_substring_filter(seed):
+    rnd = random.Random(seed)
+    pieces = ["tard", "tards", "libtard", "tardtard", "mustard", "t", "ard", "x", "", "é", "tar", "dtard"]
+    for _ in range(5000):
+        words = frozenset(
+            "".join(rnd.choices(pieces, k=rnd.randint(0, 3))) for _ in range(rnd.choice((0, 1, 3, 20, 200)))
+        )
+        for part in ("tard", "t", "ard"):
+            assert personal_attack._words_containing(words, part) == [w for w in words if part in w]
