@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from benchmarks import search_adversarial as sa
+from moderation.checks import wordmatch as W
 from moderation.checks.normalize import Normalized
 from moderation.checks.rules import personal_attack
 
@@ -119,3 +120,22 @@ def test_words_containing_is_the_substring_filter(seed):
         )
         for part in ("tard", "t", "ard"):
             assert personal_attack._words_containing(words, part) == [w for w in words if part in w]
+
+
+@pytest.mark.parametrize("seed", [10, 11])
+def test_match_words_are_the_bisections(seed):
+    rnd = random.Random(seed)
+    for text in _person_texts(seed, 80):
+        n = Normalized(text + " 1d10t m0r0n st00pid " * rnd.choice((0, 1, 30)))
+        norm_len = len(n.norm)
+        found = personal_attack.insult_matcher().find_obfuscated(n, limit=personal_attack._MAX_OBFUSCATED)
+        made = [
+            W.Match(a, a + rnd.randint(0, 9), "idiot", "idiot") for a in sorted(rnd.choices(range(norm_len + 1), k=40))
+        ]
+        for matches in (found, made, made[:3]):
+            starts = n.word_starts
+            want = (
+                [bisect_left(starts, m.start) for m in matches],
+                [bisect_left(starts, m.end) for m in matches],
+            )
+            assert personal_attack._match_words(n, matches) == want
