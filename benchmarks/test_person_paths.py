@@ -139,3 +139,13 @@ def test_match_words_are_the_bisections(seed):
                 [bisect_left(starts, m.end) for m in matches],
             )
             assert personal_attack._match_words(n, matches) == want
+
+
+def test_one_intersection_splits_into_the_two():
+    # personal_attack intersects the distinct words with its words and the
+    # spelling variants at once, then splits that.
+    for text in _person_texts(12, 40) + ["you idi0t stpd idt m0ron lsr", ""]:
+        wordset = Normalized(text).wordset
+        known = wordset & personal_attack._WORDS_OR_VARIANTS
+        assert known & personal_attack._WORD_TRIGGERS == wordset & personal_attack._WORD_TRIGGERS
+        assert known & personal_attack._VARIANT_WORDS == wordset & personal_attack._VARIANT_WORDS

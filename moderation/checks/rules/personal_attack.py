@@ -479,6 +479,7 @@ VARIANTS = _build_variants()
 _VARIANT_WORDS = frozenset(VARIANTS)
 # "-tard" compounds beyond the enumerated ones ("snowtard"); words that
 # merely end that way are excluded.
+_WORDS_OR_VARIANTS = _WORD_TRIGGERS | _VARIANT_WORDS
 _TARD_WORDS = frozenset(
     "mustard mustards custard custards bustard bustards dastard petard leotard leotards standard".split()
 )
@@ -702,9 +703,12 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
 def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     dismissive_firsts = _DISMISSIVE_INDEX.firsts(text)
     insult_firsts = _INSULT_PHRASE_INDEX.firsts(text)
-    hits = (text.wordset & _WORD_TRIGGERS) | dismissive_firsts | insult_firsts
+    # The rule's words and the spelling variants from one pass over the
+    # distinct words (a few hundred), split over the few found.
+    known = text.wordset & _WORDS_OR_VARIANTS
+    hits = (known & _WORD_TRIGGERS) | dismissive_firsts | insult_firsts
     words = text.words
-    variants = text.wordset & _VARIANT_WORDS
+    variants = known & _VARIANT_WORDS
     aliases = _aliases(text, words, variants) if _may_alias(text, variants) else {}
     if not hits and not aliases:
         return []
