@@ -477,9 +477,9 @@ def _build_variants() -> dict[str, str]:
 
 VARIANTS = _build_variants()
 _VARIANT_WORDS = frozenset(VARIANTS)
+_WORDS_OR_VARIANTS = _WORD_TRIGGERS | _VARIANT_WORDS
 # "-tard" compounds beyond the enumerated ones ("snowtard"); words that
 # merely end that way are excluded.
-_WORDS_OR_VARIANTS = _WORD_TRIGGERS | _VARIANT_WORDS
 _TARD_WORDS = frozenset(
     "mustard mustards custard custards bustard bustards dastard petard leotard leotards standard".split()
 )
