@@ -149,3 +149,42 @@ def test_one_intersection_splits_into_the_two():
         known = wordset & personal_attack._WORDS_OR_VARIANTS
         assert known & personal_attack._WORD_TRIGGERS == wordset & personal_attack._WORD_TRIGGERS
         assert known & personal_attack._VARIANT_WORDS == wordset & personal_attack._VARIANT_WORDS
+
+
+@pytest.mark.parametrize("seed", [13, 14])
+def test_predicate_shape_skips_only_windows_with_no_shape(seed):
+    # abuse._predicate_shape returns None early when none of the words the
+    # shapes need is near; _window_shape is the full reading it skips.
+    from moderation.checks.rules import abuse
+
+    rnd = random.Random(seed)
+    kinds = [
+        sorted(kind)
+        for kind in (
+            abuse._STEREO_VERBS,
+            abuse._MODALS,
+            abuse._BELONG,
+            abuse._INVASION,
+            abuse._ADVERBS,
+            abuse._CRIMES,
+            abuse._TRUST,
+            abuse._EXCLUDED,
+            abuse._HUMAN,
+            abuse._HOMELAND,
+            "be get b been".split(),
+            "not no never don't dont doesn't".split(),
+            ["trusted"],
+            "place welcome like kitchen equal allowed commit commits committing".split(),
+            "have are is r aren't isn't arent isnt".split(),
+            "x y the".split(),
+        )
+    ]
+    for _ in range(40000):
+        # Words of a few kinds at a time, so that whole shapes come up often.
+        chosen = rnd.sample(kinds, rnd.randint(1, 4))
+        words = [rnd.choice(rnd.choice(chosen)) for _ in range(rnd.randint(1, 9))]
+        start = rnd.randint(0, len(words))
+        n = len(words)
+        window = words[start : min(n, start + 7)]
+        want = abuse._window_shape(window, start) if window else None
+        assert abuse._predicate_shape(words, start, n) == want
