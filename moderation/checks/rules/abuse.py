@@ -546,8 +546,15 @@ def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, fl
     "breed like rats", "belong in the kitchen"; None otherwise.
     """
     window = words[start : min(n, start + 7)]
-    if not window:
+    if not window or _PREDICATE_WORDS.isdisjoint(window[:5]):
+        # None of the words a shape below starts from or needs within its
+        # first five: most groups named in a comment are followed by none.
         return None
+    return _window_shape(window, start)
+
+
+def _window_shape(window: list[str], start: int) -> tuple[str, int, float] | None:
+    """``_predicate_shape`` of the (non-empty) words from ``start`` on."""
     # "can't be trusted", "should never be trusted", "are not to be trusted".
     if "trusted" in window[:5]:
         k = window.index("trusted")
@@ -607,6 +614,18 @@ def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, fl
             return None
     return None
 
+
+# Every word that one of the shapes of ``_window_shape`` needs among the
+# first five words after the group: "trusted", a stereotype verb or "commit"
+# (behind at most two adverbs), a modal, "belong", a copula, an invasion verb.
+_PREDICATE_WORDS = (
+    frozenset(("trusted", "commit", "commits", "committing"))
+    | _STEREO_VERBS
+    | _MODALS
+    | _BELONG
+    | frozenset("have are is r aren't isn't arent isnt".split())
+    | _INVASION
+)
 
 _HOMELAND = frozenset(
     "country countries nation europe america britain england culture society civilization civilisation continent race neighborhood neighbourhood towns cities".split()

@@ -34,17 +34,19 @@ the comment unflagged for the category.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from functools import lru_cache
 from itertools import chain, compress, repeat
 from operator import add, itemgetter, lt, not_, or_, sub
-from typing import cast
+from typing import Any, cast
+
+import numpy as np
 
 from .. import groups
 from ..normalize import _TRIGGER_UNION, Normalized, register_triggers
 from ..values import CheckContext, Finding
-from ..wordmatch import WordMatcher, cap_hit
+from ..wordmatch import Match, WordMatcher, cap_hit
 from . import MAX_PER_RULE, WordSpanFindings, finding, match_phrase, phrase_index
 
 _NOUNS = """
@@ -475,6 +477,7 @@ def _build_variants() -> dict[str, str]:
 
 VARIANTS = _build_variants()
 _VARIANT_WORDS = frozenset(VARIANTS)
+_WORDS_OR_VARIANTS = _WORD_TRIGGERS | _VARIANT_WORDS
 # "-tard" compounds beyond the enumerated ones ("snowtard"); words that
 # merely end that way are excluded.
 _TARD_WORDS = frozenset(
@@ -525,9 +528,7 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
         # matches).  The first words are non-decreasing (the matches are
         # sorted by span), so "the first match of a word wins" is: of the
         # matches that pass, keep the earliest of each run of equal firsts.
-        starts = text.word_starts
-        firsts = list(map(bisect_left, repeat(starts), map(itemgetter(0), matches)))
-        afters = list(map(bisect_left, repeat(starts), map(itemgetter(1), matches)))
+        firsts, afters = _match_words(text, matches)
         payloads = list(map(itemgetter(3), matches))
         spans = list(map(lt, firsts, afters))  # first <= last: the match holds a word
         if not all(spans):
@@ -543,11 +544,10 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
         earliest = dict(zip(reversed(firsts), zip(reversed(payloads), map(sub, reversed(afters), repeat(1)))))
         out.update(reversed(earliest.items()))
     if "tard" in text.norm:
-        # (``"tard" in w`` first: a substring test is several times cheaper
-        # than ``endswith`` with a tuple, and hostile text has ~700 distinct words.)
         tards = [
             w
-            for w in [w for w in wordset if "tard" in w and w.endswith(("tard", "tards"))]
+            for w in _words_containing(wordset, "tard")
+            if w.endswith(("tard", "tards"))
             if (
                 len(w) > 5
                 and w not in _TARD_WORDS
@@ -582,6 +582,72 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
             ):
                 out.setdefault(i - 2, ("idiot", i))
     return out
+
+
+def _words_containing(words: frozenset[str], part: str) -> list[str]:
+    """``[w for w in words if part in w]`` (``part`` holds no space) from a
+    search of the words joined by spaces (C speed: hostile text has ~700
+    distinct words and one or two that hold ``part``)."""
+    joined = " ".join(words)
+    out = []
+    p = joined.find(part)
+    while p != -1:
+        end = joined.find(" ", p)
+        if end == -1:
+            end = len(joined)
+        out.append(joined[joined.rfind(" ", 0, p) + 1 : end])
+        p = joined.find(part, end)
+    return out
+
+
+# Up to this many apostrophes ``_apostrophe_words`` visits the words that
+# hold them; beyond, it tests every distinct word.
+_APOSTROPHES_VISITED = 64
+
+
+def _apostrophe_words(text: Normalized) -> set[str] | frozenset[str]:
+    """The words of ``text`` that hold an apostrophe (and maybe others).
+
+    A comment has a few apostrophes ("it's", "don't") and hundreds of
+    distinct words: the words are found from the apostrophes of
+    ``wordtext`` (which keeps them only inside words, at the offsets of
+    ``norm``), not by testing every word.  Stretched letters are collapsed
+    and ignorables dropped in ``words``, never all of an apostrophe run."""
+    wordtext = text.wordtext
+    if wordtext.count("'") > _APOSTROPHES_VISITED:
+        return text.wordset
+    starts, ends = text._bounds
+    words = text.words
+    out = set()
+    p = wordtext.find("'")
+    while p != -1:
+        i = bisect_right(starts, p) - 1
+        out.add(words[i])
+        p = wordtext.find("'", ends[i])
+    return out
+
+
+# From this many matches on, ``_match_words`` searches the array of word
+# starts once for all of them.
+_MATCHES_SEARCHED = 16
+
+
+def _match_words(text: Normalized, matches: list[Match[Any]]) -> tuple[list[int], list[int]]:
+    """``bisect_left(text.word_starts, x)`` of every match's start and end:
+    the first word of each match and the one after its last word.  A hostile
+    text has a hundred matches: one ``searchsorted`` then costs less than
+    two bisections each."""
+    arrays = text.word_bound_arrays if len(matches) >= _MATCHES_SEARCHED else None
+    if arrays is None:
+        starts = text.word_starts
+        return (
+            list(map(bisect_left, repeat(starts), map(itemgetter(0), matches))),
+            list(map(bisect_left, repeat(starts), map(itemgetter(1), matches))),
+        )
+    k = len(matches)
+    offsets = np.fromiter(chain(map(itemgetter(0), matches), map(itemgetter(1), matches)), dtype=np.int64, count=2 * k)
+    found = np.searchsorted(arrays[0], offsets).tolist()
+    return found[:k], found[k:]
 
 
 def _where(text: Normalized, found: frozenset[str]) -> list[int]:
@@ -637,9 +703,12 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
 def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     dismissive_firsts = _DISMISSIVE_INDEX.firsts(text)
     insult_firsts = _INSULT_PHRASE_INDEX.firsts(text)
-    hits = (text.wordset & _WORD_TRIGGERS) | dismissive_firsts | insult_firsts
+    # The rule's words and the spelling variants from one pass over the
+    # distinct words (a few hundred), split over the few found.
+    known = text.wordset & _WORDS_OR_VARIANTS
+    hits = (known & _WORD_TRIGGERS) | dismissive_firsts | insult_firsts
     words = text.words
-    variants = text.wordset & _VARIANT_WORDS
+    variants = known & _VARIANT_WORDS
     aliases = _aliases(text, words, variants) if _may_alias(text, variants) else {}
     if not hits and not aliases:
         return []
@@ -650,20 +719,25 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     # predicate shapes need one within five words before the insult.
     heads = wordset & _HEADS
     if "'" in text.wordtext:
-        heads = heads | frozenset(w for w in wordset if "'" in w and w.endswith(("'s", "'re")))
+        heads = heads | frozenset(w for w in _apostrophe_words(text) if w.endswith(("'s", "'re")))
     people = wordset & _EPITHET_PEOPLE
-    strong_hits = wordset & STRONG_NOUNS
-    # Every position the setup below needs, from one look-up (one pass over
-    # the shared trigger positions, or over the words when some are not
-    # triggers), then split per vocabulary over that short list.
-    wanted = hits | heads | people | strong_hits | (wordset & _ADDRESS_OR_POSSESSIVE)
-    at = text.indices(wanted) if wanted else []
+    # (Of the hits: ``where`` below finds positions among those only, and a
+    # strong noun outside them can only be read at an alias, a candidate
+    # anyway.)
+    strong_hits = hits & STRONG_NOUNS
+    # The positions the setup below needs: those of the rule's own words
+    # (trigger words, so one pass over the shared trigger positions), then
+    # split per vocabulary over that short list.  Heads, addresses and
+    # person nouns are common words outside the shared scan: rather than
+    # scanning every word for them, the few windows around the insult words
+    # are read (below).
+    at = text.indices(hits) if hits else []
     at_words = list(map(text.words.__getitem__, at))
 
     def where(vocabulary: frozenset[str]) -> list[int]:
         return list(compress(at, map(vocabulary.__contains__, at_words))) if vocabulary else []
 
-    indices = where(hits)
+    indices = at
     if aliases:
         words = list(words)
         for i, (canonical, last) in aliases.items():
@@ -675,33 +749,52 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     spans = WordSpanFindings(text, "personal_attack")
     add = spans.add
     counts = spans._per_rule
-    # Where the words of direct address are (aliases only ever replace
-    # words, never create one): a window without any needs no closer look.
-    near_at = where(_ADDRESS_OR_POSSESSIVE)
-    address_at = list(compress(near_at, map(_ADDRESS.__contains__, map(text.words.__getitem__, near_at))))
-    head_at = where(heads)
-    # The words any shape below could report, from those positions: the
-    # loop skips the others (a word that is only a strong insult stays a
-    # candidate while "insult_word" still wants examples).
-    # (The reach of the heads and addresses also answers the loop's "is one
-    # within so many words" tests with a set look-up.)
-    head_reach = _reach(head_at, 1, 6)
-    address_reach = _reach(address_at, -4, 7)
-    near_reach = _reach(near_at, -4, 5)
-    candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts), where(people))
-    # Words in reach of a head or an address are candidates too: merged into
-    # the set when the loop has more words to test than merging costs (a
-    # dense hostile text), else tested in each set (an ordinary comment has
-    # dozens of heads and a handful of insult words).
-    merged = 3 * len(indices) > len(head_reach) + len(address_reach) + len(near_reach)
-    if merged:
-        candidates |= head_reach
-        candidates |= address_reach
-        candidates |= near_reach
+    # The words any shape below could report: the loop skips the others (a
+    # word that is only a strong insult stays a candidate while
+    # "insult_word" still wants examples).  The loop only asks about
+    # ``indices``, so the reach of the heads and addresses (read in the
+    # text's own words: aliases only ever replace words, never create one)
+    # is kept for those: ``head_reach`` holds the ``i`` with a head among
+    # the five words before it, ``address_reach`` those with a word of
+    # address within six words before or four after, ``near_reach`` an
+    # address or possessive within four words either side.
+    addresses = wordset & _ADDRESS
+    addressing = wordset & _ADDRESS_OR_POSSESSIVE
+    if _WINDOWS_PER_WORD * len(indices) < n:
+        # Few insult words for the text's length (an ordinary comment: a
+        # handful, and a hundred heads such as "is", "are", "you", which
+        # are not in the shared trigger scan): read the window of each.
+        padded = _PADDING + text.words
+        head_reach = _in_windows(heads, padded, indices, -5, 0)
+        address_reach = _in_windows(addresses, padded, indices, -6, 5)
+        near_reach = _in_windows(addressing, padded, indices, -4, 5)
+        before_people = _in_windows(people, padded, indices, 1, 2)
+    else:
+        # Many (a hostile text): find the heads and addresses in one pass
+        # over the words, then search them for every insult word at once.
+        found = text.indices(heads | people | addressing)
+        found_words = list(map(text.words.__getitem__, found))
+        queries = np.array(indices)
+
+        def reach(vocabulary: frozenset[str], lo: int, hi: int) -> set[int]:
+            return _in_reach(list(compress(found, map(vocabulary.__contains__, found_words))), indices, queries, lo, hi)
+
+        head_reach = reach(heads, -5, 0)
+        address_reach = reach(addresses, -6, 5)
+        near_reach = reach(addressing, -4, 5)
+        before_people = reach(people, 1, 2)
+    candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts))
+    # Words right before a person noun an insulting adjective makes an
+    # epithet of ("stupid woman"), and those in reach of a head or an
+    # address, are candidates too.
+    candidates |= before_people
+    candidates |= head_reach
+    candidates |= address_reach
+    candidates |= near_reach
 
     def _address_near(i: int, last: int) -> bool:
         """An address within six words before ``i`` or four after ``last``."""
-        return i in address_reach if last == i else _any_in(address_at, i - 6, last + 5)
+        return i in address_reach if last == i else not _ADDRESS.isdisjoint(text.words[max(0, i - 6) : last + 5])
 
     strong_at = frozenset(where(strong_hits))
     insult_word_open = True
@@ -710,11 +803,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     seen, top = 0, 0.0
     budget = MAX_EXAMINED if CAPS else -1
     for i in indices:
-        if (
-            i not in candidates
-            and (merged or (i not in head_reach and i not in address_reach and i not in near_reach))
-            and (not insult_word_open or i not in strong_at)
-        ):
+        if i not in candidates and (not insult_word_open or i not in strong_at):
             continue
         if not budget:
             # More insult candidates than any real comment has: stop reading
@@ -919,30 +1008,53 @@ _RULES = frozenset(
 )
 
 
-def _candidates(aliases: Mapping[int, tuple[str, int]], firsts_at: list[int], people_at: list[int]) -> set[int]:
+def _candidates(aliases: Mapping[int, tuple[str, int]], firsts_at: list[int]) -> set[int]:
     """Word indices where ``run`` may report something other than a plain
-    strong insult, besides those in reach of a head or an address (a
-    superset; ``run`` still checks each): phrase starts (``firsts_at``),
-    aliases and the words before them, and words before an epithet's person
-    noun (``people_at``)."""
+    strong insult, besides those in reach of a head or an address or before
+    a person noun (a superset; ``run`` still checks each): phrase starts
+    (``firsts_at``), aliases and the words before them."""
     out = set(aliases)
     out.update(map(sub, aliases, repeat(1)))
     out.update(firsts_at)
-    out.update(map(sub, people_at, repeat(1)))
     return out
 
 
-def _reach(positions: list[int], before: int, after: int) -> set[int]:
-    """Every ``p + d`` for ``p`` in ``positions`` and ``before <= d < after``,
-    added in C (``chain`` over mapped ``range``s: an ordinary comment has
-    dozens of heads such as "is", "are", "you")."""
-    return set(chain.from_iterable(map(range, map(add, positions, repeat(before)), map(add, positions, repeat(after)))))
+# ``_run`` reads a window around each insult word when the text has more
+# than this many words per insult word, else it finds the heads and
+# addresses in one pass over the words (a window costs about as much as
+# reading this many words in that pass).
+_WINDOWS_PER_WORD = 16
+# ``_in_windows`` reads the words after this many empty ones.
+_PAD = 6
+_PADDING = [""] * _PAD
 
 
-def _any_in(positions: list[int], lo: int, hi: int) -> bool:
-    """Whether a sorted list of word indices has one in ``[lo, hi)``."""
-    k = bisect_left(positions, lo)
-    return k < len(positions) and positions[k] < hi
+def _in_windows(vocabulary: frozenset[str], padded: list[str], queries: list[int], lo: int, hi: int) -> set[int]:
+    """The ``i`` of ``queries`` with a word of ``vocabulary`` at some ``j``,
+    ``i + lo <= j < i + hi`` (``-_PAD <= lo``; ``padded`` is ``_PADDING``
+    then the words, so a window never wraps round to the end of the text,
+    and "" is in no vocabulary).  One slice and one ``isdisjoint`` per
+    query, mapped in C: an ordinary comment has a hundred heads such as
+    "is", "are", "you" but a few dozen insult words to ask about, and the
+    heads are not in the shared trigger scan (finding them would be a pass
+    over every word)."""
+    if not vocabulary or not queries:
+        return set()
+    windows = map(
+        padded.__getitem__, map(slice, map(add, queries, repeat(_PAD + lo)), map(add, queries, repeat(_PAD + hi)))
+    )
+    return set(compress(queries, map(not_, map(vocabulary.isdisjoint, windows))))
+
+
+def _in_reach(positions: list[int], queries: list[int], queries_array: np.ndarray, lo: int, hi: int) -> set[int]:
+    """``_in_windows`` from the sorted ``positions`` of the vocabulary's
+    words: the ``i`` of ``queries`` with a position in ``[i + lo, i + hi)``,
+    from two ``searchsorted`` over all queries at once (``queries_array``)."""
+    if not positions:
+        return set()
+    at = np.array(positions)
+    hit = np.searchsorted(at, queries_array + lo) < np.searchsorted(at, queries_array + hi)
+    return set(compress(queries, hit.tolist()))
 
 
 # Bounded work on hostile text: at most this many obfuscated-looking tokens
