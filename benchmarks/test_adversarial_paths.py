@@ -236,6 +236,11 @@ _SCAN_PIECES = _PIECES + [
     "1234 5678 90",
     "(555) 123-4567",
     "2004 2005 2006",
+    "p",
+    "p/",
+    "9p\n",
+    ".5p ",
+    "12345p ",
 ]
 
 
@@ -259,6 +264,7 @@ def test_promotion_partial_scans_match_the_full_scans(seed):
         many_runs += normalized.translate1(promotion._PHONE_TABLE).count("9" * 9) >= promotion._MAX_PHONE_RUNS
         assert _matches(promotion._shortcodes(norm)) == _matches(promotion._SHORTCODE.finditer(norm)), text
         assert _matches(promotion._sms_keywords(text)) == _matches(promotion._SMS_KEYWORD.finditer(text)), text
+        assert _matches(promotion._pence_amounts(norm)) == _matches(promotion._MONEY_PENCE.finditer(norm)), text
         signs = [pattern for sign, pattern in promotion._MONEY_SIGNS if sign in norm]
         if signs:
             assert _matches(promotion._first_matches(signs, norm, 5)) == _matches(

@@ -405,6 +405,37 @@ def _shortcodes(norm: str) -> list[re.Match[str]]:
     return [m for lo, hi in windows for m in finditer(norm, lo, hi)]
 
 
+# A _MONEY_PENCE match is one to four digits and the "p" of a _PENCE match
+# (its look-ahead read one character on): it starts at most this many
+# characters before that "p".
+_PENCE_REACH = 4
+
+
+def _pence_amounts(norm: str) -> Iterator[re.Match[str]]:
+    r"""``_MONEY_PENCE.finditer(norm)``, scanning only in reach of a "5p ".
+
+    _MONEY_PENCE starts with ``\d``, so the regex engine tests every
+    character against a category; _PENCE starts with a literal.  Each match
+    lies in a window from _PENCE_REACH characters before a _PENCE "p" to the
+    character after it (its look-ahead), which is a "/", a space or the end:
+    no match ends there, so the window's end is never read as ``$``.
+    Overlapping windows are merged, so a match never crosses one; the engine
+    reads the characters before a window's start for its look-behind.
+    """
+    size = len(norm)
+    finditer = _MONEY_PENCE.finditer
+    lo = hi = -1
+    for m in _PENCE.finditer(norm):
+        p = m.start()
+        if p - _PENCE_REACH > hi:
+            if hi >= 0:
+                yield from finditer(norm, lo, hi)
+            lo = max(0, p - _PENCE_REACH)
+        hi = min(size, p + 2)
+    if hi >= 0:
+        yield from finditer(norm, lo, hi)
+
+
 def _sms_keywords(original: str) -> Iterator[re.Match[str]] | list[re.Match[str]]:
     """``_SMS_KEYWORD.finditer(original)``, trying the pattern only where a verb
     can start (at its marks, _SMS_MARKS): the regex engine would test nearly
@@ -465,7 +496,7 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
         if signs:
             money.append(_first_matches(signs, norm, MAX_PER_RULE))
         if _PENCE.search(norm):
-            money.append(list(islice(_MONEY_PENCE.finditer(norm), MAX_PER_RULE)))
+            money.append(list(islice(_pence_amounts(norm), MAX_PER_RULE)))
         slash = "/" in norm
         if (wordset & _MONEY_WORDS or slash) and any(unit in norm for unit in _UNITS):
             money.append(list(islice(_MONEY_UNIT.finditer(norm), MAX_PER_RULE)))
