@@ -241,6 +241,20 @@ _SCAN_PIECES = _PIECES + [
     "9p\n",
     ".5p ",
     "12345p ",
+    "http://",
+    "https://a.b",
+    "www.",
+    "www.x",
+    "h",
+    "w",
+    "p/min",
+    "/min",
+    "/hr",
+    "/hour",
+    "/day",
+    "/week",
+    "usd",
+    "ppm",
 ]
 
 
@@ -265,6 +279,8 @@ def test_promotion_partial_scans_match_the_full_scans(seed):
         assert _matches(promotion._shortcodes(norm)) == _matches(promotion._SHORTCODE.finditer(norm)), text
         assert _matches(promotion._sms_keywords(text)) == _matches(promotion._SMS_KEYWORD.finditer(text)), text
         assert _matches(promotion._pence_amounts(norm)) == _matches(promotion._MONEY_PENCE.finditer(norm)), text
+        assert _matches(promotion._scheme_urls(norm)) == _matches(promotion._SCHEME_URL.finditer(norm)), text
+        assert promotion._has_unit(norm, "/" in norm) == any(unit in norm for unit in promotion._UNITS), text
         signs = [pattern for sign, pattern in promotion._MONEY_SIGNS if sign in norm]
         if signs:
             assert _matches(promotion._first_matches(signs, norm, 5)) == _matches(

@@ -63,6 +63,14 @@ from . import MAX_PER_RULE, finding, match_phrase, phrase_index, promotion_shape
 # names would be tried one by one at every dot) and whose host is read
 # backwards (bounded).
 _SCHEME_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\u2026]{2,300}")
+# Its two branches apart, each starting with a literal (the regex engine
+# jumps between "http"s or "www."s instead of testing every character
+# against {h, w} and trying both branches at every "h" and "w"): see
+# ``_scheme_urls``.
+_SCHEME_URLS = (
+    ("http", re.compile(r"https?://[^\s<>\"'\u2026]{2,300}")),
+    ("www.", re.compile(r"www\.[^\s<>\"'\u2026]{2,300}")),
+)
 _TLD_ANCHOR = re.compile(r"\.([a-z]{2,24})(?![\w\-]|'[a-z])(/[^\s<>\"']{0,300})?")
 # Country codes that are also file extensions ("setup.py", "notes.md").
 _FILE_EXTENSIONS = frozenset("py sh md rs ps".split())
@@ -147,6 +155,10 @@ _MONEY_SIGNS = tuple((sign, re.compile(re.escape(sign) + r"\s?\d{1,7}(?:[.,]\d{1
 _MONEY_PENCE = re.compile(r"\d(?<![\d.,]\d)\d{0,3}p(?=/|\s|$)")
 # Every _MONEY_UNIT match contains one of these: without any, it is not run.
 _UNITS = ("usd", "dollars", "pounds", "euros", "gbp", "p/min", "ppm", "/hr", "/hour", "/day", "/week")
+# The units with a "/" found by one scan between the "/"s (a substring search
+# each cost a pass over the text), and the others: ``_has_unit``.
+_SLASH_UNITS = re.compile(r"/(?:(?<=p/)min|hr|hour|day|week)")
+_WORD_UNITS = tuple(unit for unit in _UNITS if "/" not in unit)
 _MONEY_UNIT = re.compile(
     r"\d(?<![\d.,]\d)\d{0,6}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])"
 )
@@ -314,11 +326,35 @@ def _bare_link(norm: str, m: re.Match[str], text: Normalized | None) -> bool:
     return True
 
 
+def _scheme_urls(norm: str) -> Iterator[re.Match[str]]:
+    """``_SCHEME_URL.finditer(norm)`` from its branches' scans.
+
+    The branches start with different characters, so at most one matches at
+    a position, and the alternation's next match is the branches' leftmost
+    one from where the last match ended.
+    """
+    scans = [pattern for gate, pattern in _SCHEME_URLS if gate in norm]
+    if len(scans) < 2:
+        if scans:
+            yield from scans[0].finditer(norm)
+        return
+    searches = [pattern.search for pattern in scans]
+    nexts = [search(norm) for search in searches]
+    while True:
+        found = [m for m in nexts if m is not None]
+        if not found:
+            return
+        m = min(found, key=_START)
+        yield m
+        end = m.end()
+        nexts = [n if n is None or n.start() >= end else search(norm, end) for n, search in zip(nexts, searches)]
+
+
 def _links(norm: str, text: Normalized | None = None) -> list[tuple[int, int, float, str]]:
     sig: list[tuple[int, int, float, str]] = []
     covered_until = -1
     if "http" in norm or "www." in norm:
-        for m in _SCHEME_URL.finditer(norm):
+        for m in _scheme_urls(norm):
             if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "@.-"):
                 continue
             host = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group()).split("/")[0]
@@ -363,6 +399,11 @@ def _links(norm: str, text: Normalized | None = None) -> list[tuple[int, int, fl
                 if len(sig) >= _MAX_LINKS:
                     break
     return sig
+
+
+def _has_unit(norm: str, slash: bool) -> bool:
+    """``any(unit in norm for unit in _UNITS)``."""
+    return any(unit in norm for unit in _WORD_UNITS) or (slash and _SLASH_UNITS.search(norm) is not None)
 
 
 def _first_matches(patterns: list[re.Pattern[str]], norm: str, limit: int) -> list[re.Match[str]]:
@@ -498,7 +539,7 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
         if _PENCE.search(norm):
             money.append(list(islice(_pence_amounts(norm), MAX_PER_RULE)))
         slash = "/" in norm
-        if (wordset & _MONEY_WORDS or slash) and any(unit in norm for unit in _UNITS):
+        if (wordset & _MONEY_WORDS or slash) and _has_unit(norm, slash):
             money.append(list(islice(_MONEY_UNIT.finditer(norm), MAX_PER_RULE)))
         for matches in money:
             for m in matches:
