@@ -218,10 +218,15 @@ register_triggers(_WORD_TRIGGERS | _STRONG_FIRST)
 _PHONE_SHAPE = {ord(c): "9" for c in "0123456789 -()."}
 _PHONE_TABLE = {i: _PHONE_SHAPE.get(i, "x") for i in range(128)}
 _NINE_NINES = "9" * 9
-_NINES = re.compile("9+")  # (matches wherever ``_NINE_NINES`` was found)
 _MAX_PHONE_RUNS = 16
 _ANY_DIGIT = re.compile(r"\d")
 _ASCII_BYTES = bytes(range(128))
+# The same shape of the UTF-8 bytes (every byte of a non-ASCII character is
+# 0x80 or above: "x"): ``bytes.translate`` with a 256-byte table is a plain C
+# loop, where the text's own translate looks each character up in a dict.
+_PHONE_BYTES = bytes(ord(_PHONE_TABLE[i]) if i < 128 else ord("x") for i in range(256))
+_NINE_NINES_BYTES = _NINE_NINES.encode()
+_NINES_BYTES = re.compile(b"9+")  # (matches wherever ``_NINE_NINES_BYTES`` was found)
 
 
 def _phone_matches(text: Normalized, data: bytes) -> Iterator[re.Match[str]]:
@@ -232,11 +237,11 @@ def _phone_matches(text: Normalized, data: bytes) -> Iterator[re.Match[str]]:
     a maximal run of ``[\d \-().]`` at least 9 long and reads nothing outside
     it (its look-ahead ``(?!\d)`` sees a character outside the class, or the
     end), so scanning each such run alone finds the same matches.  The runs
-    come from the phone shape (one C-level translate and a literal search).
-    Non-ASCII characters keep their code point in the shape, so a non-ASCII
-    decimal digit (``\d`` matches it, the table does not) means a plain scan;
-    so does a text whose non-ASCII characters are not rare (the test of
-    ``normalize.ascii_parts``: the translate would take its slow path).
+    come from the phone shape of the UTF-8 bytes (one C-level translate and
+    a literal search).  Non-ASCII characters are "x" in the shape, so a
+    non-ASCII decimal digit (``\d`` matches it, the table does not) means a
+    plain scan; so does a text whose non-ASCII characters are not rare (the
+    test for such digits would cost what the plain scan costs).
     ``data`` is the text's UTF-8 encoding: without its ASCII bytes, it holds
     exactly the non-ASCII characters.
     """
@@ -246,30 +251,40 @@ def _phone_matches(text: Normalized, data: bytes) -> Iterator[re.Match[str]]:
             return _PHONE.finditer(norm)
         if _ANY_DIGIT.search(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
             return _PHONE.finditer(norm)
-    shape = text.translate1(_PHONE_TABLE)
-    return _run_matches(norm, shape)
+    return _run_matches(norm, data)
 
 
-def _run_matches(norm: str, shape: str) -> Iterator[re.Match[str]]:
-    """``_PHONE`` matches inside the runs of nine or more "9"s of ``shape``.
+def _run_matches(norm: str, data: bytes) -> Iterator[re.Match[str]]:
+    """``_PHONE`` matches inside the runs of nine or more "9"s of the phone shape
+    of ``data`` (``norm``'s UTF-8 bytes).
 
     Each run costs a few Python steps: from the _MAX_PHONE_RUNS-th on, the
     rest of the text is scanned at once (no match starts between runs).
-    The caller stops reading once it has its phone numbers.
+    The caller stops reading once it has its phone numbers.  A run's bytes
+    are ASCII, one per character: its offset in ``norm`` is its byte offset
+    less the bytes past the first of each non-ASCII character before it
+    (counted by decoding the bytes since the previous run, which start and
+    end at ASCII bytes).
     """
+    shape = data.translate(_PHONE_BYTES)
     find = shape.find
     finditer = _PHONE.finditer
-    start = find(_NINE_NINES)
+    multibyte = len(data) != len(norm)
+    start = find(_NINE_NINES_BYTES)
     runs = 0
+    at = extra = 0  # a byte offset, and the bytes before it that start no character
     while start >= 0:
+        if multibyte:
+            extra += start - at - len(data[at:start].decode("utf-8", "surrogatepass"))
+            at = start
         runs += 1
         if runs >= _MAX_PHONE_RUNS:
-            yield from finditer(norm, start)
+            yield from finditer(norm, start - extra)
             return
-        run = _NINES.match(shape, start)
+        run = _NINES_BYTES.match(shape, start)
         end = run.end() if run is not None else len(shape)
-        yield from finditer(norm, start, end)
-        start = find(_NINE_NINES, end)
+        yield from finditer(norm, start - extra, end - extra)
+        start = find(_NINE_NINES_BYTES, end)
 
 
 def _back(norm: str, end: int, chars: frozenset[str], limit: int) -> int:
