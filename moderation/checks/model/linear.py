@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..normalize import Normalized
-from ..values import Finding
+from ..values import Finding, make_finding
 from .features import Features, featurize
 
 RULE = "model"
@@ -269,7 +269,7 @@ class LinearModel:
             cat = self.categories[j]
             for k in sorted(chosen):
                 s, e, evidence = text.evidence(int(word_starts[lo + k]), int(word_ends[lo + k]))
-                out.append(Finding(cat, RULE, s, e, evidence, scores[cat]))
+                out.append(make_finding(cat, RULE, s, e, evidence, scores[cat]))
         return out
 
     # -- identity and storage ---------------------------------------------
