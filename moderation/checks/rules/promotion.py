@@ -79,7 +79,10 @@ _NAME_CHARS = _HOST_CHARS - {"."}
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 # The same sets as strings, for ``str.rstrip``.
 _STRIP = {chars: "".join(sorted(chars)) for chars in (_HOST_CHARS, _NAME_CHARS, _LOCAL_CHARS)}
-_EMAIL_ANCHOR = re.compile(r"@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,24}(?![\w\-])")
+# Possessive runs ("{1,63}+"): a label is followed by a dot or the end, so a
+# shorter run is never a match, and "@handle" without a dot (Twitter's, by the
+# dozen in a thread) fails at once instead of retrying every shorter handle.
+_EMAIL_ANCHOR = re.compile(r"@[a-z0-9\-]{1,63}+(?:\.[a-z0-9\-]{1,63}+){0,4}\.[a-z]{2,24}+(?![\w\-])")
 # Whole-string forms, for author metadata.
 _URL = re.compile(r"(?:https?://|www\.)\S{2,300}")
 _BARE_DOMAIN = re.compile(r"([a-z0-9\-]{1,63})\.([a-z]{2,24})(?![\w\-])")
