@@ -646,3 +646,11 @@ def test_email_anchor_matches_its_plain_form_on_addresses():
         assert fast == [(m.span(), m.groups()) for m in plain.finditer(text)], text
         found += bool(fast)
     assert found > 50
+
+
+def test_strip_scheme_is_the_prefix_substitution():
+    pieces = ["http", "https", "://", ":/", "s", "www.", "www", ".", "/", "a", "h", "ttp", "\n"]
+    rnd = random.Random(12)
+    for _ in range(20000):
+        url = "".join(rnd.choices(pieces, k=rnd.randint(0, 8)))
+        assert promotion._strip_scheme(url) == re.sub(r"^(?:https?://)?(?:www\.)?", "", url), url
