@@ -138,6 +138,7 @@ _PLAIN_PATTERNS = {
     "_MONEY_UNIT": r"(?<![\d.,])\d{1,7}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])",
     "_PER_MESSAGE": r"/(?:msg|min|sms|txt|text|call|wk|week)\b|\bper (?:msg|sms|txt|text|message|min|minute)\b",
     "_SHORTCODE": r"\b(?:text|txt|send|reply|call|sms)\b[^.!?\n]{0,20}?\bto\s\d{4,6}\b",
+    "_EMAIL_ANCHOR": r"@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,24}(?![\w\-])",
     "_SMS_KEYWORD": r"\b(?:[Tt]ext|TEXT|[Tt]xt|TXT|[Rr]eply|REPLY|SMS)\s(?:(?:the|word|back|with|now)\s){0,3}[\"']?([A-Z][A-Z0-9]{1,12})\b",
 }
 _PIECES = [
@@ -193,6 +194,13 @@ _PIECES = [
     "12345",
     "150p",
     "£",
+    "@",
+    "-",
+    "com",
+    "uk",
+    "b",
+    "ab1",
+    "q" * 30,
 ]
 
 
@@ -236,6 +244,25 @@ _SCAN_PIECES = _PIECES + [
     "1234 5678 90",
     "(555) 123-4567",
     "2004 2005 2006",
+    "p",
+    "p/",
+    "9p\n",
+    ".5p ",
+    "12345p ",
+    "http://",
+    "https://a.b",
+    "www.",
+    "www.x",
+    "h",
+    "w",
+    "p/min",
+    "/min",
+    "/hr",
+    "/hour",
+    "/day",
+    "/week",
+    "usd",
+    "ppm",
 ]
 
 
@@ -259,6 +286,9 @@ def test_promotion_partial_scans_match_the_full_scans(seed):
         many_runs += normalized.translate1(promotion._PHONE_TABLE).count("9" * 9) >= promotion._MAX_PHONE_RUNS
         assert _matches(promotion._shortcodes(norm)) == _matches(promotion._SHORTCODE.finditer(norm)), text
         assert _matches(promotion._sms_keywords(text)) == _matches(promotion._SMS_KEYWORD.finditer(text)), text
+        assert _matches(promotion._pence_amounts(norm)) == _matches(promotion._MONEY_PENCE.finditer(norm)), text
+        assert _matches(promotion._scheme_urls(norm)) == _matches(promotion._SCHEME_URL.finditer(norm)), text
+        assert promotion._has_unit(norm, "/" in norm) == any(unit in norm for unit in promotion._UNITS), text
         signs = [pattern for sign, pattern in promotion._MONEY_SIGNS if sign in norm]
         if signs:
             assert _matches(promotion._first_matches(signs, norm, 5)) == _matches(
@@ -604,3 +634,24 @@ def test_promotion_back_matches_the_character_walk():
         limit = rnd.choice((0, 1, 5, 63, 64, 253))
         for chars in (promotion._HOST_CHARS, promotion._NAME_CHARS, promotion._LOCAL_CHARS):
             assert promotion._back(text, end, chars, limit) == walk(text, end, chars, limit)
+
+
+def test_email_anchor_matches_its_plain_form_on_addresses():
+    plain = re.compile(_PLAIN_PATTERNS["_EMAIL_ANCHOR"])
+    pieces = ["@", ".", "-", "a", "b1", "mail", "com", "co", "uk", "x" * 30, "q" * 70, "1", "_", " ", "é", "'s"]
+    rnd = random.Random(11)
+    found = 0
+    for _ in range(20000):
+        text = "".join(rnd.choices(pieces, k=rnd.randint(1, 30)))
+        fast = [(m.span(), m.groups()) for m in promotion._EMAIL_ANCHOR.finditer(text)]
+        assert fast == [(m.span(), m.groups()) for m in plain.finditer(text)], text
+        found += bool(fast)
+    assert found > 50
+
+
+def test_strip_scheme_is_the_prefix_substitution():
+    pieces = ["http", "https", "://", ":/", "s", "www.", "www", ".", "/", "a", "h", "ttp", "\n"]
+    rnd = random.Random(12)
+    for _ in range(20000):
+        url = "".join(rnd.choices(pieces, k=rnd.randint(0, 8)))
+        assert promotion._strip_scheme(url) == re.sub(r"^(?:https?://)?(?:www\.)?", "", url), url

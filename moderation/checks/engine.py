@@ -17,7 +17,7 @@ probability.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from .normalize import Normalized
 from .rules import abuse, off_topic, personal_attack, profanity, promotion, terms, threat
@@ -46,6 +46,7 @@ CATEGORY_WEIGHTS = {
 
 # Report order of findings: the (start, end, category, rule) tuple, built in C.
 _ORDER = attrgetter("start", "end", "category", "rule")
+_FINDING = itemgetter(1)
 
 # Share of an unflagged category's model probability that counts towards priority.
 UNFLAGGED_MODEL_WEIGHT = 0.5
@@ -75,10 +76,12 @@ def check(text: str, context: CheckContext | None = None) -> Report:
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     normalized = Normalized(text)
-    merged: dict[tuple[str, str, int, int], Finding] = {}
+    # Keyed by the report order (_ORDER): sorting the (unique) keys sorts the
+    # findings, with no key function called per finding.
+    merged: dict[tuple[int, int, str, str], Finding] = {}
     for rule in RULES:
         for f in rule(normalized, context):
-            key = (f.category, f.rule, f.start, f.end)
+            key = (f.start, f.end, f.category, f.rule)
             old = merged.get(key)
             if old is None or f.score > old.score:
                 merged[key] = f
@@ -86,8 +89,8 @@ def check(text: str, context: CheckContext | None = None) -> Report:
     if model is not None:
         assessment = model.assess(normalized)
         for f in assessment.findings:
-            merged.setdefault((f.category, f.rule, f.start, f.end), f)
-    findings = tuple(sorted(merged.values(), key=_ORDER))
+            merged.setdefault((f.start, f.end, f.category, f.rule), f)
+    findings = tuple(map(_FINDING, sorted(merged.items())))
     if model is None:
         return Report(findings, priority(findings))
     return Report(findings, priority(findings, assessment.scores), model.version, assessment.scores)

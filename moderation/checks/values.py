@@ -10,7 +10,7 @@ hashable, read-only form in ``__post_init__``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -51,6 +51,27 @@ class Finding:
             "evidence": self.evidence,
             "score": round(float(self.score), 4),
         }
+
+
+# Checks make dozens of findings per comment.  The generated ``__init__`` of a
+# frozen dataclass sets each field with a lookup and a call of
+# ``object.__setattr__``; the slots' own setters make the same writes in about
+# half the instructions (``Finding`` has no ``__post_init__`` to run).
+_new = object.__new__
+_SET_FIELDS = tuple(Finding.__dict__[f.name].__set__ for f in fields(Finding))
+(_SET_CATEGORY, _SET_RULE, _SET_START, _SET_END, _SET_EVIDENCE, _SET_SCORE) = _SET_FIELDS
+
+
+def make_finding(category: str, rule: str, start: int, end: int, evidence: str, score: float) -> Finding:
+    """``Finding(category, rule, start, end, evidence, score)``, made faster."""
+    f: Finding = _new(Finding)
+    _SET_CATEGORY(f, category)
+    _SET_RULE(f, rule)
+    _SET_START(f, start)
+    _SET_END(f, end)
+    _SET_EVIDENCE(f, evidence)
+    _SET_SCORE(f, score)
+    return f
 
 
 @dataclass(frozen=True, slots=True)

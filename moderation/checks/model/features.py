@@ -88,7 +88,7 @@ class Features:
     ids: np.ndarray  # int64 bucket per occurrence
     _spaces: np.ndarray  # compact positions of the spaces around words
     _n: int  # compact length
-    _kept: np.ndarray  # index in " " + wordtext + " " of each compact character
+    _keep: np.ndarray  # bool per character of " " + wordtext + " ": kept in the compact text
 
     @property
     def count(self) -> int:
@@ -99,6 +99,11 @@ class Features:
         return max(int(self._spaces.shape[0]) - 1, 0)
 
     # Word offsets are read only to name evidence: made when first asked for.
+    @cached_property
+    def _kept(self) -> np.ndarray:
+        """Index in `` wordtext `` of each compact character."""
+        return self._keep.nonzero()[0]
+
     @cached_property
     def word_starts(self) -> np.ndarray:
         """int64 start offset (in norm) per word."""
@@ -177,8 +182,8 @@ class Features:
 
 
 def _compact(wordtext: str) -> tuple[np.ndarray, np.ndarray]:
-    """Code points (uint32) of `` wordtext `` with space runs collapsed, and each kept character's
-    index in `` wordtext `` (its offset in ``wordtext`` plus one)."""
+    """Code points (uint32) of `` wordtext `` with space runs collapsed, and which characters of
+    `` wordtext `` are kept (their indices, read only for evidence, are made from it when asked for)."""
     text = wordtext[:MAX_CHARS]
     codes = np.frombuffer((" " + text + " ").encode("utf-32-le"), dtype=np.uint32)
     other = codes != 32
@@ -186,7 +191,7 @@ def _compact(wordtext: str) -> tuple[np.ndarray, np.ndarray]:
     keep[0] = True
     # Every character but a space right after a space.
     np.bitwise_or(other[1:], other[:-1], out=keep[1:])
-    return codes[keep], keep.nonzero()[0]
+    return codes[keep], keep
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
@@ -194,7 +199,7 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 
 def featurize(wordtext: str, bits: int) -> Features:
     """Feature occurrences of a text given as ``Normalized.wordtext`` (or any lower-case text)."""
-    codes, kept = _compact(wordtext)
+    codes, keep = _compact(wordtext)
     n = codes.shape[0]
     if n <= 2:
         return Features(_EMPTY, _EMPTY, 0, _EMPTY)
@@ -239,4 +244,4 @@ def featurize(wordtext: str, bits: int) -> Features:
         np.multiply(words_and_pairs, _MIX, out=words_and_pairs)
         np.right_shift(h, shift, out=h)
         ids = h.view(np.int64)
-    return Features(ids, space_idx, n, kept)
+    return Features(ids, space_idx, n, keep)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..normalize import Normalized
-from ..values import Finding
+from ..values import Finding, make_finding
 from .features import Features, featurize
 
 RULE = "model"
@@ -108,6 +108,11 @@ class LinearModel:
             biased = (weights[:, k].astype(np.int64) + 128).astype(np.uint64)
             table |= biased << np.uint64(8 * _lane_byte(k, c))
         self._table = table
+        # The same numbers as Python floats and contiguous columns, for the per-comment steps on a
+        # handful of values, where a numpy call costs more than the arithmetic.
+        self._threshold_list: list[float] = self.thresholds.tolist()
+        self._cal_a = np.ascontiguousarray(self.calibration[:, 0])
+        self._cal_b = np.ascontiguousarray(self.calibration[:, 1])
 
     def contributions(self, ids: np.ndarray) -> np.ndarray:
         """int8 weight of every occurrence per category: categories x (occurrences + 1), the last column zero
@@ -144,9 +149,13 @@ class LinearModel:
     def _unpack(self, packed: np.ndarray, counts: np.ndarray | int) -> np.ndarray:
         """Per-category int64 sums (categories x segments) from sums of ``_lanes`` rows over
         segments of ``counts`` occurrences each."""
-        fields = np.stack((packed & _LOW32, packed >> np.uint64(32)), axis=1)
-        fields = fields.reshape(2 * packed.shape[0], *packed.shape[1:])[: len(self.categories)]
-        return fields.astype(np.int64) - 128 * counts
+        # Row r's low field is category 2r, its high field 2r + 1: written straight into the
+        # interleaved rows (``np.stack`` cost more than the arithmetic on these few values).
+        fields = np.empty((2 * packed.shape[0], *packed.shape[1:]), dtype=np.uint64)
+        np.bitwise_and(packed, _LOW32, out=fields[0::2])
+        np.right_shift(packed, np.uint64(32), out=fields[1::2])
+        # Each field is below 2**32: the int64 view reads the same numbers.
+        return fields[: len(self.categories)].view(np.int64) - 128 * counts
 
     # -- scoring ----------------------------------------------------------
     def raw_scores(self, wordtext: str) -> np.ndarray:
@@ -166,7 +175,9 @@ class LinearModel:
             return self.bias + sums / np.sqrt(feats.count), None
         # Half-window chunks; a window is two adjacent chunks.
         step = WINDOW_WORDS // 2
-        bounds = np.append(np.arange(0, words, step), words)
+        # 0, step, 2 step ... below words, then words.
+        bounds = np.arange(0, words + step, step)
+        bounds[-1] = words
         packed, chunk_counts = feats.packed_sums(lanes, bounds)
         chunk_sums = self._unpack(packed, chunk_counts)
         if chunk_sums.shape[1] == 1:
@@ -181,15 +192,16 @@ class LinearModel:
         return logits[np.arange(c), best], starts[best]
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
-        return _sigmoid(self.calibration[:, 0] * logits + self.calibration[:, 1])
+        return _sigmoid(self._cal_a * logits + self._cal_b)
 
     def assess(self, text: Normalized) -> ModelAssessment:
         feats = featurize(text.wordtext, self.bits)
         lanes = self._lanes(feats.ids)
         logits, window_starts = self._window_logits(feats, lanes)
-        probs = self.calibrate(logits)
-        scores = {cat: round(float(p), 4) for cat, p in zip(self.categories, probs)}
-        flagged = [j for j in range(len(self.categories)) if not probs[j] < self.thresholds[j]]
+        # As Python floats: the same values and comparisons, without a numpy scalar per step.
+        probs = self.calibrate(logits).tolist()
+        scores = {cat: round(p, 4) for cat, p in zip(self.categories, probs)}
+        flagged = [j for j, (p, t) in enumerate(zip(probs, self._threshold_list)) if not p < t]
         findings: list[Finding] = []
         if flagged:
             findings = self._evidence(text, feats, lanes, flagged, scores, window_starts)
@@ -257,7 +269,7 @@ class LinearModel:
             cat = self.categories[j]
             for k in sorted(chosen):
                 s, e, evidence = text.evidence(int(word_starts[lo + k]), int(word_ends[lo + k]))
-                out.append(Finding(cat, RULE, s, e, evidence, scores[cat]))
+                out.append(make_finding(cat, RULE, s, e, evidence, scores[cat]))
         return out
 
     # -- identity and storage ---------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ..normalize import Normalized
-from ..values import Finding
+from ..values import Finding, make_finding
 
 # A moderator needs a few examples of each problem, not every repetition of
 # it; capping also bounds the work on long hostile input (each finding costs
@@ -20,7 +20,7 @@ MAX_PER_RULE = 5
 
 def finding(text: Normalized, category: str, rule: str, start: int, end: int, score: float) -> Finding:
     s, e, evidence = text.evidence(start, end)
-    return Finding(category, rule, s, e, evidence, max(0.0, min(1.0, float(score))))
+    return make_finding(category, rule, s, e, evidence, max(0.0, min(1.0, float(score))))
 
 
 class PhraseIndex(dict):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import chain
 
 from ..normalize import Normalized, fold
 from ..values import CheckContext, Finding
@@ -79,19 +78,20 @@ def article_stems(title: str, body: str) -> frozenset[str]:
 
 
 class _WordStems(dict):
-    """word -> its content stems, or None for a word the rule skips (short,
-    a stop word, starting with a digit); filled on first use, bounded.
+    """word -> its content stems (a frozenset), or None for a word the rule
+    skips (short, a stop word, starting with a digit); filled on first use,
+    bounded.
 
     ``content_stems`` of the comment's words joined by spaces is the union of
     each word's own (no match crosses a space), so each distinct word is
     stemmed once per process instead of once per occurrence per comment.
     """
 
-    def __missing__(self, word: str) -> tuple[str, ...] | None:
+    def __missing__(self, word: str) -> frozenset[str] | None:
         if len(self) >= _MEMO_SIZE:
             self.clear()
         if len(word) >= 3 and word not in STOP_WORDS and not word[0].isdigit():
-            value = tuple(_stem(w) for w in _WORD.findall(word) if w not in STOP_WORDS)
+            value: frozenset[str] | None = frozenset(_stem(w) for w in _WORD.findall(word) if w not in STOP_WORDS)
         else:
             value = None
         self[word] = value
@@ -108,18 +108,21 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     # Distinct content words and their stems, as the rule has always read
     # them: ``set(words)`` of the kept words, ``content_stems`` of them joined.
     stems = list(map(_WORD_STEMS.__getitem__, text.wordset))
-    # One stem shared with the article is enough to say nothing: ``isdisjoint``
-    # stops at it, before the skipped words are counted and the comment's
-    # stems are all collected (every test here answers "no finding", so their
-    # order does not matter).
-    if not article_stems(context.article_title, context.article_body).isdisjoint(
-        chain.from_iterable(filter(None, stems))
-    ):
+    # One stem shared with the article is enough to say nothing: the test of
+    # each word's stems stops at it, before the skipped words are counted
+    # and the comment's stems collected (every test here answers "no
+    # finding", so their order does not matter).
+    if not all(map(article_stems(context.article_title, context.article_body).isdisjoint, filter(None, stems))):
         return []
     if len(stems) - stems.count(None) < MIN_CONTENT_WORDS:
         return []
-    comment = frozenset(chain.from_iterable(filter(None, stems)))
-    if len(comment) < MIN_CONTENT_WORDS:
+    # ``len(comment stems) < MIN_CONTENT_WORDS``, read only until there are enough.
+    comment: set[str] = set()
+    for word_stems in filter(None, stems):
+        comment.update(word_stems)
+        if len(comment) >= MIN_CONTENT_WORDS:
+            break
+    else:
         return []
     original = text.original
     start = len(original) - len(original.lstrip())

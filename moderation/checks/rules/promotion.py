@@ -63,6 +63,14 @@ from . import MAX_PER_RULE, finding, match_phrase, phrase_index, promotion_shape
 # names would be tried one by one at every dot) and whose host is read
 # backwards (bounded).
 _SCHEME_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'\u2026]{2,300}")
+# Its two branches apart, each starting with a literal (the regex engine
+# jumps between "http"s or "www."s instead of testing every character
+# against {h, w} and trying both branches at every "h" and "w"): see
+# ``_scheme_urls``.
+_SCHEME_URLS = (
+    ("http", re.compile(r"https?://[^\s<>\"'\u2026]{2,300}")),
+    ("www.", re.compile(r"www\.[^\s<>\"'\u2026]{2,300}")),
+)
 _TLD_ANCHOR = re.compile(r"\.([a-z]{2,24})(?![\w\-]|'[a-z])(/[^\s<>\"']{0,300})?")
 # Country codes that are also file extensions ("setup.py", "notes.md").
 _FILE_EXTENSIONS = frozenset("py sh md rs ps".split())
@@ -71,7 +79,10 @@ _NAME_CHARS = _HOST_CHARS - {"."}
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._%+-")
 # The same sets as strings, for ``str.rstrip``.
 _STRIP = {chars: "".join(sorted(chars)) for chars in (_HOST_CHARS, _NAME_CHARS, _LOCAL_CHARS)}
-_EMAIL_ANCHOR = re.compile(r"@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){0,4}\.[a-z]{2,24}(?![\w\-])")
+# Possessive runs ("{1,63}+"): a label is followed by a dot or the end, so a
+# shorter run is never a match, and "@handle" without a dot (Twitter's, by the
+# dozen in a thread) fails at once instead of retrying every shorter handle.
+_EMAIL_ANCHOR = re.compile(r"@[a-z0-9\-]{1,63}+(?:\.[a-z0-9\-]{1,63}+){0,4}\.[a-z]{2,24}+(?![\w\-])")
 # Whole-string forms, for author metadata.
 _URL = re.compile(r"(?:https?://|www\.)\S{2,300}")
 _BARE_DOMAIN = re.compile(r"([a-z0-9\-]{1,63})\.([a-z]{2,24})(?![\w\-])")
@@ -147,6 +158,10 @@ _MONEY_SIGNS = tuple((sign, re.compile(re.escape(sign) + r"\s?\d{1,7}(?:[.,]\d{1
 _MONEY_PENCE = re.compile(r"\d(?<![\d.,]\d)\d{0,3}p(?=/|\s|$)")
 # Every _MONEY_UNIT match contains one of these: without any, it is not run.
 _UNITS = ("usd", "dollars", "pounds", "euros", "gbp", "p/min", "ppm", "/hr", "/hour", "/day", "/week")
+# The units with a "/" found by one scan between the "/"s (a substring search
+# each cost a pass over the text), and the others: ``_has_unit``.
+_SLASH_UNITS = re.compile(r"/(?:(?<=p/)min|hr|hour|day|week)")
+_WORD_UNITS = tuple(unit for unit in _UNITS if "/" not in unit)
 _MONEY_UNIT = re.compile(
     r"\d(?<![\d.,]\d)\d{0,6}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])"
 )
@@ -206,10 +221,15 @@ register_triggers(_WORD_TRIGGERS | _STRONG_FIRST)
 _PHONE_SHAPE = {ord(c): "9" for c in "0123456789 -()."}
 _PHONE_TABLE = {i: _PHONE_SHAPE.get(i, "x") for i in range(128)}
 _NINE_NINES = "9" * 9
-_NINES = re.compile("9+")  # (matches wherever ``_NINE_NINES`` was found)
 _MAX_PHONE_RUNS = 16
 _ANY_DIGIT = re.compile(r"\d")
 _ASCII_BYTES = bytes(range(128))
+# The same shape of the UTF-8 bytes (every byte of a non-ASCII character is
+# 0x80 or above: "x"): ``bytes.translate`` with a 256-byte table is a plain C
+# loop, where the text's own translate looks each character up in a dict.
+_PHONE_BYTES = bytes(ord(_PHONE_TABLE[i]) if i < 128 else ord("x") for i in range(256))
+_NINE_NINES_BYTES = _NINE_NINES.encode()
+_NINES_BYTES = re.compile(b"9+")  # (matches wherever ``_NINE_NINES_BYTES`` was found)
 
 
 def _phone_matches(text: Normalized, data: bytes) -> Iterator[re.Match[str]]:
@@ -220,11 +240,11 @@ def _phone_matches(text: Normalized, data: bytes) -> Iterator[re.Match[str]]:
     a maximal run of ``[\d \-().]`` at least 9 long and reads nothing outside
     it (its look-ahead ``(?!\d)`` sees a character outside the class, or the
     end), so scanning each such run alone finds the same matches.  The runs
-    come from the phone shape (one C-level translate and a literal search).
-    Non-ASCII characters keep their code point in the shape, so a non-ASCII
-    decimal digit (``\d`` matches it, the table does not) means a plain scan;
-    so does a text whose non-ASCII characters are not rare (the test of
-    ``normalize.ascii_parts``: the translate would take its slow path).
+    come from the phone shape of the UTF-8 bytes (one C-level translate and
+    a literal search).  Non-ASCII characters are "x" in the shape, so a
+    non-ASCII decimal digit (``\d`` matches it, the table does not) means a
+    plain scan; so does a text whose non-ASCII characters are not rare (the
+    test for such digits would cost what the plain scan costs).
     ``data`` is the text's UTF-8 encoding: without its ASCII bytes, it holds
     exactly the non-ASCII characters.
     """
@@ -234,30 +254,40 @@ def _phone_matches(text: Normalized, data: bytes) -> Iterator[re.Match[str]]:
             return _PHONE.finditer(norm)
         if _ANY_DIGIT.search(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
             return _PHONE.finditer(norm)
-    shape = text.translate1(_PHONE_TABLE)
-    return _run_matches(norm, shape)
+    return _run_matches(norm, data)
 
 
-def _run_matches(norm: str, shape: str) -> Iterator[re.Match[str]]:
-    """``_PHONE`` matches inside the runs of nine or more "9"s of ``shape``.
+def _run_matches(norm: str, data: bytes) -> Iterator[re.Match[str]]:
+    """``_PHONE`` matches inside the runs of nine or more "9"s of the phone shape
+    of ``data`` (``norm``'s UTF-8 bytes).
 
     Each run costs a few Python steps: from the _MAX_PHONE_RUNS-th on, the
     rest of the text is scanned at once (no match starts between runs).
-    The caller stops reading once it has its phone numbers.
+    The caller stops reading once it has its phone numbers.  A run's bytes
+    are ASCII, one per character: its offset in ``norm`` is its byte offset
+    less the bytes past the first of each non-ASCII character before it
+    (counted by decoding the bytes since the previous run, which start and
+    end at ASCII bytes).
     """
+    shape = data.translate(_PHONE_BYTES)
     find = shape.find
     finditer = _PHONE.finditer
-    start = find(_NINE_NINES)
+    multibyte = len(data) != len(norm)
+    start = find(_NINE_NINES_BYTES)
     runs = 0
+    at = extra = 0  # a byte offset, and the bytes before it that start no character
     while start >= 0:
+        if multibyte:
+            extra += start - at - len(data[at:start].decode("utf-8", "surrogatepass"))
+            at = start
         runs += 1
         if runs >= _MAX_PHONE_RUNS:
-            yield from finditer(norm, start)
+            yield from finditer(norm, start - extra)
             return
-        run = _NINES.match(shape, start)
+        run = _NINES_BYTES.match(shape, start)
         end = run.end() if run is not None else len(shape)
-        yield from finditer(norm, start, end)
-        start = find(_NINE_NINES, end)
+        yield from finditer(norm, start - extra, end - extra)
+        start = find(_NINE_NINES_BYTES, end)
 
 
 def _back(norm: str, end: int, chars: frozenset[str], limit: int) -> int:
@@ -314,14 +344,48 @@ def _bare_link(norm: str, m: re.Match[str], text: Normalized | None) -> bool:
     return True
 
 
+def _strip_scheme(url: str) -> str:
+    """``re.sub(r"^(?:https?://)?(?:www\\.)?", "", url)`` with string tests (a ``re.sub`` per link
+    cost more than the link scan on a thread of tweets)."""
+    if url.startswith("http://"):
+        url = url[7:]
+    elif url.startswith("https://"):
+        url = url[8:]
+    return url.removeprefix("www.")
+
+
+def _scheme_urls(norm: str) -> Iterator[re.Match[str]]:
+    """``_SCHEME_URL.finditer(norm)`` from its branches' scans.
+
+    The branches start with different characters, so at most one matches at
+    a position, and the alternation's next match is the branches' leftmost
+    one from where the last match ended.
+    """
+    scans = [pattern for gate, pattern in _SCHEME_URLS if gate in norm]
+    if len(scans) < 2:
+        if scans:
+            yield from scans[0].finditer(norm)
+        return
+    searches = [pattern.search for pattern in scans]
+    nexts = [search(norm) for search in searches]
+    while True:
+        found = [m for m in nexts if m is not None]
+        if not found:
+            return
+        m = min(found, key=_START)
+        yield m
+        end = m.end()
+        nexts = [n if n is None or n.start() >= end else search(norm, end) for n, search in zip(nexts, searches)]
+
+
 def _links(norm: str, text: Normalized | None = None) -> list[tuple[int, int, float, str]]:
     sig: list[tuple[int, int, float, str]] = []
     covered_until = -1
     if "http" in norm or "www." in norm:
-        for m in _SCHEME_URL.finditer(norm):
+        for m in _scheme_urls(norm):
             if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "@.-"):
                 continue
-            host = re.sub(r"^(?:https?://)?(?:www\.)?", "", m.group()).split("/")[0]
+            host = _strip_scheme(m.group()).split("/")[0]
             if "." not in host.strip(".") or len(host) < 4:
                 continue  # "http://" with the rest cut off is not a link
             sig.append((m.start(), m.end(), *_link_kind(host)))
@@ -365,6 +429,11 @@ def _links(norm: str, text: Normalized | None = None) -> list[tuple[int, int, fl
     return sig
 
 
+def _has_unit(norm: str, slash: bool) -> bool:
+    """``any(unit in norm for unit in _UNITS)``."""
+    return any(unit in norm for unit in _WORD_UNITS) or (slash and _SLASH_UNITS.search(norm) is not None)
+
+
 def _first_matches(patterns: list[re.Pattern[str]], norm: str, limit: int) -> list[re.Match[str]]:
     """The first ``limit`` matches, in text order, of patterns no match of
     which holds the start of another's (so their ``finditer``s together are
@@ -403,6 +472,37 @@ def _shortcodes(norm: str) -> list[re.Match[str]]:
             windows.append([lo, hi])
     finditer = _SHORTCODE.finditer
     return [m for lo, hi in windows for m in finditer(norm, lo, hi)]
+
+
+# A _MONEY_PENCE match is one to four digits and the "p" of a _PENCE match
+# (its look-ahead read one character on): it starts at most this many
+# characters before that "p".
+_PENCE_REACH = 4
+
+
+def _pence_amounts(norm: str) -> Iterator[re.Match[str]]:
+    r"""``_MONEY_PENCE.finditer(norm)``, scanning only in reach of a "5p ".
+
+    _MONEY_PENCE starts with ``\d``, so the regex engine tests every
+    character against a category; _PENCE starts with a literal.  Each match
+    lies in a window from _PENCE_REACH characters before a _PENCE "p" to the
+    character after it (its look-ahead), which is a "/", a space or the end:
+    no match ends there, so the window's end is never read as ``$``.
+    Overlapping windows are merged, so a match never crosses one; the engine
+    reads the characters before a window's start for its look-behind.
+    """
+    size = len(norm)
+    finditer = _MONEY_PENCE.finditer
+    lo = hi = -1
+    for m in _PENCE.finditer(norm):
+        p = m.start()
+        if p - _PENCE_REACH > hi:
+            if hi >= 0:
+                yield from finditer(norm, lo, hi)
+            lo = max(0, p - _PENCE_REACH)
+        hi = min(size, p + 2)
+    if hi >= 0:
+        yield from finditer(norm, lo, hi)
 
 
 def _sms_keywords(original: str) -> Iterator[re.Match[str]] | list[re.Match[str]]:
@@ -465,9 +565,9 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
         if signs:
             money.append(_first_matches(signs, norm, MAX_PER_RULE))
         if _PENCE.search(norm):
-            money.append(list(islice(_MONEY_PENCE.finditer(norm), MAX_PER_RULE)))
+            money.append(list(islice(_pence_amounts(norm), MAX_PER_RULE)))
         slash = "/" in norm
-        if (wordset & _MONEY_WORDS or slash) and any(unit in norm for unit in _UNITS):
+        if (wordset & _MONEY_WORDS or slash) and _has_unit(norm, slash):
             money.append(list(islice(_MONEY_UNIT.finditer(norm), MAX_PER_RULE)))
         for matches in money:
             for m in matches:
