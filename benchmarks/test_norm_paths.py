@@ -92,53 +92,6 @@ def test_astral_rows_run_out_to_the_plain_path(monkeypatch):
     assert (n.norm, n.offsets) == _fold_before(text)
 
 
-def _clause_breaks_before(n: Normalized) -> frozenset[int] | None:
-    """``Normalized.clause_breaks`` as the code read before (None: answered lazily)."""
-    from bisect import bisect_right
-
-    import numpy as np
-
-    norm = n.norm
-    total = sum(map(norm.count, N._BREAK_CHARS))
-    if not total:
-        return frozenset()
-    if total > N._EAGER_BREAKS:
-        return None
-    if total > 32:
-        codes = n.norm_codes
-        if codes is not None:
-            mask = codes == N._BREAK_CODES[0]
-            for c in N._BREAK_CODES[1:]:
-                mask |= codes == c
-            at = np.searchsorted(np.array(n.word_starts, dtype=np.int64), np.flatnonzero(mask), side="right")
-            return frozenset(at.tolist())
-    positions = [i for i, c in enumerate(norm) if c in N._BREAK_CHARS]
-    return frozenset(bisect_right(n.word_starts, p) for p in positions)
-
-
-@pytest.mark.parametrize("seed", [3, 4])
-def test_clause_breaks_as_before(seed):
-    rnd = random.Random(seed)
-    kinds = set()
-    for text in _long_texts(seed, 150) + [t[: rnd.randint(1, 600)] for t in _long_texts(seed + 10, 100)]:
-        if rnd.random() < 0.5:  # from none to thousands of breaks
-            chars = list(text)
-            for _ in range(rnd.choice((1, 10, 40, 200, 800))):
-                chars[rnd.randrange(len(chars))] = rnd.choice(N._BREAK_CHARS)
-            text = "".join(chars)
-        n = Normalized(text)
-        before = _clause_breaks_before(n)
-        breaks = n.clause_breaks
-        if before is None:
-            assert isinstance(breaks, N._LazyBreaks)
-            for i in range(-1, len(n.words) + 2):
-                assert (i in breaks) == any(c in n.gap(i) for c in N._BREAK_CHARS) if 0 < i < len(n.words) else True
-        else:
-            assert breaks == before
-        kinds.add((len(text) >= N._BOUNDS_ARRAY_FROM, type(breaks).__name__, len(before or ()) > 32))
-    assert len(kinds) >= 5
-
-
 def _hits_before(matcher, text):
     """The list words' positions in ``canon.split()`` as ``find`` read them
     before the shared look-up: one pass over every word per matcher."""

@@ -911,28 +911,19 @@ class Normalized:
         made of thousands of dots is answered lazily per word instead.
         """
         norm = self.norm
-        mask = None
-        if np is None or len(norm) < _BOUNDS_ARRAY_FROM:
-            total = sum(map(norm.count, _BREAK_CHARS))
-        else:
-            # ``str.count`` of one character costs ~5 instructions a
-            # character, five times over: count on the code points instead.
-            mask = self._break_mask()
-            total = sum(map(norm.count, _BREAK_CHARS)) if mask is None else int(np.count_nonzero(mask))
+        total = sum(map(norm.count, _BREAK_CHARS))
         if not total:
             return frozenset()
         if total > _EAGER_BREAKS:
             return _LazyBreaks(self)
         if np is not None and total > 32:
             # Many breaks: find them and their words with array operations.
-            if mask is None:
-                mask = self._break_mask()
-            if mask is not None:
-                # (The word offsets as an array when there is one: converting
-                # the list costs ~200 instructions a word.)
-                arrays = self.word_bound_arrays
-                offsets = np.array(self.word_starts, dtype=np.int64) if arrays is None else arrays[0]
-                at = np.searchsorted(offsets, np.flatnonzero(mask), side="right")
+            codes = self.norm_codes
+            if codes is not None:
+                mask = codes == _BREAK_CODES[0]
+                for c in _BREAK_CODES[1:]:
+                    mask |= codes == c
+                at = np.searchsorted(np.array(self.word_starts, dtype=np.int64), np.flatnonzero(mask), side="right")
                 return frozenset(at.tolist())
         positions: list[int] = []
         for ch in _BREAK_CHARS:
@@ -942,16 +933,6 @@ class Normalized:
                 pos = norm.find(ch, pos + 1)
         starts = self.word_starts
         return frozenset(map(bisect_right, repeat(starts), positions))
-
-    def _break_mask(self) -> np.ndarray | None:
-        """Where ``norm`` holds a break character (None without code points)."""
-        codes = self.norm_codes
-        if codes is None:
-            return None
-        mask = codes == _BREAK_CODES[0]
-        for c in _BREAK_CODES[1:]:
-            mask |= codes == c
-        return mask
 
     def word_range(self, start: int, end: int) -> tuple[int, int]:
         """Indices ``(first, last)`` of the words inside ``norm[start:end]``
