@@ -50,20 +50,30 @@ _ARTICLES = [
     ("Drone attacks on the base", "Militias claimed responsibility for rockets near Hasaka."),
     ("", "Budget vote delayed"),
     ("Local elections", ""),
+    ("Cafe co-op", "The naive baker's 9lives bread"),
+    ("Abc", "def"),
 ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_off_topic_matches_the_plain_code(seed):
+@pytest.mark.parametrize(("seed", "small"), [(1, False), (2, False), (3, False), (4, True), (5, True)])
+def test_off_topic_matches_the_plain_code(seed, small, monkeypatch):
+    """The eighth pass reads the comment's words against per-article sets of words already
+    tested (``_ArticleWords``); with ``small`` their bounds are tiny, so they are emptied often."""
+    if small:
+        monkeypatch.setattr(off_topic, "_ARTICLE_WORDS", 40)
+        monkeypatch.setattr(off_topic, "_ARTICLES_KEPT", 2)
+        monkeypatch.setattr(off_topic, "_MEMO_SIZE", 30)
+    off_topic._BY_ARTICLE.clear()
     rnd = random.Random(seed)
     vocab = ["the", "and", "you", "a", "ok", "it's", "don't", "militias", "drone", "base", "budget", "vote"]
     vocab += ["9lives", "abc1def", "x2y", "café", "naïve", "co-op", "hasaka", "rockets", "elections", "local's"]
+    vocab += ["abc", "abcs", "bread", "baker's", "'''", "a1b2c3", "xx'yy", "ŝtrange", "bąse", "b r e a d"]
     vocab += ["".join(rnd.choices("abcdefghijklmnopqrstuvwxyz'1", k=rnd.randint(1, 10))) for _ in range(300)]
     findings = 0
-    for i in range(3000):
+    for _ in range(3000):
         words = rnd.choices(vocab, k=rnd.choice((1, 5, 11, 12, 13, 20, 60, 300)))
         raw = rnd.choice(("", "  ", "\n")) + " ".join(words) + rnd.choice(("", " ", ".\n"))
-        title, body = _ARTICLES[i % len(_ARTICLES)]
+        title, body = _ARTICLES[rnd.randrange(len(_ARTICLES))]
         context = CheckContext(article_title=title, article_body=body)
         text = Normalized(raw)
         expected = ref_off_topic(text, context)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from ..normalize import Normalized, fold
 from ..values import CheckContext, Finding
@@ -102,23 +103,63 @@ _MEMO_SIZE = 50_000
 _WORD_STEMS = _WordStems()
 
 
+class _ArticleWords:
+    """Comment words already tested against one article's stems: those that share a
+    stem with it (``hits``), the content words that share none (``clear``) and every
+    word tested (``seen``: those and the words the rule skips)."""
+
+    __slots__ = ("hits", "clear", "seen")
+
+    def __init__(self) -> None:
+        self.hits: set[str] = set()
+        self.clear: set[str] = set()
+        self.seen: set[str] = set()
+
+
+# The words tested per article (keyed by its stems, ``article_stems``' cached
+# value), so that a comment's words are read with C-level set operations: only
+# words not seen before are stemmed and tested one by one.  Bounded: a few
+# articles, ``_ARTICLE_WORDS`` words each.
+_BY_ARTICLE: dict[frozenset[str], _ArticleWords] = {}
+_ARTICLES_KEPT = 16
+_ARTICLE_WORDS = 10_000
+
+
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     if not (context.article_title or context.article_body):
         return []
-    # Distinct content words and their stems, as the rule has always read
-    # them: ``set(words)`` of the kept words, ``content_stems`` of them joined.
-    stems = list(map(_WORD_STEMS.__getitem__, text.wordset))
-    # One stem shared with the article is enough to say nothing: the test of
-    # each word's stems stops at it, before the skipped words are counted
-    # and the comment's stems collected (every test here answers "no
-    # finding", so their order does not matter).
-    if not all(map(article_stems(context.article_title, context.article_body).isdisjoint, filter(None, stems))):
+    article = article_stems(context.article_title, context.article_body)
+    known = _BY_ARTICLE.get(article)
+    if known is None or len(known.seen) >= _ARTICLE_WORDS:
+        if known is None and len(_BY_ARTICLE) >= _ARTICLES_KEPT:
+            _BY_ARTICLE.clear()
+        known = _BY_ARTICLE[article] = _ArticleWords()
+    # As the rule has always read the comment: its distinct words, each
+    # skipped or reduced to content stems.  One stem shared with the article
+    # is enough to say nothing (every test here answers "no finding", so
+    # their order does not matter).
+    words = text.wordset
+    hits, clear, seen = known.hits, known.clear, known.seen
+    if not hits.isdisjoint(words):
         return []
-    if len(stems) - stems.count(None) < MIN_CONTENT_WORDS:
+    if not words <= seen:
+        for word in words - seen:
+            seen.add(word)
+            word_stems = _WORD_STEMS[word]
+            if word_stems is None:
+                continue
+            if not article.isdisjoint(word_stems):
+                hits.add(word)
+                return []
+            clear.add(word)
+    # Every word is now skipped or clear: the content words (an empty set of
+    # stems counts) are the clear ones; at least MIN_CONTENT_WORDS of them,
+    # counted only until there are enough.
+    if next(islice(filter(clear.__contains__, words), MIN_CONTENT_WORDS - 1, None), None) is None:
         return []
     # ``len(comment stems) < MIN_CONTENT_WORDS``, read only until there are enough.
     comment: set[str] = set()
-    for word_stems in filter(None, stems):
+    for word_stems in filter(None, map(_WORD_STEMS.__getitem__, words)):
         comment.update(word_stems)
         if len(comment) >= MIN_CONTENT_WORDS:
             break
