@@ -26,7 +26,7 @@ import numpy as np
 
 from ..normalize import Normalized
 from ..values import Finding, make_finding
-from .features import Features, featurize
+from .features import MAX_CHARS, Features, featurize
 
 RULE = "model"
 WINDOW_WORDS = 64
@@ -242,8 +242,12 @@ class LinearModel:
         cumulative[0] = 0
         np.cumsum(np.concatenate(pieces), out=cumulative[1:])
         at_word = cumulative[bounds + np.array(shifts).reshape(len(flagged), -1).T[:, :, None]]
-        packed = (at_word[:, :, 1:] - at_word[:, :, :-1]).sum(axis=0)
-        counts = (bounds[:, :, 1:] - bounds[:, :, :-1]).sum(axis=0)
+        # A word's sum over the blocks is the difference of the blocks' summed cumulative
+        # values at its bounds (modulo 2**64, like the packed sums themselves).
+        at_word = at_word.sum(axis=0)
+        packed = at_word[:, 1:] - at_word[:, :-1]
+        at_bound = bounds.sum(axis=0)
+        counts = at_bound[:, 1:] - at_bound[:, :-1]
         # Category j is the low (even j) or high (odd j) 32-bit field of its row.
         halves = np.array([32 * (j % 2) for j in flagged], dtype=np.uint64)[:, None]
         values = (((packed >> halves) & _LOW32).view(np.int64) - 128 * counts).astype(np.float64)
@@ -252,7 +256,13 @@ class LinearModel:
         orders = np.argsort(-values, axis=1, kind="stable").tolist()
         tops = values.max(axis=1).tolist()
         norm = text.norm
-        word_starts, word_ends = feats.word_starts, feats.word_ends
+        # Word offsets in norm as lists: the text's own, index-aligned (made for the rules
+        # already), unless the model read a cut text (``MAX_CHARS``), whose last word may end
+        # at the cut.
+        if len(text.wordtext) <= MAX_CHARS:
+            word_starts, word_ends = text._bounds
+        else:
+            word_starts, word_ends = feats.word_starts.tolist(), feats.word_ends.tolist()
         out = []
         for j, lo, window, order, top in zip(flagged, los, values.tolist(), orders, tops):
             if top <= 0:
@@ -262,13 +272,13 @@ class LinearModel:
             for i in order:
                 if window[i] <= 0 or window[i] < EVIDENCE_SHARE * top or len(chosen) == MAX_EVIDENCE:
                     break
-                word = norm[int(word_starts[lo + i]) : int(word_ends[lo + i])]
+                word = norm[word_starts[lo + i] : word_ends[lo + i]]
                 if word not in seen:  # three different words say more than one word three times
                     seen.add(word)
                     chosen.append(i)
             cat = self.categories[j]
             for k in sorted(chosen):
-                s, e, evidence = text.evidence(int(word_starts[lo + k]), int(word_ends[lo + k]))
+                s, e, evidence = text.evidence(word_starts[lo + k], word_ends[lo + k])
                 out.append(make_finding(cat, RULE, s, e, evidence, scores[cat]))
         return out
 
