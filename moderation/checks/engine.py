@@ -17,7 +17,7 @@ probability.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from .normalize import Normalized
 from .rules import abuse, off_topic, personal_attack, profanity, promotion, terms, threat
@@ -46,7 +46,6 @@ CATEGORY_WEIGHTS = {
 
 # Report order of findings: the (start, end, category, rule) tuple, built in C.
 _ORDER = attrgetter("start", "end", "category", "rule")
-_FINDING = itemgetter(1)
 
 # Share of an unflagged category's model probability that counts towards priority.
 UNFLAGGED_MODEL_WEIGHT = 0.5
@@ -90,7 +89,9 @@ def check(text: str, context: CheckContext | None = None) -> Report:
         assessment = model.assess(normalized)
         for f in assessment.findings:
             merged.setdefault((f.start, f.end, f.category, f.rule), f)
-    findings = tuple(map(_FINDING, sorted(merged.items())))
+    # The keys alone: comparing (key, finding) pairs compares each key twice
+    # (tuple order tests equality first, then order), about three times the work.
+    findings = tuple(map(merged.__getitem__, sorted(merged)))
     if model is None:
         return Report(findings, priority(findings))
     return Report(findings, priority(findings, assessment.scores), model.version, assessment.scores)
