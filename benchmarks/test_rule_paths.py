@@ -11,6 +11,7 @@ from operator import attrgetter
 
 import pytest
 
+from benchmarks import search_adversarial as sa
 from moderation.checks import engine
 from moderation.checks.model import shipped_model
 from moderation.checks.normalize import Normalized
@@ -81,6 +82,15 @@ def test_off_topic_matches_the_plain_code(seed, small, monkeypatch):
         findings += bool(expected)
     assert off_topic.run(Normalized("anything at all"), CheckContext()) == []
     assert 100 < findings < 2900  # both answers were tried
+    # Hostile bodies of the adversarial search (look-alikes, leet, spelled-out words ...).
+    words, groups = sa.vocabulary()
+    gen = sa.Generator(rnd, words, groups)
+    for _ in range(40):
+        raw = sa.render([gen.chunk() for _ in range(rnd.randint(1, 60))], rnd.choice((400, 2500, 5000)))
+        title, body = _ARTICLES[rnd.randrange(len(_ARTICLES))]
+        context = CheckContext(article_title=title, article_body=body)
+        text = Normalized(raw)
+        assert off_topic.run(text, context) == ref_off_topic(text, context), raw
 
 
 # -- findings and the engine's merge --------------------------------------------------------
