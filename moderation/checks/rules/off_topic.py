@@ -143,15 +143,17 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     if not hits.isdisjoint(words):
         return []
     if not words <= seen:
+        # A word joins ``seen`` only after ``hits`` or ``clear``: another
+        # thread that finds it seen must also find its verdict.
         for word in words - seen:
-            seen.add(word)
             word_stems = _WORD_STEMS[word]
-            if word_stems is None:
-                continue
-            if not article.isdisjoint(word_stems):
-                hits.add(word)
-                return []
-            clear.add(word)
+            if word_stems is not None:
+                if not article.isdisjoint(word_stems):
+                    hits.add(word)
+                    seen.add(word)
+                    return []
+                clear.add(word)
+            seen.add(word)
     # Every word is now skipped or clear: the content words (an empty set of
     # stems counts) are the clear ones; at least MIN_CONTENT_WORDS of them,
     # counted only until there are enough.
