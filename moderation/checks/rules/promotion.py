@@ -44,9 +44,11 @@ rejects starts in the middle of a run, so scanning stays linear.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
-from itertools import islice
+from itertools import compress, islice, repeat
+from operator import itemgetter
 
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
@@ -220,7 +222,8 @@ register_triggers(_WORD_TRIGGERS | _STRONG_FIRST)
 # (its characters are all in ``[\d \-().]``, and it is at least 9 long).
 _PHONE_SHAPE = {ord(c): "9" for c in "0123456789 -()."}
 _PHONE_TABLE = {i: _PHONE_SHAPE.get(i, "x") for i in range(128)}
-_NINE_NINES = "9" * 9
+# (No longer a bound here: ``_phone_matches`` has no per-run step.  Kept
+# because ``test_adversarial_paths`` counts its texts with this many runs.)
 _MAX_PHONE_RUNS = 16
 _ANY_DIGIT = re.compile(r"\d")
 _ASCII_BYTES = bytes(range(128))
@@ -228,66 +231,83 @@ _ASCII_BYTES = bytes(range(128))
 # 0x80 or above: "x"): ``bytes.translate`` with a 256-byte table is a plain C
 # loop, where the text's own translate looks each character up in a dict.
 _PHONE_BYTES = bytes(ord(_PHONE_TABLE[i]) if i < 128 else ord("x") for i in range(256))
-_NINE_NINES_BYTES = _NINE_NINES.encode()
+_NINE_NINES_BYTES = b"9" * 9
+# The phone classes of a UTF-8 byte: "d" for an ASCII digit, "p" for the
+# other phone characters, "c" for a continuation byte of a non-ASCII
+# character (0x80-0xbf: counted to turn byte offsets into character
+# offsets), "x" for anything else.
+_PHONE_CLASSES = bytes(
+    ord("d" if chr(i).isdigit() else "p" if _PHONE_TABLE[i] == "9" else "x")
+    if i < 128
+    else ord("c" if i < 0xC0 else "x")
+    for i in range(256)
+)
+# ``_PHONE`` written over those classes: on the classes of a text without
+# non-ASCII digits it matches exactly where ``_PHONE`` matches the text (a
+# non-ASCII character is "x" and its "c"s, neither a digit nor phone
+# punctuation).  Its first character is a literal, so the regex engine
+# skips to the next digit in a tight loop instead of testing a category at
+# every character.
+_PHONE_CLASS_RUN = re.compile(rb"d[dp]{7,20}d(?!d)")
 _NINES_BYTES = re.compile(b"9+")  # (matches wherever ``_NINE_NINES_BYTES`` was found)
 
 
 def _phone_matches(text: Normalized, data: bytes) -> Iterator[re.Match[str]]:
-    r"""``_PHONE.finditer(text.norm)``, scanning only the runs of phone characters.
+    r"""``_PHONE.finditer(text.norm)``, found on the phone classes of the text.
 
     ``_PHONE`` starts with ``\d``, so the regex engine tests every character of
-    the text against a category (~50 instructions each).  A match lies inside
-    a maximal run of ``[\d \-().]`` at least 9 long and reads nothing outside
-    it (its look-ahead ``(?!\d)`` sees a character outside the class, or the
-    end), so scanning each such run alone finds the same matches.  The runs
-    come from the phone shape of the UTF-8 bytes (one C-level translate and
-    a literal search).  Non-ASCII characters are "x" in the shape, so a
-    non-ASCII decimal digit (``\d`` matches it, the table does not) means a
-    plain scan; so does a text whose non-ASCII characters are not rare (the
-    test for such digits would cost what the plain scan costs).
+    the text against a category (~50 instructions each, more with the failed
+    tries at digits).  A match lies inside a maximal run of ``[\d \-().]``
+    at least 9 long, so a text whose phone shape (``_PHONE_BYTES`` of its
+    UTF-8 bytes: one C-level translate and a literal search) has no nine
+    "9"s holds none, and matches lie between the start of the first such run
+    and the end of the last.  The class string of the bytes there
+    (``_PHONE_CLASSES``, another translate) is scanned instead
+    (``_PHONE_CLASS_RUN``): its matches are ``_PHONE``'s, and each start
+    (a byte offset, less the continuation bytes before it) is matched again
+    on the text (a few steps) for the ``re.Match`` the caller reads.  A
+    match reads nothing outside its run (its look-ahead ``(?!\d)`` sees a
+    character outside the class, or the end), so the scan's bounds change
+    nothing.
+    Non-ASCII characters are "x" in both, so a non-ASCII decimal digit
+    (``\d`` matches it, the tables do not) means a plain scan; so does a text
+    whose non-ASCII characters are not rare (the test for such digits would
+    cost what the plain scan costs).
     ``data`` is the text's UTF-8 encoding: without its ASCII bytes, it holds
     exactly the non-ASCII characters.
     """
     norm = text.norm
-    if len(data) != len(norm):
+    multibyte = len(data) != len(norm)
+    if multibyte:
         if (len(data) - len(norm)) * 16 > len(norm):
             return _PHONE.finditer(norm)
         if _ANY_DIGIT.search(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")):
             return _PHONE.finditer(norm)
-    return _run_matches(norm, data)
-
-
-def _run_matches(norm: str, data: bytes) -> Iterator[re.Match[str]]:
-    """``_PHONE`` matches inside the runs of nine or more "9"s of the phone shape
-    of ``data`` (``norm``'s UTF-8 bytes).
-
-    Each run costs a few Python steps: from the _MAX_PHONE_RUNS-th on, the
-    rest of the text is scanned at once (no match starts between runs).
-    The caller stops reading once it has its phone numbers.  A run's bytes
-    are ASCII, one per character: its offset in ``norm`` is its byte offset
-    less the bytes past the first of each non-ASCII character before it
-    (counted by decoding the bytes since the previous run, which start and
-    end at ASCII bytes).
-    """
     shape = data.translate(_PHONE_BYTES)
-    find = shape.find
-    finditer = _PHONE.finditer
-    multibyte = len(data) != len(norm)
-    start = find(_NINE_NINES_BYTES)
-    runs = 0
-    at = extra = 0  # a byte offset, and the bytes before it that start no character
-    while start >= 0:
-        if multibyte:
-            extra += start - at - len(data[at:start].decode("utf-8", "surrogatepass"))
-            at = start
-        runs += 1
-        if runs >= _MAX_PHONE_RUNS:
-            yield from finditer(norm, start - extra)
-            return
-        run = _NINES_BYTES.match(shape, start)
-        end = run.end() if run is not None else len(shape)
-        yield from finditer(norm, start - extra, end - extra)
-        start = find(_NINE_NINES_BYTES, end)
+    first = shape.find(_NINE_NINES_BYTES)
+    if first < 0:
+        return iter(())
+    last = _NINES_BYTES.match(shape, shape.rfind(_NINE_NINES_BYTES))
+    classes = data[first : last.end() if last is not None else len(data)].translate(_PHONE_CLASSES)
+    starts = map(_START, _PHONE_CLASS_RUN.finditer(classes))
+    if multibyte:
+        offsets = _char_offsets(starts, classes, len(data[:first].decode("utf-8", "surrogatepass")))
+    else:
+        offsets = map(first.__add__, starts)
+    # (``match`` finds at each start the match ``finditer`` found there; the
+    # ``filter`` only tells the type checker that it is never None.)
+    return filter(None, map(_PHONE.match, repeat(norm), offsets))
+
+
+def _char_offsets(starts: Iterator[int], classes: bytes, base: int) -> Iterator[int]:
+    """Character offsets of ascending byte offsets ``starts`` of ASCII characters in
+    the part of a UTF-8 text that ``classes`` shapes ("c" for each continuation
+    byte), which starts at character ``base``."""
+    before = at = 0
+    for start in starts:
+        before += classes.count(b"c", at, start)
+        at = start
+        yield base + start - before
 
 
 def _back(norm: str, end: int, chars: frozenset[str], limit: int) -> int:
@@ -540,24 +560,28 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
     checked = 0
     if digits >= 9:
         for m in _phone_matches(text, data):
-            if m.start() > 0 and (norm[m.start() - 1].isalnum() or norm[m.start() - 1] in "_#"):
+            # The cheapest test first (the tests before validation are
+            # filters, so their order changes nothing): most phone-shaped
+            # runs of hostile text have too few or too many digits.
+            if not 9 <= sum(map(str.isdigit, m.group())) <= 15:
+                continue
+            start = m.start()
+            if start > 0 and (norm[start - 1].isalnum() or norm[start - 1] in "_#"):
                 continue  # inside a word, or an HTML entity "&#128514;"
             if _DECIMAL.fullmatch(m.group()):
                 continue  # "0.000000001" is a number, not a phone
             if _not_a_phone(norm, m):
                 continue
-            count = sum(map(str.isdigit, m.group()))
-            if 9 <= count <= 15:
-                if checked < _MAX_PHONE_CHECKS:
-                    # Beyond the cap a candidate counts on its shape, as
-                    # before validation: padding cannot hide a number.
-                    checked += 1
-                    if not _real_phone(norm, m):
-                        continue
-                sig.append((m.start(), m.end(), 1.0, "promotion.phone"))
-                phones += 1
-                if phones >= MAX_PER_RULE:
-                    break  # enough evidence; hostile input may hold thousands
+            if checked < _MAX_PHONE_CHECKS:
+                # Beyond the cap a candidate counts on its shape, as
+                # before validation: padding cannot hide a number.
+                checked += 1
+                if not _real_phone(norm, m):
+                    continue
+            sig.append((start, m.end(), 1.0, "promotion.phone"))
+            phones += 1
+            if phones >= MAX_PER_RULE:
+                break  # enough evidence; hostile input may hold thousands
     wordset = text.wordset
     if digits:
         money: list[list[re.Match[str]]] = []
@@ -582,17 +606,23 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
         if wordset & _SHORTCODE_VERBS:
             for m in _shortcodes(norm):
                 sig.append((m.start(), m.end(), 1.0, "promotion.shortcode"))
-    if wordset & _KEYWORD_VERBS:
-        for m in _sms_keywords(text.original):
-            if m.group(1) not in _NOT_KEYWORDS:
-                s, e = _to_norm(text, m.start(), m.end())
-                sig.append((s, e, 1.0, "promotion.shortcode"))
-    strong_firsts = _STRONG_INDEX.firsts(text)
-    hits = (wordset & _WORD_TRIGGERS) | strong_firsts
-    if hits:
+    if wordset & _KEYWORD_VERBS and not _settled(sig, "promotion.shortcode"):
+        spans = [m.span() for m in _sms_keywords(text.original) if m.group(1) not in _NOT_KEYWORDS]
+        for s, e in _to_norm_spans(text, spans):
+            sig.append((s, e, 1.0, "promotion.shortcode"))
+    if _settled(sig, "promotion.pitch"):
+        # Pitch signals can change nothing (hostile text full of trigger
+        # words): only the messengers are read.
+        strong_firsts: frozenset[str] = frozenset()
+        hits = wordset & MESSENGERS
+    else:
+        strong_firsts = _STRONG_INDEX.firsts(text)
+        hits = (wordset & _WORD_TRIGGERS) | strong_firsts
+    positions = text.indices(hits) if hits else []
+    if positions:
         words = text.words
         seen_words: set[str] = set()
-        for i in text.indices(hits):
+        for i in positions:
             w = words[i]
             if w in strong_firsts:
                 phrase = match_phrase(words, i, _STRONG_INDEX)
@@ -610,6 +640,31 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
                 sig.append((s, e, 0.3, "promotion.pitch"))
     sig.extend(promotion_shapes.signals(text))
     return sig
+
+
+# ``run`` reports the first MAX_PER_RULE signals of each rule, each scored
+# with a boost that grows with the total weight up to 4.0 and then stays at
+# 0.3.  Once the weights so far reach this (a margin over 4.0 that no
+# rounding of the sums can cross), later signals of a rule that already has
+# MAX_PER_RULE change nothing: hostile text piles up dozens ("text WIN to
+# 80086" over and over), and the scans for them can stop.
+_SETTLED_WEIGHT = 4.5
+
+
+def _settled(sig: list[tuple[int, int, float, str]], rule: str) -> bool:
+    """Whether later signals of ``rule`` can change nothing: it has
+    MAX_PER_RULE signals and the weights so far reach _SETTLED_WEIGHT (the
+    weights but the links' are a lower bound of ``_total``)."""
+    if len(sig) < MAX_PER_RULE:
+        return False
+    rules = list(map(_RULE, sig))
+    if rules.count(rule) < MAX_PER_RULE:
+        return False
+    return sum(compress(map(_WEIGHT, sig), map("promotion.link".__ne__, rules))) >= _SETTLED_WEIGHT
+
+
+_WEIGHT = itemgetter(2)
+_RULE = itemgetter(3)
 
 
 # Digit runs that look like phone numbers but are references: IP addresses
@@ -743,14 +798,26 @@ for _cc in (*_TRUNK_ZERO_CODES, 1):
 del _cc
 
 
-def _to_norm(text: Normalized, start: int, end: int) -> tuple[int, int]:
-    """Original-text span -> ``norm`` span (identity unless folding expanded characters)."""
+def _to_norm_spans(text: Normalized, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Original-text spans -> ``norm`` spans (identity unless folding expanded characters).
+
+    ``offsets`` (the index in ``original`` of every character of ``norm``)
+    never decreases, so a position's first character of ``norm`` is found by
+    bisection.  A long folded text keeps the map as a numpy array
+    (``Normalized._offset_array``), and building its ``offsets`` list cost
+    more than the rest of the rule on hostile text (5,000 Python ints): the
+    array's ``searchsorted`` (bisect_left's answers) maps all spans at once.
+    """
+    if not spans:
+        return spans
+    array = text._offset_array
+    if array is not None:
+        found = array.searchsorted([i for span in spans for i in span]).tolist()
+        return list(zip(found[::2], found[1::2]))
     offsets = text.offsets
     if offsets is None:
-        return start, end
-    from bisect import bisect_left
-
-    return bisect_left(offsets, start), bisect_left(offsets, end)
+        return spans
+    return [(bisect_left(offsets, start), bisect_left(offsets, end)) for start, end in spans]
 
 
 def _bare_domain(folded: str) -> bool:
@@ -767,8 +834,14 @@ def _bare_domain(folded: str) -> bool:
 
 
 def _metadata(context: CheckContext) -> list[Finding]:
+    return list(_author_findings(context.author_name or "", context.author_email or ""))
+
+
+# An author's name and address are the same on each of their comments (and
+# the findings are frozen): the folds and scans are done once per author.
+@lru_cache(maxsize=1024)
+def _author_findings(name: str, email: str) -> tuple[Finding, ...]:
     out = []
-    name = context.author_name or ""
     if name:
         folded = fold(name)
         if (
@@ -781,7 +854,6 @@ def _metadata(context: CheckContext) -> list[Finding]:
             )
         ):
             out.append(Finding("promotion", "promotion.author_name", 0, 0, name, 0.6))
-    email = context.author_email or ""
     if email:
         local, _, domain = fold(email).partition("@")
         if domain in _SHORTENERS or any(
@@ -801,7 +873,7 @@ def _metadata(context: CheckContext) -> list[Finding]:
             )
         ):
             out.append(Finding("promotion", "promotion.author_email", 0, 0, email, 0.5))
-    return out
+    return tuple(out)
 
 
 def _total(signals: list[tuple[int, int, float, str]]) -> float:
