@@ -673,6 +673,15 @@ def _where(text: Normalized, found: frozenset[str]) -> list[int]:
     return out
 
 
+def _naming(words: list[str], lo: int, hi: int) -> int:
+    """The first ``x`` in ``range(lo, hi)`` with ``words[x]`` a naming verb,
+    else -1.  Almost always there is none: one C-level test of the slice
+    says so before any word is visited."""
+    if _NAMING.isdisjoint(words[lo:hi]):
+        return -1
+    return next(x for x in range(lo, hi) if words[x] in _NAMING)
+
+
 def _is_name_word(text: Normalized, i: int, n: int) -> bool:
     """Capitalised word next to another capitalised word: a personal name."""
     original = text.original
@@ -898,7 +907,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
         negated = "not" in walked or head == "not" or head.endswith("n't")
         # "he called her an idiot": a reported insult (but "I call you an
         # idiot" is said to the reader).
-        naming = next((x for x in range(max(0, j - 1), i) if words[x] in _NAMING), -1)
+        naming = _naming(words, max(0, j - 1), i)
         if naming >= 0 and not (naming + 1 < n and words[naming + 1] in SECOND):
             continue
         # "you idiot", "you stupid moron", "you're a clown", "you're pathetic".
