@@ -7,14 +7,22 @@ gives (seeded, nothing timed).
   itself instead of calling ``word_span`` and ``finding``;
 * threat skips the rest of its loop at a menace first word that belongs to
   no other class ("you"), and ``_kindly`` tests for "with" before zipping;
-* personal_attack tests a slice for a naming verb before the generator.
+* personal_attack tests a slice for a naming verb before the generator;
+* personal_attack reads the reach of the heads, addresses and person nouns
+  from one window of eleven words per insult word (``_reaches``), where the
+  seventh pass read a window per vocabulary (``_in_windows``, few insult
+  words) or searched the sorted positions of the vocabulary's words
+  (``_in_reach``, many): both kept below as references.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from itertools import chain, compress, repeat
+from operator import add, not_
 
+import numpy as np
 import pytest
 
 from benchmarks.test_person_paths import _person_texts
@@ -165,3 +173,86 @@ def test_naming_is_the_generator():
         hi = rnd.randint(lo, len(words) + 1)
         hi = min(hi, len(words))
         assert personal_attack._naming(words, lo, hi) == _naming_plain(words, lo, hi)
+
+
+# -- the reach of heads and addresses: the seventh pass's two paths --------
+
+
+def _in_windows_plain(vocabulary: frozenset[str], padded: list[str], queries: list[int], lo: int, hi: int) -> set[int]:
+    """The code as it read (few insult words): a slice and a test per query and vocabulary."""
+    if not vocabulary or not queries:
+        return set()
+    pad = personal_attack._PAD
+    windows = map(
+        padded.__getitem__, map(slice, map(add, queries, repeat(pad + lo)), map(add, queries, repeat(pad + hi)))
+    )
+    return set(compress(queries, map(not_, map(vocabulary.isdisjoint, windows))))
+
+
+def _in_reach_plain(positions: list[int], queries: list[int], queries_array: np.ndarray, lo: int, hi: int) -> set[int]:
+    """The code as it read (many insult words): two searches of the sorted positions."""
+    if not positions:
+        return set()
+    at = np.array(positions)
+    hit = np.searchsorted(at, queries_array + lo) < np.searchsorted(at, queries_array + hi)
+    return set(compress(queries, hit.tolist()))
+
+
+def _reach_listed(positions: list[int], before: int, after: int) -> set[int]:
+    """The sixth pass's code: every ``p + d``, ``before <= d < after``."""
+    return set(chain.from_iterable(map(range, map(add, positions, repeat(before)), map(add, positions, repeat(after)))))
+
+
+# The (lo, hi) windows of heads, addresses, addresses or possessives, and
+# person nouns, in the order ``_reaches`` returns them.
+_WINDOWS = ((-5, 0), (-6, 5), (-4, 5), (1, 2))
+
+
+@pytest.mark.parametrize("seed", [10, 11, 12])
+def test_reaches_are_the_windows_and_the_searches(seed):
+    rnd = random.Random(seed)
+    alphabet = ["a", "b", "c", "d", "", "e", "f"]
+    for _ in range(3000):
+        n = rnd.choice((1, 2, 3, 8, 12, 40, 300))
+        words = [rnd.choice(alphabet) for _ in range(n)]
+        vocabularies = [frozenset(rnd.sample(["a", "b", "c", "x"], rnd.randint(0, 3))) for _ in range(4)]
+        # ``_run`` passes addresses within addresses-or-possessives.
+        vocabularies[1] = vocabularies[1] & vocabularies[2]
+        heads, addresses, addressing, people = vocabularies
+        queries = sorted(rnd.sample(range(n), rnd.randint(0, n)))
+        padded = personal_attack._PADDING + words
+        got = personal_attack._reaches(padded, queries, heads, addresses, addressing, people)
+        array = np.array(queries)
+        for vocabulary, (lo, hi), reach in zip(vocabularies, _WINDOWS, got, strict=True):
+            assert reach == _in_windows_plain(vocabulary, padded, queries, lo, hi)
+            if queries:
+                positions = [j for j, w in enumerate(words) if w in vocabulary]
+                assert reach == _in_reach_plain(positions, queries, array, lo, hi)
+                assert reach == {i for i in queries if i in _reach_listed(positions, -hi + 1, -lo + 1)}
+
+
+@pytest.mark.parametrize("seed", [13, 14])
+def test_rule_findings_are_those_of_the_seventh_pass_reach(monkeypatch, seed):
+    # The whole rule with the old paths in place of ``_reaches``: the same
+    # findings on hostile and ordinary texts, whichever old path is taken.
+    texts = _person_texts(seed, 60) + ["you idiot. what a moron! your stupid face", "Stupid woman.", ""]
+    new = [repr(personal_attack.run(Normalized(t), None)) for t in texts]
+
+    def windows(padded, queries, heads, addresses, addressing, people):
+        vocabularies = (heads, addresses, addressing, people)
+        return tuple(_in_windows_plain(v, padded, queries, lo, hi) for v, (lo, hi) in zip(vocabularies, _WINDOWS))
+
+    def searches(padded, queries, heads, addresses, addressing, people):
+        words = padded[personal_attack._PAD :]
+        array = np.array(queries)
+        vocabularies = (heads, addresses, addressing, people)
+        out = []
+        for v, (lo, hi) in zip(vocabularies, _WINDOWS):
+            positions = [j for j, w in enumerate(words) if w in v]
+            out.append(_in_reach_plain(positions, queries, array, lo, hi) if queries else set())
+        return tuple(out)
+
+    for reference in (windows, searches):
+        monkeypatch.setattr(personal_attack, "_reaches", reference)
+        assert [repr(personal_attack.run(Normalized(t), None)) for t in texts] == new
+    assert sum(r != "[]" for r in new) > 20  # the texts do make findings
