@@ -20,7 +20,15 @@ MAX_PER_RULE = 5
 
 def finding(text: Normalized, category: str, rule: str, start: int, end: int, score: float) -> Finding:
     s, e, evidence = text.evidence(start, end)
-    return make_finding(category, rule, s, e, evidence, max(0.0, min(1.0, float(score))))
+    return make_finding(category, rule, s, e, evidence, _clamped(score))
+
+
+def _clamped(score: float) -> float:
+    """``max(0.0, min(1.0, float(score)))``: a score strictly inside (0, 1)
+    is returned as it is (two comparisons instead of two builtin calls);
+    the bounds, -0.0, NaN and the rest take the builtins."""
+    score = float(score)
+    return score if 0.0 < score < 1.0 else max(0.0, min(1.0, score))
 
 
 class PhraseIndex(dict):
@@ -135,5 +143,10 @@ class WordSpanFindings:
             return
         self._per_rule[rule] = count + 1
         self._taken.update(words)
-        start, end = self.text.word_span(first, last)
-        self.findings.append(finding(self.text, self.category, rule, start, end, score))
+        # ``finding(text, ..., *text.word_span(first, last), score)`` with
+        # the word offsets read here (a hostile text makes dozens of
+        # findings; two method calls and a frame fewer each).
+        text = self.text
+        starts, ends = text._bounds
+        s, e, evidence = text.evidence(starts[first], ends[last])
+        self.findings.append(make_finding(self.category, rule, s, e, evidence, _clamped(score)))
