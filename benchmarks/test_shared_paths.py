@@ -11,6 +11,7 @@ import random
 
 from benchmarks.test_adversarial_paths import _texts
 from benchmarks.test_match_paths import _mixed_texts
+from moderation.checks import normalize as N
 from moderation.checks import wordmatch as W
 from moderation.checks.normalize import Normalized
 
@@ -89,3 +90,32 @@ def test_slur_matcher_reads_the_shared_lookup_like_its_own_scan():
         for cap in (False, True):
             assert slurs.find(used, cap=cap) == slurs.find(fresh, cap=cap), text[:80]
     assert shared > 50
+
+
+def _old_words(text: Normalized) -> list[str]:
+    """``Normalized.words`` as the plain code gives it: ignorables removed
+    from each word, a word made only of them kept as ""."""
+    source = N._STRETCH.sub(N._first_char, text.wordtext)
+    raw = source.split()
+    return " ".join(raw).replace(N.IGNORABLE, "").split(" ") if raw else []
+
+
+def _ignorable_texts(seed: int, count: int) -> list[str]:
+    """Texts with words made only of zero-width characters, few or many."""
+    rnd = random.Random(seed)
+    pieces = "ab the \u200b \u200b\u200d a\u200bb é Ж x'y sooo 1d10t".split(" ")
+    out = []
+    for _ in range(count):
+        weights = [rnd.random() ** 2 for _ in pieces]
+        n = rnd.choice((20, 100, 400, 1500))
+        out.append(" ".join(rnd.choices(pieces, weights, k=n)))
+    return out
+
+
+def test_words_put_empty_words_back_in_place():
+    placed = 0
+    for text in _ignorable_texts(86, 400) + _texts(87, 100) + _mixed_texts(88, 100):
+        n = Normalized(text)
+        assert n.words == _old_words(n), text[:80]
+        placed += 0 < n.words.count("") <= Normalized._FEW_EMPTY_WORDS and n.word_bound_arrays is not None
+    assert placed > 50

@@ -46,7 +46,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from itertools import compress, count, repeat
-from operator import add, attrgetter, is_, itemgetter, le, sub
+from operator import add, is_, itemgetter, le, sub
 from typing import Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from .normalize import IGNORABLE, Normalized, _codes, fold, np, run_bounds, translate1, word_bounds
@@ -470,7 +470,6 @@ MAX_TOKENS = 128
 MAX_SPELLED = 32
 
 _MISS = object()
-_SPAN = attrgetter("start", "end")
 # Above this many list words (and phrase first words) present in a text,
 # ``find`` reads their positions from one pass over the words.
 _INDEX_FROM = 12
@@ -698,6 +697,15 @@ def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> It
             yield m
 
 
+def _by_span(found: dict[tuple[int, int], Match[P]]) -> list[Match[P]]:
+    """The matches of ``found`` (keyed by their own span) in span order.
+
+    Spans are unique, so comparing the matches themselves (tuples that start
+    with the span) never goes past the span: the order of a key function
+    returning the span, without building a key per match."""
+    return sorted(found.values())
+
+
 class Match(NamedTuple, Generic[P]):
     """One list entry found in a text (immutable; a named tuple because
     hostile text makes hundreds of them and a frozen dataclass costs three
@@ -845,7 +853,7 @@ class WordMatcher(Generic[P]):
         spelled = spelled_runs(text)
         for start, end in _capped(spelled, MAX_SPELLED) if cap else spelled:
             self._check_spelled(norm[start:end], start, found)
-        return sorted(found.values(), key=_SPAN)
+        return _by_span(found)
 
     def share(self) -> None:
         """Add this matcher's words to the shared look-up now (see ``_shared_at``)
@@ -904,7 +912,7 @@ class WordMatcher(Generic[P]):
             self._check_tokens(_trimmed(norm, tokens), found)
         for start, end in spelled:
             self._check_spelled(norm[start:end], start, found)
-        return sorted(found.values(), key=_SPAN)
+        return _by_span(found)
 
     def match_word(self, word: str) -> P | None:
         """Payload for a single (folded) word, or None."""
