@@ -119,3 +119,22 @@ def test_words_put_empty_words_back_in_place():
         assert n.words == _old_words(n), text[:80]
         placed += 0 < n.words.count("") <= Normalized._FEW_EMPTY_WORDS and n.word_bound_arrays is not None
     assert placed > 50
+
+
+def test_matches_come_in_span_order():
+    """``find`` sorts the matches themselves instead of by a span key: the
+    same order, since their spans are unique and come first."""
+    from operator import attrgetter
+
+    from moderation.checks.rules import abuse, profanity
+
+    span = attrgetter("start", "end")
+    many = 0
+    for text in _word_texts(89, 150) + _texts(90, 100):
+        n = Normalized(text)
+        for matcher in (profanity.matcher(), abuse.slur_matcher()):
+            for found in (matcher.find(n), matcher.find(n, cap=False), matcher.find_obfuscated(n)):
+                assert found == sorted(found, key=span)
+                assert len({span(m) for m in found}) == len(found)
+                many += len(found) > 20
+    assert many > 50
