@@ -795,7 +795,7 @@ class Normalized:
         # else disappears: when the count is unchanged, none did.
         source = self.wordtext if collapsed is None else collapsed
         words = source.replace(IGNORABLE, "").split()
-        if len(words) != len(self._raw_words):
+        if len(words) != self._word_count():
             placed = self._place_empty_words(words)
             if placed is not None:
                 return placed
@@ -805,6 +805,13 @@ class Normalized:
             words = self._raw_words if collapsed is None else collapsed.split()
             words = " ".join(words).replace(IGNORABLE, "").split(" ") if words else []
         return words
+
+    def _word_count(self) -> int:
+        """``len(_raw_words)``, from the word offsets' arrays when a long text
+        has them (splitting the text only to count its words costs ~200
+        instructions per word)."""
+        bounds = self.word_bound_arrays
+        return len(self._raw_words) if bounds is None else int(bounds[0].shape[0])
 
     def _place_empty_words(self, kept: list[str]) -> list[str] | None:
         """``kept`` (the words that are not only ignorables) with "" put back
@@ -819,12 +826,23 @@ class Normalized:
         ignorables[0] = 0
         np.cumsum(codes == 0, dtype=np.int32, out=ignorables[1:])  # IGNORABLE is "\x00"
         empty = ignorables[ends] - ignorables[starts] == ends - starts
-        if starts.shape[0] - int(np.count_nonzero(empty)) != len(kept):
+        where = np.flatnonzero(empty)
+        if starts.shape[0] - where.shape[0] != len(kept):
             return None
+        if where.shape[0] <= self._FEW_EMPTY_WORDS:
+            # A few: inserted into ``kept`` (the caller's own list; in
+            # ascending order each lands at its final index), cheaper than a
+            # round trip through an object array.
+            for i in where.tolist():
+                kept.insert(i, "")
+            return kept
         out = np.empty(starts.shape[0], dtype=object)
         out[empty] = ""
         out[~empty] = kept
         return cast("list[str]", out.tolist())
+
+    # Up to this many words made only of ignorables are put back with ``list.insert``.
+    _FEW_EMPTY_WORDS = 64
 
     def _collapse_stretched(self) -> str:
         """``_STRETCH.sub(_first_char, self.wordtext)`` from the stretch starts alone."""

@@ -46,7 +46,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from itertools import compress, count, repeat
-from operator import add, attrgetter, is_, itemgetter, le, sub
+from operator import add, is_, itemgetter, le, sub
 from typing import Any, Generic, Literal, NamedTuple, TypeVar, cast
 
 from .normalize import IGNORABLE, Normalized, _codes, fold, np, run_bounds, translate1, word_bounds
@@ -386,18 +386,63 @@ def spelled_runs(text: Normalized) -> list[tuple[int, int]]:
     bounds = text.word_bound_arrays
     if bounds is not None:
         one = bounds[1] - bounds[0] == 1
-        triple = bool((one[:-2] & one[1:-1] & one[2:]).any())
-    else:
-        lengths = list(map(len, text._raw_words))
-        try:
-            shape = bytes(lengths)
-        except ValueError:  # a word longer than 255 characters
-            shape = bytes(map(min, lengths, repeat(2)))
-        triple = b"\x01\x01\x01" in shape
-    if triple:
+        if (one[:-2] & one[1:-1] & one[2:]).any():
+            out = _spelled_from_words(text.wordtext)
+        text.__dict__["_spelled"] = out
+        return out
+    lengths = list(map(len, text._raw_words))
+    try:
+        shape = bytes(lengths)
+    except ValueError:  # a word longer than 255 characters
+        shape = bytes(map(min, lengths, repeat(2)))
+    if b"\x01\x01\x01" in shape:
         out = [(m.start(), m.end() - 1) for m in _SPELLED.finditer(" " + text.wordtext)]
     text.__dict__["_spelled"] = out
     return out
+
+
+def _spelled_from_words(wordtext: str) -> list[tuple[int, int]]:
+    """``_SPELLED.finditer(" " + wordtext)`` as spans (see ``spelled_runs``),
+    from a few array operations: the regex costs ~600 instructions per
+    word it tries and per character of a run.
+
+    The pattern's pieces are the lone characters other than " " and "'"
+    (separators on both sides).  Two pieces at most four apart are joined by
+    one to three separators (a solid run of two or more characters needs two
+    more places between them), so they link; a chain of linked pieces ends
+    at a wider gap.  ``finditer`` matches a chain from its first piece
+    preceded by a space (the pattern's literal " ", not "'"), taking up to
+    31 pieces (``{2,30}``) when at least three remain, then goes on after
+    the last piece it took.
+    """
+    codes = cast("np.ndarray", _codes(" " + wordtext.replace("'", " ") + " "))  # (no lone surrogates: it had words)
+    sep = codes == 32
+    # wordtext[i] is codes[i + 1]
+    lone = sep[:-2] & sep[2:]
+    lone &= ~sep[1:-1]
+    pieces = np.flatnonzero(lone)
+    links = (pieces[1:] - pieces[:-1] <= 4).view(np.uint8).tobytes()
+    out: list[tuple[int, int]] = []
+    chains = _CHAIN.finditer(links)
+    chain = next(chains, None)
+    if chain is None:
+        return out
+    at = pieces.tolist()
+    while chain is not None:
+        k, end = chain.span()  # pieces k..end are linked
+        while end - k >= 2:
+            if at[k] and wordtext[at[k] - 1] != " ":
+                k += 1
+                continue
+            stop = min(end, k + 30)
+            out.append((at[k], at[stop] + 1))
+            k = stop + 1
+        chain = next(chains, None)
+    return out
+
+
+# Two or more links in a row: a chain of at least three pieces.
+_CHAIN = re.compile(b"\x01{2,}")
 
 
 def canonical(entry: str) -> str:
@@ -425,7 +470,6 @@ MAX_TOKENS = 128
 MAX_SPELLED = 32
 
 _MISS = object()
-_SPAN = attrgetter("start", "end")
 # Above this many list words (and phrase first words) present in a text,
 # ``find`` reads their positions from one pass over the words.
 _INDEX_FROM = 12
@@ -653,6 +697,15 @@ def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> It
             yield m
 
 
+def _by_span(found: dict[tuple[int, int], Match[P]]) -> list[Match[P]]:
+    """The matches of ``found`` (keyed by their own span) in span order.
+
+    Spans are unique, so comparing the matches themselves (tuples that start
+    with the span) never goes past the span: the order of a key function
+    returning the span, without building a key per match."""
+    return sorted(found.values())
+
+
 class Match(NamedTuple, Generic[P]):
     """One list entry found in a text (immutable; a named tuple because
     hostile text makes hundreds of them and a frozen dataclass costs three
@@ -754,7 +807,7 @@ class WordMatcher(Generic[P]):
         keys = self._keys & canon_words
         firsts = self._firsts & canon_words
         payload = self._payload
-        if len(keys) + len(firsts) > _INDEX_FROM:
+        if len(keys) + len(firsts) > _INDEX_FROM or ((keys or firsts) and self._shares_hits(text)):
             # Many list words present (dense hostile text): one pass over the
             # words of ``canon`` finds them all instead of a scan per word;
             # list words become matches in that pass, phrase first words
@@ -800,7 +853,21 @@ class WordMatcher(Generic[P]):
         spelled = spelled_runs(text)
         for start, end in _capped(spelled, MAX_SPELLED) if cap else spelled:
             self._check_spelled(norm[start:end], start, found)
-        return sorted(found.values(), key=_SPAN)
+        return _by_span(found)
+
+    def share(self) -> None:
+        """Add this matcher's words to the shared look-up now (see ``_shared_at``)
+        rather than on its first dense text: a matcher that usually finds few
+        of its words can then read them from another matcher's look-up."""
+        if not self._shared_at:
+            self._share()
+
+    def _shares_hits(self, text: Normalized) -> bool:
+        """Whether ``text`` already has a shared look-up (``_shared_hits``)
+        that covers this matcher's words: then the index path reads its few
+        hits, cheaper than one regex scan of ``canon`` per list word present."""
+        cached = cast("tuple[int, list[int], list[str]] | None", text.__dict__.get("_shared_hits"))
+        return cached is not None and 0 < self._shared_at <= cached[0]
 
     def _share(self) -> None:
         """Add this matcher's words to ``_SHARED_VOCAB`` (see ``_shared_at``)."""
@@ -845,7 +912,7 @@ class WordMatcher(Generic[P]):
             self._check_tokens(_trimmed(norm, tokens), found)
         for start, end in spelled:
             self._check_spelled(norm[start:end], start, found)
-        return sorted(found.values(), key=_SPAN)
+        return _by_span(found)
 
     def match_word(self, word: str) -> P | None:
         """Payload for a single (folded) word, or None."""

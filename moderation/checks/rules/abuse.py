@@ -278,7 +278,12 @@ def slur_matcher() -> WordMatcher[float]:
     for score, block in _SLURS.items():
         for word in block.split():
             entries.setdefault(word.replace("_", " "), score)
-    return WordMatcher(entries)
+    matcher = WordMatcher(entries)
+    # In the shared look-up from the start: on a text where profanity made
+    # that look-up, the few slurs present are read from it instead of a regex
+    # scan of the text per slur (and it is not made again when this matcher joins).
+    matcher.share()
+    return matcher
 
 
 def _reported(words: list[str], i: int) -> bool:
