@@ -319,3 +319,49 @@ def test_metadata_is_cached_per_author():
         context = CheckContext(author_name=rnd.choice(names), author_email=rnd.choice(emails))
         assert P._metadata(context) == ref_metadata(context)
         assert P._metadata(context) is not P._metadata(context)  # a fresh list each time
+
+
+# -- the ninth pass: money amounts with a unit, scanned in windows around the units -----------
+
+_UNIT_PIECES = ["usd", "dollars", "pounds", "euros", "gbp", "p/min", "ppm", "/hr", "/hour", "/day", "/week"]
+_UNIT_NEAR = ["usdollars", "5usd", "1,000.50 usd", "9.99/hour", "3 p/min", "2/min", "7/hourly", "4 /day", "x/day"]
+
+
+def _digit_dense(rnd: random.Random, size: int, units: int) -> str:
+    """Digits, separators and spaces, with a few units (the next worst case of the unit scan)."""
+    chars = [rnd.choice("0123456789 .,-/p") for _ in range(size)]
+    for _ in range(units):
+        at = rnd.randrange(size + 1)
+        chars.insert(
+            at, rnd.choice((" ", "")) + rnd.choice(_UNIT_PIECES + _UNIT_NEAR) + rnd.choice((" ", "a", "", "5"))
+        )
+    return "".join(chars)
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_unit_amounts_match_the_plain_scan(seed):
+    rnd = random.Random(seed)
+    texts = [_digit_dense(rnd, rnd.choice((30, 200, 5000)), rnd.choice((0, 1, 3, 10, 80))) for _ in range(400)]
+    texts += [Normalized(raw).norm for raw in _texts(seed)]
+    windowed = plain = 0
+    for norm in texts:
+        slash = "/" in norm
+        if not P._has_unit(norm, slash):
+            continue
+        found = P._unit_amounts(norm, slash)
+        expected = _matches(P._MONEY_UNIT.finditer(norm))
+        assert _matches(found) == expected, norm
+        is_plain = isinstance(found, type(P._MONEY_UNIT.finditer("")))
+        plain += is_plain
+        windowed += not is_plain and bool(expected)
+    assert windowed > 100 and plain > 20  # both paths were tried, on texts with amounts
+
+
+def test_a_digit_dense_body_with_one_unit():
+    """The next worst case the brief named: 5,000 digits and separators, one "usd"."""
+    rnd = random.Random(0)
+    body = "".join(rnd.choice("0123456789 .,-") for _ in range(4990))
+    body = (body[:2500] + " 5 usd " + body[2500:])[:5000]
+    text = Normalized(body)
+    assert _matches(P._unit_amounts(text.norm, "/" in text.norm)) == _matches(P._MONEY_UNIT.finditer(text.norm))
+    assert P.run(text, CheckContext()) == ref_run(text, CheckContext())

@@ -167,6 +167,12 @@ _WORD_UNITS = tuple(unit for unit in _UNITS if "/" not in unit)
 _MONEY_UNIT = re.compile(
     r"\d(?<![\d.,]\d)\d{0,6}(?:[.,]\d{1,3}){0,3}\s?(?:usd|dollars|pounds|euros|gbp|p/min|ppm|/hr|/hour|/day|/week)(?![a-z])"
 )
+# A _MONEY_UNIT match starts at most this many characters before its unit
+# (a digit, six more, three groups of a separator and three digits, a space):
+# ``_unit_amounts`` scans only there.
+_UNIT_REACH = 20
+# More unit words than this (hostile text): one plain scan is cheaper than a window per word.
+_MAX_UNIT_WINDOWS = 64
 
 STRONG_PHRASES = tuple(
     tuple(p.split())
@@ -454,6 +460,51 @@ def _has_unit(norm: str, slash: bool) -> bool:
     return any(unit in norm for unit in _WORD_UNITS) or (slash and _SLASH_UNITS.search(norm) is not None)
 
 
+def _unit_amounts(norm: str, slash: bool) -> Iterator[re.Match[str]]:
+    r"""``_MONEY_UNIT.finditer(norm)``, scanning only in reach of a unit.
+
+    _MONEY_UNIT starts with ``\d``, so on digit-dense text the regex engine
+    tries a match at every digit (a scan of the whole text once any unit
+    appears anywhere); the units are found by substring searches instead
+    (every occurrence, overlapping ones too: "usdollars").  Each match lies
+    in a window from _UNIT_REACH characters before its unit to the character
+    after it (its look-ahead).  Overlapping windows are merged, so a match
+    never crosses one; the engine reads the characters before a window's
+    start for its look-behind.  A window ends one character after a unit,
+    and no unit ends there (it would have been found and widened the
+    window), so no match ends at the window's end, where the look-ahead
+    would see the end of the string: the matches in a window are the full
+    scan's there.
+    """
+    units: list[tuple[int, int]] = []
+    for unit in _WORD_UNITS:
+        i = norm.find(unit)
+        while i >= 0:
+            units.append((i, i + len(unit)))
+            if len(units) > _MAX_UNIT_WINDOWS:
+                return _MONEY_UNIT.finditer(norm)
+            i = norm.find(unit, i + 1)
+    if slash:
+        # No slash unit holds a second "/": their non-overlapping matches are all of them.
+        for m in _SLASH_UNITS.finditer(norm):
+            # ("p/min" starts at the "p" before the "/" the match starts at.)
+            units.append((m.start() - 1, m.end()))
+            if len(units) > _MAX_UNIT_WINDOWS:
+                return _MONEY_UNIT.finditer(norm)
+    units.sort()
+    size = len(norm)
+    windows: list[list[int]] = []
+    for start, end in units:
+        lo = max(0, start - _UNIT_REACH)
+        hi = min(size, end + 1)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], hi)
+        else:
+            windows.append([lo, hi])
+    finditer = _MONEY_UNIT.finditer
+    return (m for lo, hi in windows for m in finditer(norm, lo, hi))
+
+
 def _first_matches(patterns: list[re.Pattern[str]], norm: str, limit: int) -> list[re.Match[str]]:
     """The first ``limit`` matches, in text order, of patterns no match of
     which holds the start of another's (so their ``finditer``s together are
@@ -592,7 +643,7 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
             money.append(list(islice(_pence_amounts(norm), MAX_PER_RULE)))
         slash = "/" in norm
         if (wordset & _MONEY_WORDS or slash) and _has_unit(norm, slash):
-            money.append(list(islice(_MONEY_UNIT.finditer(norm), MAX_PER_RULE)))
+            money.append(list(islice(_unit_amounts(norm, slash), MAX_PER_RULE)))
         for matches in money:
             for m in matches:
                 sig.append((m.start(), m.end(), 0.3, "promotion.pitch"))
