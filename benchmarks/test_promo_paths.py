@@ -365,3 +365,18 @@ def test_a_digit_dense_body_with_one_unit():
     text = Normalized(body)
     assert _matches(P._unit_amounts(text.norm, "/" in text.norm)) == _matches(P._MONEY_UNIT.finditer(text.norm))
     assert P.run(text, CheckContext()) == ref_run(text, CheckContext())
+
+
+@pytest.mark.parametrize("seed", [10, 11])
+def test_shortcodes_stop_at_the_limit(seed):
+    """The first ``limit`` short codes are the plain scan's first ones; the
+    run test above checks that dropping the later ones changes no report."""
+    limited = 0
+    for raw in _texts(seed):
+        norm = Normalized(raw).norm
+        expected = _matches(P._SHORTCODE.finditer(norm))
+        assert _matches(P._shortcodes(norm)) == expected, raw
+        for limit in (1, MAX_PER_RULE):
+            assert _matches(P._shortcodes(norm, limit)) == expected[:limit], raw
+        limited += len(expected) > MAX_PER_RULE
+    assert limited > 20  # texts with more short codes than are kept

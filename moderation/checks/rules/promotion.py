@@ -519,8 +519,9 @@ def _first_matches(patterns: list[re.Pattern[str]], norm: str, limit: int) -> li
 _START = re.Match.start
 
 
-def _shortcodes(norm: str) -> list[re.Match[str]]:
-    r"""``_SHORTCODE.finditer(norm)``, scanning only in reach of a "to 80086".
+def _shortcodes(norm: str, limit: int | None = None) -> list[re.Match[str]]:
+    r"""``_SHORTCODE.finditer(norm)`` (its first ``limit`` matches, or all),
+    scanning only in reach of a "to 80086".
 
     _SHORTCODE starts with one of four letters, so the regex engine tests
     nearly every character; its tail (_SHORTCODE_TAIL) starts with a
@@ -530,19 +531,25 @@ def _shortcodes(norm: str) -> list[re.Match[str]]:
     engine reads the characters before a window's start for its look-behind
     and ``\b``.  A window's end follows a tail's ``\b`` (a non-word
     character or the end), so no digit run ends there that the full text
-    would continue.
+    would continue.  The tails are scanned lazily: with a ``limit`` the
+    scan stops at the window that completes it.
     """
-    windows: list[list[int]] = []
+    found: list[re.Match[str]] = []
     size = len(norm)
-    for m in _SHORTCODE_TAIL.finditer(norm):
-        lo = max(0, m.start() - _SHORTCODE_REACH)
-        hi = min(size, m.end() + 1)
-        if windows and lo <= windows[-1][1]:
-            windows[-1][1] = hi
-        else:
-            windows.append([lo, hi])
     finditer = _SHORTCODE.finditer
-    return [m for lo, hi in windows for m in finditer(norm, lo, hi)]
+    lo = hi = -1
+    for m in _SHORTCODE_TAIL.finditer(norm):
+        start = max(0, m.start() - _SHORTCODE_REACH)
+        if start > hi:
+            if hi >= 0:
+                found.extend(finditer(norm, lo, hi))
+                if limit is not None and len(found) >= limit:
+                    return found[:limit]
+            lo = start
+        hi = min(size, m.end() + 1)
+    if hi >= 0:
+        found.extend(finditer(norm, lo, hi))
+    return found if limit is None else found[:limit]
 
 
 # A _MONEY_PENCE match is one to four digits and the "p" of a _PENCE match
@@ -655,7 +662,10 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
                 for m in _first_matches(per, norm, MAX_PER_RULE):
                     sig.append((m.start(), m.end(), 0.7, "promotion.premium_rate"))
         if wordset & _SHORTCODE_VERBS:
-            for m in _shortcodes(norm):
+            # Each weighs 1.0: once MAX_PER_RULE are in, the rule is settled
+            # by their own weight (see ``_settled``), and later ones (hostile
+            # text repeats "text WIN to 80086" dozens of times) change nothing.
+            for m in _shortcodes(norm, MAX_PER_RULE):
                 sig.append((m.start(), m.end(), 1.0, "promotion.shortcode"))
     if wordset & _KEYWORD_VERBS and not _settled(sig, "promotion.shortcode"):
         spans = [m.span() for m in _sms_keywords(text.original) if m.group(1) not in _NOT_KEYWORDS]
@@ -700,6 +710,9 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
 # MAX_PER_RULE change nothing: hostile text piles up dozens ("text WIN to
 # 80086" over and over), and the scans for them can stop.
 _SETTLED_WEIGHT = 4.5
+# ``_signals`` keeps only the first MAX_PER_RULE short codes (weight 1.0
+# each): their own weight must settle the rule.
+assert MAX_PER_RULE * 1.0 >= _SETTLED_WEIGHT
 
 
 def _settled(sig: list[tuple[int, int, float, str]], rule: str) -> bool:
