@@ -341,14 +341,14 @@ def _digit_dense(rnd: random.Random, size: int, units: int) -> str:
 @pytest.mark.parametrize("seed", [8, 9])
 def test_unit_amounts_match_the_plain_scan(seed):
     rnd = random.Random(seed)
-    texts = [_digit_dense(rnd, rnd.choice((30, 200, 5000)), rnd.choice((0, 1, 3, 10, 80))) for _ in range(400)]
+    texts = [_digit_dense(rnd, rnd.choice((30, 200, 5000)), rnd.choice((0, 1, 3, 10, 80, 300))) for _ in range(400)]
     texts += [Normalized(raw).norm for raw in _texts(seed)]
     windowed = plain = 0
     for norm in texts:
         slash = "/" in norm
         if not P._has_unit(norm, slash):
             continue
-        found = P._unit_amounts(norm, slash)
+        found = P._unit_amounts(norm, slash, P._digit_count(norm.encode("utf-8", "surrogatepass")))
         expected = _matches(P._MONEY_UNIT.finditer(norm))
         assert _matches(found) == expected, norm
         is_plain = isinstance(found, type(P._MONEY_UNIT.finditer("")))
@@ -380,3 +380,16 @@ def test_shortcodes_stop_at_the_limit(seed):
             assert _matches(P._shortcodes(norm, limit)) == expected[:limit], raw
         limited += len(expected) > MAX_PER_RULE
     assert limited > 20  # texts with more short codes than are kept
+
+
+def test_a_digit_dense_body_with_many_units():
+    """70 "x usd" in 5,000 digits and separators: still windows (the plain scan
+    would try a match at every digit), and the same matches."""
+    rnd = random.Random(1)
+    chars = [rnd.choice("0123456789 .,-") for _ in range(4700)]
+    for _ in range(70):
+        chars.insert(rnd.randrange(len(chars)), " x usd ")
+    norm = Normalized("".join(chars)[:5000]).norm
+    found = P._unit_amounts(norm, False, P._digit_count(norm.encode()))
+    assert not isinstance(found, type(P._MONEY_UNIT.finditer("")))
+    assert _matches(found) == _matches(P._MONEY_UNIT.finditer(norm))

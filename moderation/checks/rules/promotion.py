@@ -171,7 +171,9 @@ _MONEY_UNIT = re.compile(
 # (a digit, six more, three groups of a separator and three digits, a space):
 # ``_unit_amounts`` scans only there.
 _UNIT_REACH = 20
-# More unit words than this (hostile text): one plain scan is cheaper than a window per word.
+# The plain scan costs about a regex try per digit, the windows about two
+# per unit word: with more unit words than this, or than a quarter of the
+# digits (hostile text), the plain scan is the cheaper.
 _MAX_UNIT_WINDOWS = 64
 
 STRONG_PHRASES = tuple(
@@ -460,7 +462,7 @@ def _has_unit(norm: str, slash: bool) -> bool:
     return any(unit in norm for unit in _WORD_UNITS) or (slash and _SLASH_UNITS.search(norm) is not None)
 
 
-def _unit_amounts(norm: str, slash: bool) -> Iterator[re.Match[str]]:
+def _unit_amounts(norm: str, slash: bool, digits: int = 0) -> Iterator[re.Match[str]]:
     r"""``_MONEY_UNIT.finditer(norm)``, scanning only in reach of a unit.
 
     _MONEY_UNIT starts with ``\d``, so on digit-dense text the regex engine
@@ -474,14 +476,16 @@ def _unit_amounts(norm: str, slash: bool) -> Iterator[re.Match[str]]:
     and no unit ends there (it would have been found and widened the
     window), so no match ends at the window's end, where the look-ahead
     would see the end of the string: the matches in a window are the full
-    scan's there.
+    scan's there.  ``digits`` (the text's ASCII digits) sets when the plain
+    scan is the cheaper (see _MAX_UNIT_WINDOWS).
     """
+    most = max(_MAX_UNIT_WINDOWS, digits // 4)
     units: list[tuple[int, int]] = []
     for unit in _WORD_UNITS:
         i = norm.find(unit)
         while i >= 0:
             units.append((i, i + len(unit)))
-            if len(units) > _MAX_UNIT_WINDOWS:
+            if len(units) > most:
                 return _MONEY_UNIT.finditer(norm)
             i = norm.find(unit, i + 1)
     if slash:
@@ -489,7 +493,7 @@ def _unit_amounts(norm: str, slash: bool) -> Iterator[re.Match[str]]:
         for m in _SLASH_UNITS.finditer(norm):
             # ("p/min" starts at the "p" before the "/" the match starts at.)
             units.append((m.start() - 1, m.end()))
-            if len(units) > _MAX_UNIT_WINDOWS:
+            if len(units) > most:
                 return _MONEY_UNIT.finditer(norm)
     units.sort()
     size = len(norm)
@@ -650,7 +654,7 @@ def _signals(text: Normalized) -> list[tuple[int, int, float, str]]:
             money.append(list(islice(_pence_amounts(norm), MAX_PER_RULE)))
         slash = "/" in norm
         if (wordset & _MONEY_WORDS or slash) and _has_unit(norm, slash):
-            money.append(list(islice(_unit_amounts(norm, slash), MAX_PER_RULE)))
+            money.append(list(islice(_unit_amounts(norm, slash, digits), MAX_PER_RULE)))
         for matches in money:
             for m in matches:
                 sig.append((m.start(), m.end(), 0.3, "promotion.pitch"))
