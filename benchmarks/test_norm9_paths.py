@@ -148,3 +148,43 @@ def test_make_finding_is_the_constructed_finding():
             made.__dict__  # noqa: B018  (slotted, like the constructed one)
         with pytest.raises(AttributeError):  # FrozenInstanceError
             made.start = 1  # type: ignore[misc]
+
+
+def _fold_general_before(text: str) -> tuple[str, list[int]] | None:
+    """``_fold_many``'s general path (many expansions) as it read before:
+    a 2-D fancy index into the fold table."""
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    arrays = N._fold_arrays
+    assert arrays is not None
+    if int(codes.max()) >= N._FOLD_ARRAY_CODES:
+        codes = N._astral_rows(codes, arrays)
+    lens = arrays.lens.take(codes).astype(np.intp)
+    src = np.repeat(np.arange(codes.shape[0]), lens)
+    ends = np.cumsum(lens)
+    k = np.arange(int(ends[-1])) - np.repeat(ends - lens, lens)
+    out = arrays.chars[codes[src], k]
+    return out.tobytes().decode("utf-32-le"), src.tolist()
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_fold_general_path_gathers_as_before(seed):
+    rnd = random.Random(seed)
+    expanding = ["\u2026", "\u00df", "\ufb01", "\u01c4", "\u0130", "\U0001d41f", "\U0001f602", "\u00e9", "a", "b", " "]
+    general = 0
+    for _ in range(80):
+        n = rnd.choice((512, 1000, 5000))
+        text = "".join(rnd.choice(expanding) if rnd.random() < 0.5 else rnd.choice("abc XYZ.!1") for _ in range(n))
+        folded = N._fold_many(text)
+        if folded is None or folded[1] is None:
+            continue
+        expanders = sum(len(N._TABLE[ord(c)]) != 1 for c in text)
+        if expanders <= N._FEW_EXPANDERS:
+            continue
+        general += 1
+        before = _fold_general_before(text)
+        assert before is not None
+        assert folded[0] == before[0] and folded[1].tolist() == before[1]
+        assert folded[0] == text.translate(N._TABLE)
+    assert general > 40
