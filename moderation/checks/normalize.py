@@ -33,7 +33,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, chain, compress, count, repeat
 from operator import add
 from typing import cast
 
@@ -445,7 +445,12 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     src = np.repeat(np.arange(codes.shape[0]), lens)
     ends = np.cumsum(lens)
     k = np.arange(int(ends[-1])) - np.repeat(ends - lens, lens)
-    out = arrays.chars[codes[src], k]
+    # ``chars[codes[src], k]`` as one gather from the flat table (row * width
+    # + column): a 2-D fancy index costs about twice as much per character.
+    flat = codes.astype(np.intp).take(src)
+    flat *= _FOLD_WIDTH
+    flat += k
+    out = arrays.chars.reshape(-1).take(flat)
     return out.tobytes().decode("utf-32-le"), src
 
 
@@ -717,10 +722,15 @@ class Normalized:
         """Map a ``[start, end)`` span of ``norm`` to the original text."""
         array = self._offset_array
         if array is not None:
+            # ``item`` reads a Python int straight from the array, about half
+            # the instructions of ``int(array[i])`` (which makes a numpy
+            # scalar first); a list copy of the whole map costs more than the
+            # few dozen spans a text makes.
+            item = array.item
             if end <= start:
-                i = len(self.original) if start >= array.shape[0] else int(array[start])
+                i = len(self.original) if start >= array.shape[0] else item(start)
                 return i, i
-            return int(array[start]), int(array[end - 1]) + 1
+            return item(start), item(end - 1) + 1
         if end <= start:
             return (start, start) if self.offsets is None else (self._o(start), self._o(start))
         offsets = self.offsets
@@ -870,23 +880,28 @@ class Normalized:
             return []
         if hits <= _TRIGGER_UNION:
             # Every rule asks for its own trigger words; one C-level pass
-            # finds the positions of all of them, and each rule filters
-            # that (short) list instead of scanning all words again.
-            # (compress/map over the trigger words themselves: no Python
-            # step per trigger position, which dense hostile text has hundreds of.)
-            return list(compress(self._trigger_positions, map(hits.__contains__, self._trigger_words)))
+            # finds the positions of all of them, grouped by word, and each
+            # rule merges the (short) lists of its hits instead of scanning
+            # all words, or all trigger positions, again.  A word's positions
+            # are ascending and no two words share one, so the sorted merge
+            # is exactly the scan's answer.
+            lists = map(self._trigger_index.__getitem__, hits)
+            if len(hits) == 1:
+                return list(next(lists))
+            return sorted(chain.from_iterable(lists))
         # compress/map keep the scan in C.
-        return list(compress(count(), map(hits.__contains__, self.words)))
+        return list(compress(range(len(self.words)), map(hits.__contains__, self.words)))
 
     @cached_property
-    def _trigger_positions(self) -> list[int]:
+    def _trigger_index(self) -> dict[str, list[int]]:
+        """Ascending positions of every registered trigger word that the text holds."""
+        words = self.words
         hits = self.wordset & _TRIGGER_UNION
-        return list(compress(count(), map(hits.__contains__, self.words)))
-
-    @cached_property
-    def _trigger_words(self) -> list[str]:
-        """``words[i]`` for every ``i`` of ``_trigger_positions`` (index-aligned)."""
-        return list(map(self.words.__getitem__, self._trigger_positions))
+        index: dict[str, list[int]] = {w: [] for w in hits}
+        # The scan stays in C; the Python loop visits trigger positions only.
+        for i in compress(range(len(words)), map(hits.__contains__, words)):
+            index[words[i]].append(i)
+        return index
 
     @cached_property
     def _bounds(self) -> tuple[list[int], list[int]]:
