@@ -653,7 +653,25 @@ def _trimmed_tokens(
 
 
 def _trimmed_leet_words(text: Normalized, cap: bool = True) -> tuple[list[int], list[int], list[str]]:
-    return _trimmed_tokens(text, "leet", leet_words, cap)
+    """``_trimmed_tokens(text, "leet", leet_words, cap)`` without the trimming:
+    a leet word is a maximal run of alphanumerics holding a letter (or another
+    non-digit) and a leet digit, so it has no edge junk to trim and is at least
+    two characters long; its spans and slices of ``norm`` are the trimmed
+    tokens as they are, once per text."""
+    key = "_trimmed_leet" if cap or not CAPS else "_trimmed_leet_all"
+    cached = text.__dict__.get(key)
+    if cached is None:
+        spans = leet_words(text)
+        if key == "_trimmed_leet":
+            spans = _capped(spans, MAX_TOKENS)
+        if spans:
+            starts, ends = map(list, zip(*spans))
+            tokens = list(map(text.norm.__getitem__, map(slice, starts, ends)))
+            cached = (starts, ends, tokens)
+        else:
+            cached = ([], [], [])
+        text.__dict__[key] = cached
+    return cast("tuple[list[int], list[int], list[str]]", cached)
 
 
 def _trimmed_slow_tokens(text: Normalized, cap: bool = True) -> tuple[list[int], list[int], list[str]]:
