@@ -70,3 +70,21 @@ def test_leet_words_need_no_trimming(monkeypatch, caps):
             spans = W.leet_words(n)
             assert got[True] == _old_trimmed(norm, W._capped(spans, W.MAX_TOKENS))
             assert got[False] == _old_trimmed(norm, spans)
+
+
+@pytest.mark.parametrize("caps", [True, False])
+def test_slow_tokens_trimmed_either_way(monkeypatch, caps):
+    # Per token below _TRIM_ARRAY_FROM tokens, with array operations from it:
+    # both give the old per-token trimming (counts on both sides of it).
+    monkeypatch.setattr(W, "CAPS", caps)
+    counts = set()
+    for text in _all_texts():
+        norm = Normalized(text).norm
+        for order in ((True, False), (False, True)):
+            n = Normalized(text)
+            got = {cap: W._trimmed_slow_tokens(n, cap) for cap in order}
+            spans = W.slow_tokens(n)
+            counts.add(len(spans) >= W._TRIM_ARRAY_FROM)
+            assert got[True] == _old_trimmed(norm, W._capped(spans, W.MAX_TOKENS))
+            assert got[False] == _old_trimmed(norm, spans)
+    assert counts == {True, False}
