@@ -34,12 +34,11 @@ bullet in") lives in ``threat_shapes``.
 
 from __future__ import annotations
 
-from itertools import compress
-
 from ..normalize import Normalized, register_triggers
 from ..values import CheckContext, Finding
 from . import WordSpanFindings, match_phrase, phrase_index, threat_shapes
 from .abuse import GROUPS, IDENTITY_ADJ
+from .threat_shapes import Call, Case, replay
 
 _PEOPLE_NOUNS = frozenset(
     "country nation race religion people men women kids children family families everyone population tribe".split()
@@ -264,18 +263,10 @@ _MENACE_ONLY = _MENACE_FIRST - (
 )
 
 
-def _window(words: list[str], i: int, before: int, after: int) -> tuple[list[str], list[str]]:
-    return words[max(0, i - before) : i], words[i + 1 : i + 1 + after]
-
-
 _PERSON_OR_GROUP = PERSON_OBJECTS | GROUPS
 
 
-def _has_person_object(after: list[str]) -> bool:
-    return not _PERSON_OR_GROUP.isdisjoint(after[:3])
-
-
-def _imperative_target(text: Normalized, i: int, after: list[str]) -> bool:
+def _imperative_target(text: Normalized, i: int, after: list[str], case: Case) -> bool:
     """The words after an imperative verb name people: a group, a capitalised
     name, or a determiner leading to a group/people noun within three words."""
     first = after[0]
@@ -284,13 +275,14 @@ def _imperative_target(text: Normalized, i: int, after: list[str]) -> bool:
     if first in _TARGET_WORDS:
         return any(x in GROUPS or x in IDENTITY_ADJ or x in _PEOPLE_NOUNS for x in after[1:4])
     if first.isalpha() and i + 1 < len(text.words):
-        s, e = text.span(*text.word_span(i + 1, i + 1))
-        word = text.original[s:e]
         # A capitalised name (not a shouted word): "execute Smith".
-        return text.words[i] in _LETHAL and word[:1].isupper() and not word.isupper() and first not in _COMMON_CAPS
+        return text.words[i] in _LETHAL and first not in _COMMON_CAPS and case(text, i + 1)
     return False
 
 
+_OUT_OFF = frozenset(("out", "off"))
+# Objects of an imperative "kill them all", "shoot him".
+_IMPERATIVE_OBJECTS = frozenset("them em him her all every these those".split())
 # Words that make "to kill all X" a report about someone else's plan.
 _NARRATED = REPORTED | frozenset("they he she plan plans planning wanted".split())
 
@@ -305,33 +297,33 @@ def _group_target(after: list[str]) -> bool:
 
 def _intent(before: list[str]) -> float:
     """Score of the modal context before a verb (0 when none)."""
-    if any(w in REPORTED for w in before):
+    # (set tests in C: ``not S.isdisjoint(xs)`` is ``bool(set(xs) & S)``;
+    # most verbs have none of these words before them: one test.)
+    if _MODAL_WORDS.isdisjoint(before) or not REPORTED.isdisjoint(before):
         return 0.0
-    joined = set(before)
-    if joined & FIRST_INTENT:
+    if not FIRST_INTENT.isdisjoint(before):
         return 0.9
-    if joined & FIRST_SUBJECTS and joined & INTENT_MARKERS:
+    if not FIRST_SUBJECTS.isdisjoint(before) and not INTENT_MARKERS.isdisjoint(before):
         return 0.9
-    if joined & INCITE_MARKERS:
+    if not INCITE_MARKERS.isdisjoint(before):
         return 0.8
     return 0.0
+
+
+_MODAL_WORDS = FIRST_INTENT | FIRST_SUBJECTS | INCITE_MARKERS
 
 
 _CLAUSE_CHARS = frozenset('.!?;:\n"')
 
 
+_CLAUSE_OPENERS = frozenset("just lets let's and so please go".split())
+
+
 def _at_clause_start(text: Normalized, i: int) -> bool:
     if i == 0:
         return True
-    return not _CLAUSE_CHARS.isdisjoint(text.gap(i)) or text.words[i - 1] in (
-        "just",
-        "lets",
-        "let's",
-        "and",
-        "so",
-        "please",
-        "go",
-    )
+    # (the word before first: no gap to slice out)
+    return text.words[i - 1] in _CLAUSE_OPENERS or not _CLAUSE_CHARS.isdisjoint(text.gap(i))
 
 
 def _kindly(after: list[str]) -> bool:
@@ -351,142 +343,155 @@ def _thing_subject(words: list[str], j: int) -> bool:
     return False
 
 
-def run(text: Normalized, context: CheckContext) -> list[Finding]:
+def _occurrence(text: Normalized, i: int, case: Case, menace_firsts: frozenset[str]) -> list[Call]:
+    """The ``spans.add`` calls (in order) that trigger word ``i`` makes.
+
+    Reads no further than ``_REACH`` (words before, words after) of its
+    word (gaps included) and, of the original text, only whether word
+    ``i + 1`` is capitalised (asked of ``case``): ``threat_shapes.replay``
+    keys its memo on exactly these.
+    """
     words = text.words
+    n = len(words)
+    w = words[i]
+    if w in _WEAK_ONLY and _PERSON_OR_GROUP.isdisjoint(words[i + 1 : i + 4]):
+        return []  # "the end of it", "hit the road": nothing below can match
+    found: list[Call] = []
+    add = found.append
+    # Fixed menacing phrases.
+    if w in menace_firsts:
+        phrase = match_phrase(words, i, _MENACE_INDEX)
+        if phrase:
+            last = i + len(phrase) - 1
+            if phrase in _NEEDS_GROUP:
+                # "send all gays to hell", "get rid of all immigrants".
+                if last + 1 < n and (words[last + 1] in GROUPS or words[last + 1] in IDENTITY_ADJ):
+                    add((i, last + 1, 0.7, "threat.incitement"))
+            else:
+                add((i, last, _MENACE_SCORE.get(phrase, 0.85), "threat.menace"))
+        if w in _MENACE_ONLY:
+            return found
+    before = words[i - 5 : i] if i >= 5 else words[:i]
+    after = words[i + 1 : i + 5]
+    if (
+        w in _LETHAL
+        and before
+        and before[-1] == "to"
+        and after
+        and _NARRATED.isdisjoint(before)
+        and _NEGATIONS.isdisjoint(before[-3:])
+        and _group_target(after)
+    ):
+        # "the right to kill all gays", "we need to exterminate these X".
+        add((i - 1, min(n - 1, i + len(after[:3])), 0.7, "threat.incitement"))
+        return found
+    # (``after`` holds at most four words: ``after[:4]`` is ``after``.)
+    kicked_out = w == "kick" and not _OUT_OFF.isdisjoint(after)
+    if kicked_out:
+        # "kick them out (of the country)": removal, judged by threat_shapes.
+        aimed = False
+    elif (
+        (w in STRONG_VERBS or w in WEAK_VERBS)
+        and not _PERSON_OR_GROUP.isdisjoint(after[:3])  # a person object
+        and ("with" not in after or not _kindly(after))
+    ):
+        aimed = True
+        if w in WEAK_VERBS and COMPLEMENTS.isdisjoint(after):
+            # "I'm going to end you": only with first-person intent
+            # aimed at the reader.
+            aimed = bool(after and after[0] in SECOND_PERSON and _intent(before) >= 0.9)
+    else:
+        aimed = False
+    if aimed:
+        if before and before[-1] == "to" and len(before) > 1 and before[-2] in REPORTED:
+            return found
+        score = _intent(before)
+        # Imperative: "kill them all", "shoot him" (the object before the
+        # clause test: it rules out most words at once).
+        if score == 0.0 and after and after[0] in _IMPERATIVE_OBJECTS and _at_clause_start(text, i):
+            score = 0.7
+        if score:
+            second = not SECOND_PERSON.isdisjoint(after[:3])
+            add((i, min(n - 1, i + 2), min(1.0, score + (0.05 if second else 0.0)), "threat.intent"))
+        return found
+    if kicked_out:
+        return found
+    if (w in STRONG_VERBS or w in ("destroy", "wipe", "exterminate")) and after and _at_clause_start(text, i):
+        # Imperative aimed at a group or a named person: "nuke the
+        # entire country", "destroy islam", "execute Smith".
+        if _imperative_target(text, i, after, case):
+            add((i, min(n - 1, i + len(after[:3])), 0.65, "threat.incitement"))
+        return found
+    if w in PASSIVE and before and before[-1] in ("shoulda", "should've", "coulda") and REPORTED.isdisjoint(before):
+        add((i - 1, i, 0.65, "threat.incitement"))
+        return found
+    if (
+        w == "death"
+        and before
+        and before[-1] == "to"
+        and after
+        and (after[0] in PERSON_OBJECTS or after[0] in GROUPS or after[0] in ("all", "the"))
+    ):
+        add((i - 1, i + 1, 0.75, "threat.incitement"))
+        return found
+    if w in PASSIVE:
+        # "should be shot", "deserve to be hanged", "need to be killed",
+        # "should all be publicly hanged".
+        j = i - 1
+        while j > i - 4 and j >= 0 and (words[j] in _PASSIVE_FILLER or words[j].endswith("ly")):
+            j -= 1
+        if j >= 1 and words[j] in ("be", "get", "b") and set(words[max(0, j - 3) : j]) & INCITE_MARKERS:
+            if not set(words[max(0, j - 5) : j]) & REPORTED and not _thing_subject(words, j) and after[:1] != ["down"]:
+                add((j - 1, i, 0.75, "threat.incitement"))
+        return found
+    if w in DEATH and w in ("die", "dies", "dead"):
+        # "you should die", "deserve to die", "must die", "needs to die".
+        if not INCITE_MARKERS.isdisjoint(before[-3:]) and REPORTED.isdisjoint(before):
+            if "should" in before[-3:] and before[-1] == "not":
+                return found
+            add((max(0, i - 2), i, 0.75, "threat.incitement"))
+        return found
+    if w == "let" and len(after) >= 2 and after[0] in _LET_OBJECTS and after[1] in _LET_HARM:
+        # "let him die", "let them rot".
+        if _NEGATIONS.isdisjoint(before[-2:]):
+            add((i, i + 2, 0.65, "threat.incitement"))
+        return found
+    if w in ("want", "wanna", "love"):
+        # "I want to see them die", "would love to watch them burn".
+        see = [j for j, x in enumerate(after[:3]) if x in _SEE]
+        if see and _NEGATIONS.isdisjoint(before[-3:]):
+            rest = after[see[0] + 1 : see[0] + 5]
+            harm = [j for j, x in enumerate(rest) if x in WISH_HARM]
+            if harm:
+                add((i, i + see[0] + 2 + harm[0], 0.7, "threat.wish"))
+        return found
+    if w in WISH:
+        harm = [j for j, x in enumerate(after[:5]) if x in WISH_HARM]
+        if harm and not (set(after[:5]) & {"not", "nobody", "no", "anyone", "anybody"}):
+            # "hope you die", "wish he was dead", "hope they all get shot".
+            target = set(after[: harm[0]])
+            if target & (PERSON_OBJECTS | {"he", "she", "they", "he's", "she's", "they're", "you're"}) or harm[0] <= 1:
+                add((i, i + 1 + harm[0], 0.8, "threat.wish"))
+    return found
+
+
+def _menace_reach(w: str) -> int:
+    """Words after ``w`` that its menace phrases read (the longest phrase,
+    and the group after a phrase that needs one)."""
+    return max((len(p) - 1 + (p in _NEEDS_GROUP) for p in MENACE if p[0] == w), default=0)
+
+
+# How far ``_occurrence`` reads around a word: four words after it (five
+# for the longest menace phrases) and five before it, ten for a passive
+# participle (back through "should all be" to the subject before them).
+_REACH = {w: (10 if w in PASSIVE else 5, max(4, _menace_reach(w))) for w in _WORD_TRIGGERS | _MENACE_FIRST}
+
+
+def run(text: Normalized, context: CheckContext) -> list[Finding]:
     menace_firsts = _MENACE_INDEX.firsts(text)
     hits = (text.wordset & _WORD_TRIGGERS) | menace_firsts
     spans = WordSpanFindings(text, "threat")
-    shape_hits = threat_shapes.triggers(text)
-    if not hits:
-        threat_shapes.run(text, spans, text.indices(shape_hits) if shape_hits else [])
-        return spans.findings
-    if shape_hits:
-        # The positions of both modules' words in one pass, split in C.
-        positions = text.indices(hits | shape_hits)
-        found = list(map(words.__getitem__, positions))
-        shape_positions = list(compress(positions, map(shape_hits.__contains__, found)))
-        positions = list(compress(positions, map(hits.__contains__, found)))
-    else:
-        positions = text.indices(hits)
-        shape_positions = []
-    add = spans.add
-    n = len(words)
-
-    for i in positions:
-        w = words[i]
-        if w in _WEAK_ONLY and _PERSON_OR_GROUP.isdisjoint(words[i + 1 : i + 4]):
-            continue  # "the end of it", "hit the road": nothing below can match
-        # Fixed menacing phrases.
-        if w in menace_firsts:
-            phrase = match_phrase(words, i, _MENACE_INDEX)
-            if phrase:
-                last = i + len(phrase) - 1
-                if phrase in _NEEDS_GROUP:
-                    # "send all gays to hell", "get rid of all immigrants".
-                    if last + 1 < n and (words[last + 1] in GROUPS or words[last + 1] in IDENTITY_ADJ):
-                        add(i, last + 1, 0.7, "threat.incitement")
-                else:
-                    add(i, last, _MENACE_SCORE.get(phrase, 0.85), "threat.menace")
-            if w in _MENACE_ONLY:
-                continue
-        before, after = _window(words, i, 5, 4)
-        if (
-            w in _LETHAL
-            and before[-1:] == ["to"]
-            and after
-            and not set(before) & _NARRATED
-            and not set(before[-3:]) & _NEGATIONS
-            and _group_target(after)
-        ):
-            # "the right to kill all gays", "we need to exterminate these X".
-            add(i - 1, min(n - 1, i + len(after[:3])), 0.7, "threat.incitement")
-            continue
-        if w == "kick" and ({"out", "off"} & set(after[:4])):
-            # "kick them out (of the country)": removal, judged by threat_shapes.
-            aimed = False
-        elif (w in STRONG_VERBS or w in WEAK_VERBS) and _has_person_object(after) and not _kindly(after):
-            aimed = True
-            if w in WEAK_VERBS and not (set(after[:5]) & COMPLEMENTS):
-                # "I'm going to end you": only with first-person intent
-                # aimed at the reader.
-                aimed = bool(after[:1] and after[0] in SECOND_PERSON and _intent(before) >= 0.9)
-        else:
-            aimed = False
-        if aimed:
-            if before and before[-1] in ("to",) and len(before) > 1 and before[-2] in REPORTED:
-                continue
-            score = _intent(before)
-            if score == 0.0 and _at_clause_start(text, i) and after[:1] != ["it"]:
-                # Imperative: "kill them all", "shoot him".
-                if after and after[0] in ("them", "em", "him", "her", "all", "every", "these", "those"):
-                    score = 0.7
-            if score:
-                second = bool(set(after[:3]) & SECOND_PERSON)
-                add(i, min(n - 1, i + 2), min(1.0, score + (0.05 if second else 0.0)), "threat.intent")
-            continue
-        if w == "kick" and ({"out", "off"} & set(after[:4])):
-            continue
-        if (w in STRONG_VERBS or w in ("destroy", "wipe", "exterminate")) and after and _at_clause_start(text, i):
-            # Imperative aimed at a group or a named person: "nuke the
-            # entire country", "destroy islam", "execute Smith".
-            if _imperative_target(text, i, after):
-                add(i, min(n - 1, i + len(after[:3])), 0.65, "threat.incitement")
-            continue
-        if w in PASSIVE and before and before[-1] in ("shoulda", "should've", "coulda") and not set(before) & REPORTED:
-            add(i - 1, i, 0.65, "threat.incitement")
-            continue
-        if (
-            w == "death"
-            and before[-1:] == ["to"]
-            and after
-            and (after[0] in PERSON_OBJECTS or after[0] in GROUPS or after[0] in ("all", "the"))
-        ):
-            add(i - 1, i + 1, 0.75, "threat.incitement")
-            continue
-        if w in PASSIVE:
-            # "should be shot", "deserve to be hanged", "need to be killed",
-            # "should all be publicly hanged".
-            j = i - 1
-            while j > i - 4 and j >= 0 and (words[j] in _PASSIVE_FILLER or words[j].endswith("ly")):
-                j -= 1
-            if j >= 1 and words[j] in ("be", "get", "b") and set(words[max(0, j - 3) : j]) & INCITE_MARKERS:
-                if (
-                    not set(words[max(0, j - 5) : j]) & REPORTED
-                    and not _thing_subject(words, j)
-                    and after[:1] != ["down"]
-                ):
-                    add(j - 1, i, 0.75, "threat.incitement")
-            continue
-        if w in DEATH and w in ("die", "dies", "dead"):
-            # "you should die", "deserve to die", "must die", "needs to die".
-            if set(before[-3:]) & INCITE_MARKERS and not set(before) & REPORTED:
-                if "should" in before[-3:] and before[-1] == "not":
-                    continue
-                add(max(0, i - 2), i, 0.75, "threat.incitement")
-            continue
-        if w == "let" and len(after) >= 2 and after[0] in _LET_OBJECTS and after[1] in _LET_HARM:
-            # "let him die", "let them rot".
-            if not set(before[-2:]) & _NEGATIONS:
-                add(i, i + 2, 0.65, "threat.incitement")
-            continue
-        if w in ("want", "wanna", "love"):
-            # "I want to see them die", "would love to watch them burn".
-            see = [j for j, x in enumerate(after[:3]) if x in _SEE]
-            if see and not set(before[-3:]) & _NEGATIONS:
-                rest = after[see[0] + 1 : see[0] + 5]
-                harm = [j for j, x in enumerate(rest) if x in WISH_HARM]
-                if harm:
-                    add(i, i + see[0] + 2 + harm[0], 0.7, "threat.wish")
-            continue
-        if w in WISH:
-            harm = [j for j, x in enumerate(after[:5]) if x in WISH_HARM]
-            if harm and not (set(after[:5]) & {"not", "nobody", "no", "anyone", "anybody"}):
-                # "hope you die", "wish he was dead", "hope they all get shot".
-                target = set(after[: harm[0]])
-                if (
-                    target & (PERSON_OBJECTS | {"he", "she", "they", "he's", "she's", "they're", "you're"})
-                    or harm[0] <= 1
-                ):
-                    add(i, i + 1 + harm[0], 0.8, "threat.wish")
-    threat_shapes.run(text, spans, shape_positions)
+    if hits:
+        replay(text, text.indices(hits), _REACH, _occurrence, menace_firsts, spans.add)
+    threat_shapes.run(text, spans)
     return spans.findings

@@ -38,6 +38,9 @@ to", "said they would") and negation ("should not") switch every shape off.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from ..normalize import Normalized, register_triggers
 from . import WordSpanFindings
 from .abuse import GROUPS, IDENTITY_ADJ
@@ -384,7 +387,7 @@ _LETHAL = frozenset(
 _NOT_NAMES = frozenset("i the a it this that".split())
 
 
-def _time_to(text: Normalized, i: int, n: int) -> int:
+def _time_to(text: Normalized, i: int, n: int, case: Case) -> int:
     """Last word of "time to nuke Iran" / "time to kill them all", or -1."""
     words = text.words
     if i < 2 or words[i - 1] != "to" or words[i - 2] != "time":
@@ -394,11 +397,8 @@ def _time_to(text: Normalized, i: int, n: int) -> int:
     end = _target(words, i + 1, n)
     if end > 0:
         return end - 1
-    if i + 1 < n and words[i + 1] not in _NOT_NAMES and words[i] != "shoot":
-        s, e = text.span(*text.word_span(i + 1, i + 1))
-        name = text.original[s:e]
-        if name[:1].isupper() and not name.isupper():
-            return i + 1
+    if i + 1 < n and words[i + 1] not in _NOT_NAMES and words[i] != "shoot" and case(text, i + 1):
+        return i + 1
     return -1
 
 
@@ -444,16 +444,23 @@ def _gerund(text: Normalized, i: int) -> tuple[int, int, float] | None:
     return max(0, i - 1), k, 0.7
 
 
-TRIGGERS = (
-    _WIPE
-    | _EJECT
-    | _BACK_VERBS
-    | frozenset(_PARTICLE)
-    | {"or", "bullet", "bullets", "against"}
-    | _EXTERMINATION
-    | _LETHAL
-    | _NEED
+# Each shape: its trigger words, the words it needs elsewhere in the text
+# (one of each of two small sets: a "wipe" without "earth", "country" or "back" can make
+# nothing) and how far ``_occurrence`` reads around its word (words before,
+# words after).  "or" looks back for the demand and then before the demand
+# for its mood; "wipe them all off the face of the earth" is twelve words
+# long.
+_SHAPES: tuple[tuple[frozenset[str], tuple[frozenset[str], frozenset[str]], int, int], ...] = (
+    (_EJECT | _WIPE | _BACK_VERBS, (_EARTH | _COUNTRY | {"back"}, _EARTH | _COUNTRY | {"back"}), 5, 12),
+    (frozenset(_PARTICLE), (frozenset(_PARTICLE.values()), frozenset(_PARTICLE.values())), 5, 7),
+    (frozenset({"or"}), (_COERCE, _ULTIMATUM_HARM | _HARM_VERBS | {"die", "perish", "else"}), 11, 3),
+    (frozenset({"bullet", "bullets"}), (_NEED | _PUT, _NEED | _PUT), 7, 4),
+    (frozenset({"against"}), (frozenset({"wall"}), frozenset({"wall"})), 10, 3),
+    (_EXTERMINATION, (frozenset({"of"}), _NOUN_MARKERS), 9, 6),
+    (_LETHAL, (frozenset({"time"}), frozenset({"to"})), 7, 5),
+    (_NEED, (_GERUNDS, _GERUNDS), 3, 4),
 )
+TRIGGERS = frozenset().union(*(words for words, _, _, _ in _SHAPES))
 # Cheap pre-filter: each shape needs one of these (rarer) words.
 _RARE = (
     _EARTH
@@ -465,6 +472,10 @@ _RARE = (
     | _ULTIMATUM_HARM
 )
 register_triggers(TRIGGERS)
+REACH = {
+    w: (max(b for words, _, b, _ in _SHAPES if w in words), max(a for words, _, _, a in _SHAPES if w in words))
+    for w in TRIGGERS
+}
 
 
 def triggers(text: Normalized) -> frozenset[str]:
@@ -472,62 +483,179 @@ def triggers(text: Normalized) -> frozenset[str]:
     wordset = text.wordset
     if wordset.isdisjoint(_RARE):
         return frozenset()
-    return wordset & TRIGGERS
+    hits = wordset & TRIGGERS
+    # Only the words of the shapes whose other words occur too (a hostile
+    # text repeats "kill" hundreds of times, with no "time to" anywhere).
+    # (``isdisjoint`` walks the smaller set: small sets keep this cheap.)
+    possible: set[str] = set()
+    disjoint = wordset.isdisjoint
+    for words, (need, also), _, _ in _SHAPES:
+        if not (hits.isdisjoint(words) or disjoint(need) or disjoint(also)):
+            possible |= words
+    return hits & possible
+
+
+def _occurrence(text: Normalized, i: int, case: Case, extra: None = None) -> list[Call]:
+    """The ``spans.add`` calls (in order) that trigger word ``i`` makes.
+
+    Reads no further than ``REACH`` (words before, words after) of its
+    word (gaps included) and, of the original text, only whether word
+    ``i + 1`` is capitalised (asked of ``case``): ``replay`` keys its memo
+    on exactly these.
+    """
+    words = text.words
+    n = len(words)
+    w = words[i]
+    if w in _EJECT or w in _WIPE or w in _BACK_VERBS:
+        removal = _removal(text, i, n)
+        if removal:
+            mood = _mood(text, i)
+            if mood:
+                return [(i, removal[0], removal[1], "threat.incitement")]
+    if w in _PARTICLE:
+        last = _run_over(text, i, n)
+        if last >= 0 and _mood(text, i):
+            return [(i, last, 0.7, "threat.incitement")]
+    found: tuple[int, int, float] | None
+    if w == "or":
+        found = _ultimatum(text, i, n)
+    elif w in ("bullet", "bullets"):
+        found = _bullet(text, i, n)
+    elif w == "against":
+        found = _wall(text, i)
+    elif w in _EXTERMINATION:
+        found = _extermination(text, i, n)
+    else:
+        if w in _LETHAL:
+            last = _time_to(text, i, n, case)
+            if last >= 0:
+                return [(i - 2, last, 0.75, "threat.incitement")]
+        found = _gerund(text, i) if w in _NEED else None
+    return [(found[0], found[1], found[2], "threat.incitement")] if found else []
 
 
 def run(text: Normalized, spans: WordSpanFindings, positions: list[int] | None = None) -> None:
     """Add this module's findings to ``spans`` (the threat rule's collector).
 
-    ``positions`` are those of ``triggers(text)`` when the caller has them
-    (``threat.run`` finds them with its own in one pass)."""
+    ``positions`` are those of ``triggers(text)`` when the caller has them."""
     if positions is None:
         hits = triggers(text)
         if not hits:
             return
         positions = text.indices(hits)
+    replay(text, positions, REACH, _occurrence, None, spans.add)
+
+
+# ---------------------------------------------------------------- memo
+
+# One ``spans.add`` call: first word, last word, score, rule.
+Call = tuple[int, int, float, str]
+# Whether word ``k`` is capitalised as written (``capitalised`` or a probe).
+Case = Callable[[Normalized, int], bool]
+# Texts with more trigger words than this memoise the words that occur at
+# least ``MEMO_REPEATS`` times (a word seen less often rarely repeats a
+# neighbourhood, and a key costs a share of an examination).
+MEMO_FROM = 24
+MEMO_REPEATS = 8
+
+
+def capitalised(text: Normalized, k: int) -> bool:
+    """Word ``k`` as written starts with a capital and is not all capitals
+    ("Smith", not "SMITH" or "smith")."""
+    s, e = text.span(*text.word_span(k, k))
+    word = text.original[s:e]
+    return word[:1].isupper() and not word.isupper()
+
+
+class _CaseProbe:
+    """``capitalised`` that remembers whether it was asked."""
+
+    __slots__ = ("asked",)
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def __call__(self, text: Normalized, k: int) -> bool:
+        self.asked = True
+        return capitalised(text, k)
+
+
+# Memo values: no calls, and "the calls depend on the case of the next word".
+_NO_CALLS: tuple[Call, ...] = ()
+_BY_CASE: tuple[Call, ...] = ((0, 0, 0.0, ""),)
+
+
+def _relative(calls: list[Call], i: int) -> tuple[Call, ...]:
+    return tuple((first - i, last - i, score, rule) for first, last, score, rule in calls) if calls else _NO_CALLS
+
+
+def replay(
+    text: Normalized,
+    positions: list[int],
+    reach: dict[str, tuple[int, int]],
+    examine: Callable[[Normalized, int, Case, Any], list[Call]],
+    extra: Any,
+    add_call: Callable[[int, int, float, str], None],
+) -> None:
+    """``add_call(*call)`` for every call of ``examine(text, i, capitalised,
+    extra)``, ``i`` in ``positions`` (ascending), in that order.
+
+    ``examine`` must read nothing but the words from ``reach[w][0]`` words
+    before word ``i`` (``w``) to ``reach[w][1]`` words after it, the gaps
+    between them, ``extra`` and (through its third argument) whether word
+    ``i + 1`` is capitalised.  A long hostile text repeats the same trigger
+    words in the same words hundreds of times (a pasted or generated block,
+    a cyclic body): each distinct neighbourhood of a frequent word is
+    examined once and its calls, made relative to the word, are replayed at
+    every repetition.  The collector still sees every call in order, so its
+    overlap test and per-rule caps apply as before.
+    """
     words = text.words
+    frequent: dict[str, tuple[int, int]] = {}
+    if len(positions) > MEMO_FROM:
+        # (every rule's trigger words are indexed by position once per text)
+        frequent = {w: reach[w] for w, at in text._trigger_index.items() if len(at) >= MEMO_REPEATS and w in reach}
+    if not frequent:
+        for i in positions:
+            for call in examine(text, i, capitalised, extra):
+                add_call(*call)
+        return
     n = len(words)
-    add = spans.add
+    norm = text.norm
+    starts, ends = text._bounds
+    memo: dict[tuple[str, str], tuple[Call, ...]] = {}
+    by_case: dict[tuple[str, str, bool], tuple[Call, ...]] = {}
+    # (bound methods and constants in locals: this loop runs per word)
+    reach_of = frequent.get
+    recall = memo.get
+    depends = _BY_CASE
     for i in positions:
         w = words[i]
-        if w in _EJECT or w in _WIPE or w in _BACK_VERBS:
-            removal = _removal(text, i, n)
-            if removal:
-                mood = _mood(text, i)
-                if mood:
-                    add(i, removal[0], removal[1], "threat.incitement")
-                    continue
-        if w in _PARTICLE:
-            last = _run_over(text, i, n)
-            if last >= 0 and _mood(text, i):
-                add(i, last, 0.7, "threat.incitement")
+        around = reach_of(w)
+        if around is not None:
+            before, after = around
+            if i >= before and i + after < n:
+                # The folded text from the first word read to the last
+                # holds its words and gaps (a word's folded characters
+                # decide it whatever surrounds it); the word fixes the reach.
+                key = (w, norm[starts[i - before] : ends[i + after]])
+                calls = recall(key)
+                if calls is None:
+                    probe = _CaseProbe()
+                    calls = _relative(examine(text, i, probe, extra), i)
+                    if probe.asked:
+                        by_case[(*key, capitalised(text, i + 1))] = calls
+                        calls = depends
+                    memo[key] = calls
+                if calls is depends:
+                    case_key = (*key, capitalised(text, i + 1))
+                    calls = by_case.get(case_key)
+                    if calls is None:
+                        calls = by_case[case_key] = _relative(examine(text, i, capitalised, extra), i)
+                for first, last, score, rule in calls:
+                    add_call(i + first, i + last, score, rule)
                 continue
-        if w == "or":
-            found = _ultimatum(text, i, n)
-            if found:
-                add(found[0], found[1], found[2], "threat.incitement")
-            continue
-        if w in ("bullet", "bullets"):
-            found = _bullet(text, i, n)
-            if found:
-                add(found[0], found[1], found[2], "threat.incitement")
-            continue
-        if w == "against":
-            found = _wall(text, i)
-            if found:
-                add(found[0], found[1], found[2], "threat.incitement")
-            continue
-        if w in _EXTERMINATION:
-            found = _extermination(text, i, n)
-            if found:
-                add(found[0], found[1], found[2], "threat.incitement")
-            continue
-        if w in _LETHAL:
-            last = _time_to(text, i, n)
-            if last >= 0:
-                add(i - 2, last, 0.75, "threat.incitement")
-                continue
-        if w in _NEED:
-            found = _gerund(text, i)
-            if found:
-                add(found[0], found[1], found[2], "threat.incitement")
+        # A rare word, or a reach past an end of the text (where the
+        # clamps decide, not the words).
+        for call in examine(text, i, capitalised, extra):
+            add_call(*call)
