@@ -180,6 +180,11 @@ def is_gender_word(word: str) -> bool:
     return word in GENDER_NOUNS
 
 
+# Words ``generic`` looks past, back from a gender noun, for a determiner:
+# "all the stupid women".
+GENERIC_MODIFIERS = frozenset(("all", "most", "stupid", "white", "black", "trans", "gay"))
+
+
 def generic(words: list[str], i: int) -> bool:
     """The group mention at ``i`` names the whole group, not particular people.
 
@@ -189,7 +194,7 @@ def generic(words: list[str], i: int) -> bool:
     if w not in GENDER_NOUNS and words[i + 1 if i + 1 < len(words) else i] not in GENDER_NOUNS:
         return True
     k = i - 1
-    while k >= 0 and words[k] in ("all", "most", "stupid", "white", "black", "trans", "gay"):
+    while k >= 0 and words[k] in GENERIC_MODIFIERS:
         k -= 1
     return not (k >= 0 and (words[k] in SPECIFIC or words[k].isdigit()))
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import islice
+from typing import Final
 
 from .. import groups
 from ..normalize import Normalized, register_triggers
@@ -225,6 +226,7 @@ _ADVERBS = frozenset(
 _CRIMES = frozenset("crime crimes rape rapes terror terrorism murders murder violence".split())
 _NEGATORS = frozenset("not never no don't dont doesn't doesnt isn't isnt aren't arent".split())
 _TRUST = frozenset("can't cant cannot shouldn't shouldnt never".split())
+_TRUST_NEGATED = _TRUST | {"don't", "dont"}
 _TYPICAL_BEFORE = frozenset("so how just that's thats its it's such".split())
 # "They are like cockroaches" after a group was named: strong metaphors only.
 _PRONOUNS = frozenset("they they're theyre".split())
@@ -306,118 +308,201 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
         return out
     words = text.words
     n = len(words)
-    spans = WordSpanFindings(text, "abuse")
-    add = spans.add
     lgbt_context = bool(wordset & _LGBT)
-    for i in text.indices(group_hits | expulsion_firsts | trope_firsts | pronouns):
+    # Nothing below reads the collector: the findings are gathered first and
+    # handed to it afterwards, in the same order.
+    found: list[_Found] = []
+    add = found.append
+    occurrences = text.indices(group_hits | expulsion_firsts | trope_firsts | pronouns)
+    memo: dict[tuple[str, ...], _Found | None] | None = {} if len(occurrences) > _MEMO_FROM else None
+    special = expulsion_firsts | trope_firsts | pronouns
+    for i in occurrences:
         w = words[i]
-        if w in expulsion_firsts:
-            phrase = match_phrase(words, i, _EXPULSION_INDEX)
-            if phrase:
-                add(i, i + len(phrase) - 1, 0.7, "abuse.xenophobia")
-        if w in trope_firsts:
-            phrase = match_phrase(words, i, _TROPE_INDEX)
-            if phrase:
-                _trope(words, i, phrase, lgbt_context, lgbt_context or bool(wordset & _GENDER_CONTEXT), add)
-        if w in pronouns:
-            # "too many migrants here, they are like cockroaches".
-            j = i + 1
-            while j < n and j - i <= 4 and words[j] in _LINKS:
-                j += 1
-            if j < n and j > i + 1 and words[j] in _STRONG_METAPHORS and not _reported(words, i):
-                add(i, j, 0.65, "abuse.dehumanising")
-            continue
+        if w in special:
+            if w in expulsion_firsts:
+                phrase = match_phrase(words, i, _EXPULSION_INDEX)
+                if phrase:
+                    add((i, i + len(phrase) - 1, 0.7, "abuse.xenophobia"))
+            if w in trope_firsts:
+                phrase = match_phrase(words, i, _TROPE_INDEX)
+                if phrase:
+                    _trope(words, i, phrase, lgbt_context, lgbt_context or bool(wordset & _GENDER_CONTEXT), add)
+            if w in pronouns:
+                # "too many migrants here, they are like cockroaches".
+                j = i + 1
+                while j < n and j - i <= 4 and words[j] in _LINKS:
+                    j += 1
+                if j < n and j > i + 1 and words[j] in _STRONG_METAPHORS and not _reported(words, i):
+                    add((i, j, 0.65, "abuse.dehumanising"))
+                continue
         if w not in group_hits:
             continue
-        if _reported(words, i):
+        before = words[i - 4 : i] if i >= 4 else words[:i]
+        # Most group words of a dense hostile text have neither a naming verb
+        # nor a word a shape needs before them: one test for both.
+        quiet_before = _NAMING_OR_SHAPES.isdisjoint(before)
+        if not quiet_before and not _NAMING.isdisjoint(before):  # _reported(words, i)
             continue
         nxt = words[i + 1] if i + 1 < n else ""
-        prev = words[i - 1] if i > 0 else ""
-        # "muslim vermin", "migrant infestation", "non-white parasites":
-        # identity word + a noun that dehumanises (a colour only when
-        # written "non-white").
-        if nxt in _DEHUMANISING_NEXT and w in _CORE and (w not in _COLOURS or prev == "non"):
-            add(i - 1 if w in _COLOURS else i, i + 1, 0.75, "abuse.dehumanising")
-            continue
-        # "typical Muslim", "so typical of Mexicans".
-        if prev == "typical" and (i < 2 or words[i - 2] in _TYPICAL_BEFORE or _clause_start(text, i - 1)):
-            add(i - 1, i, 0.6, "abuse.generalisation")
-            continue
-        if prev == "of" and i >= 2 and words[i - 2] == "typical":
-            add(i - 2, i, 0.6, "abuse.generalisation")
-            continue
-        # "never trust a Jew".
+        # A group word that none of the shapes of ``_examine_group`` can start
+        # from or reach (most of those in a dense hostile text), ruled out
+        # with a few set operations in C: see ``_BEFORE_SHAPES``.
         if (
-            prev in ("a", "an", "any")
-            and i >= 3
-            and words[i - 2] == "trust"
-            and words[i - 3] in _TRUST | {"don't", "dont"}
+            quiet_before
+            and nxt not in _DEHUMANISING_NEXT
+            and nxt not in _LINKS
+            and w not in _TRANS_ANY
+            and (
+                _PREDICATE_WORDS.isdisjoint(words[i + 1 : i + 6])
+                if nxt not in _PEOPLE
+                # "black people are": the predicate starts a word later.
+                else (i + 2 >= n or words[i + 2] not in _LINKS) and _PREDICATE_WORDS.isdisjoint(words[i + 1 : i + 7])
+            )
         ):
-            add(i - 3, i, 0.7, "abuse.generalisation")
             continue
-        group_end = groups.group_end(words, i)
-        if group_end < 0 and w in _TRANS_NOUNS:
-            group_end = i
-        if group_end < 0:
-            continue
-        # "an infestation of migrants", "hordes of Muslims", "overrun by
-        # refugees".
-        h = i - 1
-        while h >= 0 and i - h <= 2 and words[h] in ("the", "these", "those", "all", "filthy", "dirty"):
-            h -= 1
         if (
-            h >= 1
-            and words[h] in ("of", "by", "with")
-            and (words[h - 1] in _COLLECTIVE or (words[h] != "of" and words[h - 1] in _INFESTED))
-            and not _reported(words, h - 1)
+            memo is None
+            or i < _REACH_BEFORE
+            or i + _REACH_AFTER >= n
+            or words[i - _REACH_BEFORE] in _GENERIC_MODIFIERS
+            or words[i - 1] == "typical"
         ):
-            add(h - 1, group_end, 0.7, "abuse.dehumanising")
+            found_here = _examine_group(text, words, i, nxt)
+            if found_here is not None:
+                add(found_here)
             continue
-        if not groups.generic(words, i):
-            continue
-        # "I hate muslims", "hate gay people".
-        h = i - 1
-        while (
-            h >= 0 and i - h <= 3 and (words[h] in _HATE_LINKS or words[h] in _GROUP_WORDS or words[h] in ("and", "or"))
-        ):
-            h -= 1
-        if h >= 0 and i - h <= 4 and words[h] in HATE:
-            add(h, group_end, 0.75, "abuse.hatred")
-            continue
-        # "filthy jews", "stupid women".
-        if prev in DEGRADING_ADJ and prev not in ("damn", "bloody"):
-            add(i - 1, group_end, 0.7, "abuse.generalisation")
-            continue
-        if not _HEDGES.isdisjoint(words[max(0, i - 3) : i]) or (i >= 2 and words[i - 2] == "not" and prev == "all"):
-            continue
-        # "trans women are men", "a trans woman is not a woman".
-        gender = _trans_gender(words, i, group_end)
-        if gender:
-            denial_end = _gender_denial(words, group_end + 1, n, gender)
-            if denial_end is not None:
-                add(i, denial_end, 0.7, "abuse.trope")
-                continue
-        shape = _predicate_shape(words, group_end + 1, n)
-        if shape is not None:
-            rule, last, score = shape
-            add(i, last, score, rule)
-            continue
-        # "immigrants are vermin", "muslims are all terrorists".
-        j = group_end + 1
-        linked = False
-        while j < n and j - i <= 5 and words[j] in _LINKS:
-            linked = linked or words[j] in ("are", "is", "r", "were", "like")
-            j += 1
-        if linked:
-            # Up to two modifiers may precede the degrading word: "are lower
-            # class pigs", "are a fucking joke", "are mentally ill".
-            k = j
-            while k < n and k - j < 3 and words[k] not in DEGRADING and words[k] not in _STOP_PREDICATE:
-                k += 1
-            if k < n and words[k] in DEGRADING and not any(words[x] in _STOP_PREDICATE for x in range(j, k)):
-                if not (words[k] in _ILLNESS_ADJ and k + 1 < n and words[k + 1] in _MEDICAL_NEXT):
-                    add(i, k, 0.75, "abuse.generalisation")
+        key = tuple(words[i - _REACH_BEFORE : i + _REACH_AFTER + 1])
+        shifted = memo.get(key, _UNSEEN)
+        if shifted is _UNSEEN:
+            found_here = _examine_group(text, words, i, nxt)
+            if found_here is None:
+                memo[key] = None
+            else:
+                add(found_here)
+                first, last, score, rule = found_here
+                memo[key] = (first - i, last - i, score, rule)
+        elif shifted is not None:
+            first, last, score, rule = shifted
+            add((i + first, i + last, score, rule))
+    if not found:
+        return out
+    spans = WordSpanFindings(text, "abuse")
+    collect = spans.add
+    for first, last, score, rule in found:
+        collect(first, last, score, rule)
     return out + spans.findings
+
+
+# (first word, last word, score, rule) of a finding, as ``WordSpanFindings.add`` takes them.
+_Found = tuple[int, int, float, str]
+_UNSEEN: Final[_Found] = (0, 0, 0.0, "")
+
+# A word before a group word (within four) that some shape of
+# ``_examine_group`` needs: "typical", "of" ("typical of", "an infestation
+# of"), "a"/"an"/"any" ("never trust a"), "by"/"with" ("overrun by"), a hate
+# verb, a degrading adjective.  Past these, a shape needs a dehumanising
+# noun right after the group word, a trans word as the group word (a gender
+# denial may start with "will", not in ``_PREDICATE_WORDS``), a link word
+# right after the group (a linked predicate starts there), or a word of
+# ``_PREDICATE_WORDS`` in ``_predicate_shape``'s first five.
+_BEFORE_SHAPES = frozenset(("typical", "of", "a", "an", "any", "by", "with")) | HATE | DEGRADING_ADJ
+_NAMING_OR_SHAPES = _NAMING | _BEFORE_SHAPES
+_TRANS_ANY = groups.TRANS | groups.TRANS_FEM | groups.TRANS_MASC
+_PEOPLE = groups.PEOPLE
+_GENERIC_MODIFIERS = groups.GENERIC_MODIFIERS
+
+# From this many trigger words on, ``run`` memoises ``_examine_group`` per
+# text: a hostile text repeats a few phrases hundreds of times.  Its outcome
+# is a function of the words it reads, at offsets from the group word, of
+# how those offsets compare with the ends of the text, and of the text's
+# punctuation only after "typical".  It reads at most ``_REACH_BEFORE`` words
+# before the group word (the collective shape's ``_reported``: a naming verb
+# four words before "an infestation of the") and ``_REACH_AFTER`` after (a
+# copula's links and modifiers, then the word after the degrading one),
+# except for ``groups.generic``'s run of modifiers, which stops inside that
+# reach unless the word there is a modifier.  So two occurrences with that
+# whole reach inside the text, the same words over it, no modifier at its
+# first word and no "typical" before them have the same outcome, shifted.
+_MEMO_FROM = 32
+_REACH_BEFORE = 8
+_REACH_AFTER = 10
+
+
+def _examine_group(text: Normalized, words: list[str], i: int, nxt: str) -> _Found | None:
+    """The finding the group word at ``i`` (followed by ``nxt``) makes, if any;
+    ``run`` has ruled out a naming verb before it."""
+    n = len(words)
+    w = words[i]
+    prev = words[i - 1] if i > 0 else ""
+    # "muslim vermin", "migrant infestation", "non-white parasites":
+    # identity word + a noun that dehumanises (a colour only when
+    # written "non-white").
+    if nxt in _DEHUMANISING_NEXT and w in _CORE and (w not in _COLOURS or prev == "non"):
+        return (i - 1 if w in _COLOURS else i, i + 1, 0.75, "abuse.dehumanising")
+    # "typical Muslim", "so typical of Mexicans".
+    if prev == "typical" and (i < 2 or words[i - 2] in _TYPICAL_BEFORE or _clause_start(text, i - 1)):
+        return (i - 1, i, 0.6, "abuse.generalisation")
+    if prev == "of" and i >= 2 and words[i - 2] == "typical":
+        return (i - 2, i, 0.6, "abuse.generalisation")
+    # "never trust a Jew".
+    if prev in ("a", "an", "any") and i >= 3 and words[i - 2] == "trust" and words[i - 3] in _TRUST_NEGATED:
+        return (i - 3, i, 0.7, "abuse.generalisation")
+    group_end = groups.group_end(words, i)
+    if group_end < 0 and w in _TRANS_NOUNS:
+        group_end = i
+    if group_end < 0:
+        return None
+    # "an infestation of migrants", "hordes of Muslims", "overrun by
+    # refugees".
+    h = i - 1
+    while h >= 0 and i - h <= 2 and words[h] in ("the", "these", "those", "all", "filthy", "dirty"):
+        h -= 1
+    if (
+        h >= 1
+        and words[h] in ("of", "by", "with")
+        and (words[h - 1] in _COLLECTIVE or (words[h] != "of" and words[h - 1] in _INFESTED))
+        and not _reported(words, h - 1)
+    ):
+        return (h - 1, group_end, 0.7, "abuse.dehumanising")
+    if not groups.generic(words, i):
+        return None
+    # "I hate muslims", "hate gay people".
+    h = i - 1
+    while h >= 0 and i - h <= 3 and (words[h] in _HATE_LINKS or words[h] in _GROUP_WORDS or words[h] in ("and", "or")):
+        h -= 1
+    if h >= 0 and i - h <= 4 and words[h] in HATE:
+        return (h, group_end, 0.75, "abuse.hatred")
+    # "filthy jews", "stupid women".
+    if prev in DEGRADING_ADJ and prev not in ("damn", "bloody"):
+        return (i - 1, group_end, 0.7, "abuse.generalisation")
+    if not _HEDGES.isdisjoint(words[max(0, i - 3) : i]) or (i >= 2 and words[i - 2] == "not" and prev == "all"):
+        return None
+    # "trans women are men", "a trans woman is not a woman".
+    gender = _trans_gender(words, i, group_end)
+    if gender:
+        denial_end = _gender_denial(words, group_end + 1, n, gender)
+        if denial_end is not None:
+            return (i, denial_end, 0.7, "abuse.trope")
+    shape = _predicate_shape(words, group_end + 1, n)
+    if shape is not None:
+        rule, last, score = shape
+        return (i, last, score, rule)
+    # "immigrants are vermin", "muslims are all terrorists".
+    j = group_end + 1
+    linked = False
+    while j < n and j - i <= 5 and words[j] in _LINKS:
+        linked = linked or words[j] in ("are", "is", "r", "were", "like")
+        j += 1
+    if linked:
+        # Up to two modifiers may precede the degrading word: "are lower
+        # class pigs", "are a fucking joke", "are mentally ill".
+        k = j
+        while k < n and k - j < 3 and words[k] not in DEGRADING and words[k] not in _STOP_PREDICATE:
+            k += 1
+        if k < n and words[k] in DEGRADING and not any(words[x] in _STOP_PREDICATE for x in range(j, k)):
+            if not (words[k] in _ILLNESS_ADJ and k + 1 < n and words[k + 1] in _MEDICAL_NEXT):
+                return (i, k, 0.75, "abuse.generalisation")
+    return None
 
 
 # "are sick and tired", "are mentally ill": not a degrading predicate when
@@ -477,7 +562,7 @@ def _trope(
     phrase: tuple[str, ...],
     lgbt: bool,
     gender_context: bool,
-    add: Callable[[int, int, float, str], None],
+    add: Callable[[_Found], None],
 ) -> None:
     """Gender-identity and breeding tropes found by phrase."""
     last = i + len(phrase) - 1
@@ -486,7 +571,7 @@ def _trope(
         # "these people breed like rabbits" (a group before it is handled
         # by the predicate shape; here only the demonstrative).
         if i >= 2 and words[i - 1] == "people" and words[i - 2] in _DEMONSTRATIVE_PEOPLE and last + 1 < len(words):
-            add(i - 2, last + 1, 0.7, "abuse.dehumanising")
+            add((i - 2, last + 1, 0.7, "abuse.dehumanising"))
         return
     if _reported(words, i):
         return
@@ -494,7 +579,7 @@ def _trope(
         # "a man in a dress" said in a comment about trans people or
         # about who counts as a woman.
         if gender_context:
-            add(i, last, 0.6, "abuse.trope")
+            add((i, last, 0.6, "abuse.trope"))
         return
     if not lgbt:
         return
@@ -539,7 +624,7 @@ def _trope(
             or subject in _LGBT
             or subject.endswith("ism")
         ):
-            add(k - 1 if copula else k, last, 0.65, "abuse.trope")
+            add((k - 1 if copula else k, last, 0.65, "abuse.trope"))
 
 
 def _predicate_shape(words: list[str], start: int, n: int) -> tuple[str, int, float] | None:
