@@ -74,6 +74,39 @@ _SCHEME_URLS = (
     ("www.", re.compile(r"www\.[^\s<>\"'\u2026]{2,300}")),
 )
 _TLD_ANCHOR = re.compile(r"\.([a-z]{2,24})(?![\w\-]|'[a-z])(/[^\s<>\"']{0,300})?")
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex (no capturing group) that matches exactly ``words``, written as a trie: at each
+    character the engine tries the branches whose first letter is that character, instead of
+    every word one after another."""
+    tree: dict[str, dict] = {}
+    for word in words:
+        node = tree
+        for c in word:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [re.escape(c) + emit(sub) for c, sub in sorted(node.items()) if c]
+        if "" in node:
+            branches.append("")
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
+
+
+# ``_TLD_ANCHOR`` with a top-level domain as its label: in a text without a "/", the
+# matches of ``_TLD_ANCHOR`` whose label is one, and only those (see ``_tld_anchors``).
+# Dot-dense hostile text ("serbs.kill#ll serbs.the ...") has hundreds of anchors whose
+# label is an ordinary word, each a match object and a loop step in ``_links`` only to be
+# skipped; the trie fails on most of them at the first or second letter (and the
+# look-ahead at once on the dots of "9.408). 53(+83.7(7.").
+_TLD_LABEL_ANCHOR = re.compile(
+    r"\.(?=[a-z])("
+    + _trie_pattern(sorted(label for label in ICANN_TLDS if re.fullmatch(r"[a-z]{2,24}", label)))
+    + r")(?![\w\-]|'[a-z])(/[^\s<>\"']{0,300})?"
+)
 # Country codes that are also file extensions ("setup.py", "notes.md").
 _FILE_EXTENSIONS = frozenset("py sh md rs ps".split())
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
@@ -406,6 +439,24 @@ def _scheme_urls(norm: str) -> Iterator[re.Match[str]]:
         nexts = [n if n is None or n.start() >= end else search(norm, end) for n, search in zip(nexts, searches)]
 
 
+def _tld_anchors(norm: str) -> Iterator[re.Match[str]]:
+    """The ``_TLD_ANCHOR`` matches that ``_links`` reads past its label test
+    (the others too, when the text has a "/").
+
+    A match is a dot, a label (the whole run of letters after the dot) and,
+    if a "/" follows, a path.  In a text without a "/" no match has a path,
+    so none holds a second dot: the matches are then the dots followed by a
+    label, wherever they are, and those whose label is a top-level domain
+    are exactly ``_TLD_LABEL_ANCHOR``'s (same spans and groups).  With a
+    "/", a path after a label that is no top-level domain may hide a dot
+    from the full scan that the shorter one would find: the full scan is
+    read.
+    """
+    if "/" in norm:
+        return _TLD_ANCHOR.finditer(norm)
+    return _TLD_LABEL_ANCHOR.finditer(norm)
+
+
 def _links(norm: str, text: Normalized | None = None) -> list[tuple[int, int, float, str]]:
     sig: list[tuple[int, int, float, str]] = []
     covered_until = -1
@@ -424,7 +475,7 @@ def _links(norm: str, text: Normalized | None = None) -> list[tuple[int, int, fl
         last = 0
         # The host read back from the previous dot: a chain "a.b.c.d" is read once, not once per dot.
         read_from = read_to = -1
-        for m in _TLD_ANCHOR.finditer(norm):
+        for m in _tld_anchors(norm):
             dot = m.start()
             if dot < covered_until or dot < last:
                 continue
