@@ -951,7 +951,9 @@ class WordMatcher(Generic[P]):
         if len(run) > 4 * (self._max_len + 2):
             return  # far longer than any entry even with stretched letters
         memo_key = "\x01" + run
-        hit = cast("tuple[int, int, str] | Literal[False] | None", self._memo.get(memo_key, False))
+        # (No ``typing.cast`` here: it is a Python call, and hostile text
+        # makes a hundred of these per matcher.)
+        hit: tuple[int, int, str] | Literal[False] | None = self._memo.get(memo_key, False)
         if hit is False:
             hit = self._spelled_uncached(run)
             if len(self._memo) >= _MEMO_SIZE:
@@ -959,7 +961,9 @@ class WordMatcher(Generic[P]):
             self._memo[memo_key] = hit
         if hit is not None:
             s, e, key = hit
-            found.setdefault((offset + s, offset + e), Match(offset + s, offset + e, key, self._payload[key]))
+            span = (offset + s, offset + e)
+            if span not in found:  # ``setdefault`` without building a match that is thrown away
+                found[span] = _new_match((*span, key, self._payload[key]))
 
     def _spelled_uncached(self, run: str) -> tuple[int, int, str] | None:
         """A spelled-out run, e.g. "a f.a.g" or "f u c k": try the whole run,

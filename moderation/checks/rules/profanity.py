@@ -40,6 +40,8 @@ from . import MAX_PER_RULE, finding
 from .profanity_words import EXCLUDED, EXTRA_PROFANITY, MILD, VULGARITY
 
 _NAME_LIKE = frozenset({"dick", "fanny"})
+# Every category ``classify`` and ``matcher`` give.
+_CATEGORIES = ("profanity", "vulgarity")
 _MILD_CANON = frozenset(w.translate(PLAIN_CANON) for w in MILD)
 
 
@@ -100,6 +102,8 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             continue
         shown[category] = n + 1
         out.append(finding(text, category, rule, m.start, m.end, score))
+        if n + 1 == MAX_PER_RULE and all(shown.get(c, 0) >= MAX_PER_RULE for c in _CATEGORIES):
+            break  # every later match would be skipped (hostile text holds a hundred)
     if "profanity" not in shown:
         unread = cap_hit(text)
         if unread is not None:
