@@ -476,7 +476,10 @@ def _build_variants() -> dict[str, str]:
 
 
 VARIANTS = _build_variants()
-_VARIANT_WORDS = frozenset(VARIANTS)
+# Registered so that ``_where`` finds them from the shared trigger scan: it
+# costs the same per word whatever the vocabulary, while a scan of its own
+# costs ~400 instructions a word (issue #11).
+_VARIANT_WORDS = register_triggers(frozenset(VARIANTS))
 _WORDS_OR_VARIANTS = _WORD_TRIGGERS | _VARIANT_WORDS
 # "-tard" compounds beyond the enumerated ones ("snowtard"); words that
 # merely end that way are excluded.
@@ -544,25 +547,18 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
         earliest = dict(zip(reversed(firsts), zip(reversed(payloads), map(sub, reversed(afters), repeat(1)))))
         out.update(reversed(earliest.items()))
     if "tard" in text.norm:
-        tards = [
-            w
-            for w in _words_containing(wordset, "tard")
-            if w.endswith(("tard", "tards"))
+        # (In text order: each of these entries only renames its own word,
+        # so their order among themselves changes nothing.)
+        for i in _tard_positions(text, words):
+            w = words[i]
             if (
-                len(w) > 5
+                w.endswith(("tard", "tards"))
+                and len(w) > 5
                 and w not in _TARD_WORDS
                 and w not in NOUNS
                 and (w[-5] if w.endswith("tard") else w[-6]) != "s"
-            )
-        ]
-        if tards:
-            # Where each is, from one scan for all of them (in the order above).
-            at: dict[str, list[int]] = {}
-            for i in _where(text, frozenset(tards)):
-                at.setdefault(words[i], []).append(i)
-            for w in tards:
-                for i in at.get(w, ()):
-                    out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
+            ):
+                out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
     brains = wordset & _BRAIN_WORDS
     if brains:
         for i in _where(text, brains):
@@ -581,6 +577,32 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
                 and words[i - 2] not in _NOT_FOR_BRAINS
             ):
                 out.setdefault(i - 2, ("idiot", i))
+    return out
+
+
+# Where a word that holds "tard" comes from in ``wordtext``: ``words``
+# only drops ignorables and the repeats of a stretched letter, so its four
+# letters stand there with only ignorables and repeats between them.
+_TARD_SOURCE = re.compile("t[t\x00]*a[a\x00]*r[r\x00]*d")
+
+
+def _tard_positions(text: Normalized, words: list[str]) -> list[int]:
+    """Ascending indices of the words of ``text`` that hold "tard".
+
+    Found in ``wordtext`` (one regex search per hit, each mapped to its word
+    by a bisection) instead of joining the distinct words and scanning all
+    words for the few found: a hostile text holds a dozen such words among
+    a thousand."""
+    wordtext = text.wordtext
+    starts, ends = text._bounds
+    out = []
+    search = _TARD_SOURCE.search
+    m = search(wordtext)
+    while m is not None:
+        i = bisect_right(starts, m.start()) - 1
+        if "tard" in words[i]:
+            out.append(i)
+        m = search(wordtext, ends[i])
     return out
 
 
@@ -769,10 +791,8 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     # address or possessive within four words either side.
     addresses = wordset & _ADDRESS
     addressing = wordset & _ADDRESS_OR_POSSESSIVE
-    # Heads, addresses and person nouns are common words outside the shared
-    # trigger scan: the window of each insult word is read instead.
-    head_reach, address_reach, near_reach, before_people = _reaches(
-        _PADDING + text.words, indices, heads, addresses, addressing, people
+    head_reach, address_reach, near_reach, before_people = _reaches_of(
+        text, indices, heads, addresses, addressing, people
     )
     candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts))
     # Words right before a person noun an insulting adjective makes an
@@ -992,6 +1012,10 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
 
 _HEADS = SECOND | _POSSESSIVE | COPULAS | frozenset(("what", "such"))
 _ADDRESS_OR_POSSESSIVE = _ADDRESS | _POSSESSIVE
+# Registered so that their positions come from the shared trigger scan (a
+# scan costs the same per word whatever the vocabulary; the few positions
+# of these words are then appended to it): see ``_reaches_of``.
+register_triggers(_HEADS | _ADDRESS_OR_POSSESSIVE | _EPITHET_PEOPLE)
 # Every rule name this module reports (for the exit once all are saturated).
 _RULES = frozenset(
     "personal_attack." + r
@@ -1053,6 +1077,87 @@ def _reaches(
         if len(window) > 7 and window[7] in people:
             before_people.add(i)
     return head_reach, address_reach, near_reach, before_people
+
+
+def _reaches_of(
+    text: Normalized,
+    queries: list[int],
+    heads: frozenset[str],
+    addresses: frozenset[str],
+    addressing: frozenset[str],
+    people: frozenset[str],
+) -> tuple[set[int], set[int], set[int], set[int]]:
+    """``_reaches`` of the words of ``text`` (the vocabularies are subsets
+    of ``text.wordset``).
+
+    A hostile text has a few hundred queries and a few dozen heads,
+    addresses and person nouns, or none (issue #11): then each of those
+    marks the words it reaches, from its position in the shared trigger
+    scan, for much less than a window read per query (~3,500 instructions
+    each, about four marked words).  An ordinary comment has a handful of
+    queries: the windows are read."""
+    if len(queries) < _MARKED_FROM:
+        return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
+    index = text._trigger_index
+    registered = heads & _HEADS
+    listed = [
+        list(chain.from_iterable(map(index.__getitem__, vocabulary)))
+        for vocabulary in (registered, addresses, addressing, people)
+    ]
+    if _weight(listed) >= _WINDOW_COST * len(queries):
+        return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
+    if len(registered) != len(heads):
+        # Heads outside the shared scan: words ending in "'s" or "'re".
+        held = _apostrophe_positions(text)
+        if held is None:
+            return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
+        words = text.words
+        extra = heads - registered
+        listed[0] += [i for i in held if words[i] in extra]
+    wanted = set(queries)
+    return (
+        _within(listed[0], 1, 5, wanted),  # a head among the five words before
+        _within(listed[1], -4, 6, wanted),  # an address from six before to four after
+        _within(listed[2], -4, 4, wanted),  # an address or possessive within four
+        wanted.intersection(map(sub, listed[3], repeat(1))),  # a person noun right after
+    )
+
+
+# ``_reaches_of`` reads the windows for fewer queries than this.
+_MARKED_FROM = 24
+# A window read costs about as much as marking this many words (each
+# position marks the five, eleven, nine and one words of ``_reaches``).
+_WINDOW_COST = 4
+
+
+def _weight(listed: list[list[int]]) -> int:
+    """How many words the positions of ``listed`` mark in ``_reaches_of``."""
+    return 5 * len(listed[0]) + 11 * len(listed[1]) + 9 * len(listed[2]) + len(listed[3])
+
+
+def _within(positions: list[int], lo: int, hi: int, wanted: set[int]) -> set[int]:
+    """The ``i`` of ``wanted`` with ``i - hi <= p <= i - lo`` for some ``p`` of
+    ``positions``."""
+    reached: set[int] = set()
+    for p in positions:
+        reached.update(range(p + lo, p + hi + 1))
+    return wanted & reached
+
+
+def _apostrophe_positions(text: Normalized) -> list[int] | None:
+    """Indices of the words of ``text`` that hold an apostrophe (as
+    ``_apostrophe_words`` finds them), or None beyond its limit."""
+    wordtext = text.wordtext
+    if wordtext.count("'") > _APOSTROPHES_VISITED:
+        return None
+    starts, ends = text._bounds
+    out = []
+    p = wordtext.find("'")
+    while p != -1:
+        i = bisect_right(starts, p) - 1
+        out.append(i)
+        p = wordtext.find("'", ends[i])
+    return out
 
 
 # Bounded work on hostile text: at most this many obfuscated-looking tokens
