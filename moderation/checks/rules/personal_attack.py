@@ -476,10 +476,7 @@ def _build_variants() -> dict[str, str]:
 
 
 VARIANTS = _build_variants()
-# Registered so that ``_where`` finds them from the shared trigger scan: it
-# costs the same per word whatever the vocabulary, while a scan of its own
-# costs ~400 instructions a word (issue #11).
-_VARIANT_WORDS = register_triggers(frozenset(VARIANTS))
+_VARIANT_WORDS = frozenset(VARIANTS)
 _WORDS_OR_VARIANTS = _WORD_TRIGGERS | _VARIANT_WORDS
 # "-tard" compounds beyond the enumerated ones ("snowtard"); words that
 # merely end that way are excluded.
@@ -770,11 +767,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
 
     indices = at
     if aliases:
-        words = list(words)
-        for i, (canonical, last) in aliases.items():
-            words[i] = canonical
-            for k in range(i + 1, last + 1):
-                words[k] = ""
+        words = _rewritten(words, aliases)
         indices = sorted(set(indices) | aliases.keys())
     breaks = _Breaks(text)
     spans = WordSpanFindings(text, "personal_attack")
@@ -1012,15 +1005,22 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
 
 _HEADS = SECOND | _POSSESSIVE | COPULAS | frozenset(("what", "such"))
 _ADDRESS_OR_POSSESSIVE = _ADDRESS | _POSSESSIVE
-# Registered so that their positions come from the shared trigger scan (a
-# scan costs the same per word whatever the vocabulary; the few positions
-# of these words are then appended to it): see ``_reaches_of``.
-register_triggers(_HEADS | _ADDRESS_OR_POSSESSIVE | _EPITHET_PEOPLE)
 # Every rule name this module reports (for the exit once all are saturated).
 _RULES = frozenset(
     "personal_attack." + r
     for r in "dismissive profane_address direct exclamation predicate epithet near_address insult_word".split()
 )
+
+
+def _rewritten(words: list[str], aliases: Mapping[int, tuple[str, int]]) -> list[str]:
+    """A copy of ``words`` with each alias's word replaced by the insult it
+    stands for and the other words it spans emptied, in the aliases' order."""
+    words = list(words)
+    for i, (canonical, last) in aliases.items():
+        words[i] = canonical
+        if last > i:  # (most aliases are one word: no empty range to build)
+            words[i + 1 : last + 1] = [""] * (last - i)
+    return words
 
 
 def _candidates(aliases: Mapping[int, tuple[str, int]], firsts_at: list[int]) -> set[int]:
@@ -1092,28 +1092,41 @@ def _reaches_of(
 
     A hostile text has a few hundred queries and a few dozen heads,
     addresses and person nouns, or none (issue #11): then each of those
-    marks the words it reaches, from its position in the shared trigger
-    scan, for much less than a window read per query (~3,500 instructions
-    each, about four marked words).  An ordinary comment has a handful of
-    queries: the windows are read."""
+    marks the words it reaches, from its position (in the shared trigger
+    scan, or from one scan of the words for those outside it), for much
+    less than a window read per query.  An ordinary comment has a handful
+    of queries: the windows are read."""
+    budget = _WINDOW_COST * len(queries)
     if len(queries) < _MARKED_FROM:
         return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
-    index = text._trigger_index
-    registered = heads & _HEADS
-    listed = [
-        list(chain.from_iterable(map(index.__getitem__, vocabulary)))
-        for vocabulary in (registered, addresses, addressing, people)
-    ]
-    if _weight(listed) >= _WINDOW_COST * len(queries):
-        return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
-    if len(registered) != len(heads):
-        # Heads outside the shared scan: words ending in "'s" or "'re".
-        held = _apostrophe_positions(text)
-        if held is None:
+    outside = (heads | addressing | people) - _TRIGGER_UNION
+    words = text.words
+    if outside:
+        # ``_where``: a scan of every word, or a ``list.index`` pass per word
+        # (worth it when it takes at most half of what the windows cost).
+        budget -= len(words) * (_SCAN_COST if len(outside) > 2 else _INDEX_COST * len(outside))
+        if budget < _WINDOW_COST * len(queries) // 2:
             return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
-        words = text.words
-        extra = heads - registered
-        listed[0] += [i for i in held if words[i] in extra]
+    vocabularies = (heads, addresses, addressing, people)
+    index = text._trigger_index
+    listed = [list(chain.from_iterable(map(index.__getitem__, v - outside))) for v in vocabularies]
+    if outside:
+        # The marks of the words outside the scan, guessed from how often
+        # each stands alone in ``wordtext`` (only the choice of path rides
+        # on the guess).
+        spaced = f" {text.wordtext} "
+        guess = sum(
+            spaced.count(f" {w} ") * (5 * (w in heads) + 11 * (w in addresses) + 9 * (w in addressing) + (w in people))
+            for w in outside
+        )
+        if _MARK_COST * (_weight(listed) + guess) >= budget:
+            return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
+        found = _where(text, outside)
+        found_words = list(map(words.__getitem__, found))
+        for positions, vocabulary in zip(listed, vocabularies, strict=True):
+            positions += compress(found, map(vocabulary.__contains__, found_words))
+    if _MARK_COST * _weight(listed) >= budget:
+        return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
     wanted = set(queries)
     return (
         _within(listed[0], 1, 5, wanted),  # a head among the five words before
@@ -1125,9 +1138,13 @@ def _reaches_of(
 
 # ``_reaches_of`` reads the windows for fewer queries than this.
 _MARKED_FROM = 24
-# A window read costs about as much as marking this many words (each
-# position marks the five, eleven, nine and one words of ``_reaches``).
-_WINDOW_COST = 4
+# Rough instructions: of reading a window, of marking a word, of scanning a
+# word for a vocabulary (``compress`` over a ``map``), of ``list.index``
+# passing a word.
+_WINDOW_COST = 3500
+_MARK_COST = 1000
+_SCAN_COST = 400
+_INDEX_COST = 150
 
 
 def _weight(listed: list[list[int]]) -> int:
@@ -1142,22 +1159,6 @@ def _within(positions: list[int], lo: int, hi: int, wanted: set[int]) -> set[int
     for p in positions:
         reached.update(range(p + lo, p + hi + 1))
     return wanted & reached
-
-
-def _apostrophe_positions(text: Normalized) -> list[int] | None:
-    """Indices of the words of ``text`` that hold an apostrophe (as
-    ``_apostrophe_words`` finds them), or None beyond its limit."""
-    wordtext = text.wordtext
-    if wordtext.count("'") > _APOSTROPHES_VISITED:
-        return None
-    starts, ends = text._bounds
-    out = []
-    p = wordtext.find("'")
-    while p != -1:
-        i = bisect_right(starts, p) - 1
-        out.append(i)
-        p = wordtext.find("'", ends[i])
-    return out
 
 
 # Bounded work on hostile text: at most this many obfuscated-looking tokens
