@@ -544,8 +544,7 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
         earliest = dict(zip(reversed(firsts), zip(reversed(payloads), map(sub, reversed(afters), repeat(1)))))
         out.update(reversed(earliest.items()))
     if "tard" in text.norm:
-        # (In text order: each of these entries only renames its own word,
-        # so their order among themselves changes nothing.)
+        at: dict[str, list[int]] = {}
         for i in _tard_positions(text, words):
             w = words[i]
             if (
@@ -555,6 +554,11 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
                 and w not in NOUNS
                 and (w[-5] if w.endswith("tard") else w[-6]) != "s"
             ):
+                at.setdefault(w, []).append(i)
+        # Word by word in the order of ``wordset``, each in text order: the
+        # order the aliases have always had (callers and tests iterate them).
+        for w in at if len(at) == 1 else filter(at.__contains__, wordset):
+            for i in at[w]:
                 out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
     brains = wordset & _BRAIN_WORDS
     if brains:
