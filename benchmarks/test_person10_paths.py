@@ -1,10 +1,9 @@
 """The paths of the tenth speed pass in personal_attack (issue #11) give
 exactly what the code they replace gives (seeded, nothing timed).
 
-* ``_aliases`` finds the words holding "tard" with one regex search of
-  ``wordtext`` (``_tard_positions``) where it joined the distinct words,
-  searched the joined string and scanned all words for the few found: the
-  ninth pass's ``_aliases`` is kept below as the reference;
+* ``_aliases`` (unchanged in the end: a regex search of ``wordtext`` for
+  the words holding "tard" cost more than it saved once their order was
+  kept) against the ninth pass's code kept below, with "tard" words;
 * ``_run`` takes the reach of the heads, addresses and person nouns from
   their positions (``_reaches_of``: from the shared trigger scan, and one
   scan of the words for those outside it) when a text has many insult
@@ -175,18 +174,6 @@ def test_aliases_are_the_ninth_pass_aliases(seed):
         assert pa._rewritten(new.words, got) == _rewritten_old(old.words, want)
         tards += sum(v[0].startswith("retard") for v in got.values())
     assert tards > 20  # the "tard" path is taken
-
-
-@pytest.mark.parametrize("seed", [4, 5])
-def test_tard_positions_are_the_words_holding_tard(seed):
-    rnd = random.Random(seed)
-    pieces = _EXTRA + ["tard", "t", "a", "r", "d", "\u200b", "\u00ad", "aaaa", "ta", "rd", "tar", "ard", "TARD", "Тard"]
-    for _ in range(3000):
-        sep = rnd.choice(("", " ", " ", "-", "\u200b", "."))
-        body = sep.join(rnd.choice(pieces) for _ in range(rnd.choice((1, 3, 10, 80))))
-        text = Normalized(body)
-        words = text.words
-        assert pa._tard_positions(text, words) == [i for i, w in enumerate(words) if "tard" in w]
 
 
 def _vocabularies(text: Normalized):

@@ -544,22 +544,25 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
         earliest = dict(zip(reversed(firsts), zip(reversed(payloads), map(sub, reversed(afters), repeat(1)))))
         out.update(reversed(earliest.items()))
     if "tard" in text.norm:
-        at: dict[str, list[int]] = {}
-        for i in _tard_positions(text, words):
-            w = words[i]
+        tards = [
+            w
+            for w in _words_containing(wordset, "tard")
+            if w.endswith(("tard", "tards"))
             if (
-                w.endswith(("tard", "tards"))
-                and len(w) > 5
+                len(w) > 5
                 and w not in _TARD_WORDS
                 and w not in NOUNS
                 and (w[-5] if w.endswith("tard") else w[-6]) != "s"
-            ):
-                at.setdefault(w, []).append(i)
-        # Word by word in the order of ``wordset``, each in text order: the
-        # order the aliases have always had (callers and tests iterate them).
-        for w in at if len(at) == 1 else filter(at.__contains__, wordset):
-            for i in at[w]:
-                out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
+            )
+        ]
+        if tards:
+            # Where each is, from one scan for all of them (in the order above).
+            at: dict[str, list[int]] = {}
+            for i in _where(text, frozenset(tards)):
+                at.setdefault(words[i], []).append(i)
+            for w in tards:
+                for i in at.get(w, ()):
+                    out.setdefault(i, ("retards" if w.endswith("s") else "retard", i))
     brains = wordset & _BRAIN_WORDS
     if brains:
         for i in _where(text, brains):
@@ -578,32 +581,6 @@ def _aliases(text: Normalized, words: list[str], variants: frozenset[str] | None
                 and words[i - 2] not in _NOT_FOR_BRAINS
             ):
                 out.setdefault(i - 2, ("idiot", i))
-    return out
-
-
-# Where a word that holds "tard" comes from in ``wordtext``: ``words``
-# only drops ignorables and the repeats of a stretched letter, so its four
-# letters stand there with only ignorables and repeats between them.
-_TARD_SOURCE = re.compile("t[t\x00]*a[a\x00]*r[r\x00]*d")
-
-
-def _tard_positions(text: Normalized, words: list[str]) -> list[int]:
-    """Ascending indices of the words of ``text`` that hold "tard".
-
-    Found in ``wordtext`` (one regex search per hit, each mapped to its word
-    by a bisection) instead of joining the distinct words and scanning all
-    words for the few found: a hostile text holds a dozen such words among
-    a thousand."""
-    wordtext = text.wordtext
-    starts, ends = text._bounds
-    out = []
-    search = _TARD_SOURCE.search
-    m = search(wordtext)
-    while m is not None:
-        i = bisect_right(starts, m.start()) - 1
-        if "tard" in words[i]:
-            out.append(i)
-        m = search(wordtext, ends[i])
     return out
 
 
