@@ -748,11 +748,7 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
 
     indices = at
     if aliases:
-        words = list(words)
-        for i, (canonical, last) in aliases.items():
-            words[i] = canonical
-            for k in range(i + 1, last + 1):
-                words[k] = ""
+        words = _rewritten(words, aliases)
         indices = sorted(set(indices) | aliases.keys())
     breaks = _Breaks(text)
     spans = WordSpanFindings(text, "personal_attack")
@@ -769,10 +765,8 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     # address or possessive within four words either side.
     addresses = wordset & _ADDRESS
     addressing = wordset & _ADDRESS_OR_POSSESSIVE
-    # Heads, addresses and person nouns are common words outside the shared
-    # trigger scan: the window of each insult word is read instead.
-    head_reach, address_reach, near_reach, before_people = _reaches(
-        _PADDING + text.words, indices, heads, addresses, addressing, people
+    head_reach, address_reach, near_reach, before_people = _reaches_of(
+        text, indices, heads, addresses, addressing, people
     )
     candidates = _candidates(aliases, where(dismissive_firsts | insult_firsts))
     # Words right before a person noun an insulting adjective makes an
@@ -999,6 +993,17 @@ _RULES = frozenset(
 )
 
 
+def _rewritten(words: list[str], aliases: Mapping[int, tuple[str, int]]) -> list[str]:
+    """A copy of ``words`` with each alias's word replaced by the insult it
+    stands for and the other words it spans emptied, in the aliases' order."""
+    words = list(words)
+    for i, (canonical, last) in aliases.items():
+        words[i] = canonical
+        if last > i:  # (most aliases are one word: no empty range to build)
+            words[i + 1 : last + 1] = [""] * (last - i)
+    return words
+
+
 def _candidates(aliases: Mapping[int, tuple[str, int]], firsts_at: list[int]) -> set[int]:
     """Word indices where ``run`` may report something other than a plain
     strong insult, besides those in reach of a head or an address or before
@@ -1053,6 +1058,88 @@ def _reaches(
         if len(window) > 7 and window[7] in people:
             before_people.add(i)
     return head_reach, address_reach, near_reach, before_people
+
+
+def _reaches_of(
+    text: Normalized,
+    queries: list[int],
+    heads: frozenset[str],
+    addresses: frozenset[str],
+    addressing: frozenset[str],
+    people: frozenset[str],
+) -> tuple[set[int], set[int], set[int], set[int]]:
+    """``_reaches`` of the words of ``text`` (the vocabularies are subsets
+    of ``text.wordset``).
+
+    A hostile text has a few hundred queries and a few dozen heads,
+    addresses and person nouns, or none (issue #11): then each of those
+    marks the words it reaches, from its position (in the shared trigger
+    scan, or from one scan of the words for those outside it), for much
+    less than a window read per query.  An ordinary comment has a handful
+    of queries: the windows are read."""
+    budget = _WINDOW_COST * len(queries)
+    if len(queries) < _MARKED_FROM:
+        return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
+    outside = (heads | addressing | people) - _TRIGGER_UNION
+    words = text.words
+    if outside:
+        # ``_where``: a scan of every word, or a ``list.index`` pass per word
+        # (worth it when it takes at most half of what the windows cost).
+        budget -= len(words) * (_SCAN_COST if len(outside) > 2 else _INDEX_COST * len(outside))
+        if budget < _WINDOW_COST * len(queries) // 2:
+            return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
+    vocabularies = (heads, addresses, addressing, people)
+    index = text._trigger_index
+    listed = [list(chain.from_iterable(map(index.__getitem__, v - outside))) for v in vocabularies]
+    if outside:
+        # The marks of the words outside the scan, guessed from how often
+        # each stands alone in ``wordtext`` (only the choice of path rides
+        # on the guess).
+        spaced = f" {text.wordtext} "
+        guess = sum(
+            spaced.count(f" {w} ") * (5 * (w in heads) + 11 * (w in addresses) + 9 * (w in addressing) + (w in people))
+            for w in outside
+        )
+        if _MARK_COST * (_weight(listed) + guess) >= budget:
+            return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
+        found = _where(text, outside)
+        found_words = list(map(words.__getitem__, found))
+        for positions, vocabulary in zip(listed, vocabularies, strict=True):
+            positions += compress(found, map(vocabulary.__contains__, found_words))
+    if _MARK_COST * _weight(listed) >= budget:
+        return _reaches(_PADDING + text.words, queries, heads, addresses, addressing, people)
+    wanted = set(queries)
+    return (
+        _within(listed[0], 1, 5, wanted),  # a head among the five words before
+        _within(listed[1], -4, 6, wanted),  # an address from six before to four after
+        _within(listed[2], -4, 4, wanted),  # an address or possessive within four
+        wanted.intersection(map(sub, listed[3], repeat(1))),  # a person noun right after
+    )
+
+
+# ``_reaches_of`` reads the windows for fewer queries than this.
+_MARKED_FROM = 24
+# Rough instructions: of reading a window, of marking a word, of scanning a
+# word for a vocabulary (``compress`` over a ``map``), of ``list.index``
+# passing a word.
+_WINDOW_COST = 3500
+_MARK_COST = 1000
+_SCAN_COST = 400
+_INDEX_COST = 150
+
+
+def _weight(listed: list[list[int]]) -> int:
+    """How many words the positions of ``listed`` mark in ``_reaches_of``."""
+    return 5 * len(listed[0]) + 11 * len(listed[1]) + 9 * len(listed[2]) + len(listed[3])
+
+
+def _within(positions: list[int], lo: int, hi: int, wanted: set[int]) -> set[int]:
+    """The ``i`` of ``wanted`` with ``i - hi <= p <= i - lo`` for some ``p`` of
+    ``positions``."""
+    reached: set[int] = set()
+    for p in positions:
+        reached.update(range(p + lo, p + hi + 1))
+    return wanted & reached
 
 
 # Bounded work on hostile text: at most this many obfuscated-looking tokens
