@@ -8,9 +8,10 @@ through ``finding()``, which maps them back to the original comment so that
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import cast
 
-from ..normalize import Normalized
-from ..values import Finding, make_finding
+from ..normalize import IGNORABLE, Normalized
+from ..values import Finding, _FindingFields
 
 # A moderator needs a few examples of each problem, not every repetition of
 # it; capping also bounds the work on long hostile input (each finding costs
@@ -19,14 +20,55 @@ MAX_PER_RULE = 5
 
 
 def finding(text: Normalized, category: str, rule: str, start: int, end: int, score: float) -> Finding:
-    s, e, evidence = text.evidence(start, end)
-    return make_finding(category, rule, s, e, evidence, _clamped(score))
+    """``make_finding(category, rule, *text.evidence(start, end), clamped score)``.
+
+    Hostile text makes dozens of findings per rule, and that chain was five
+    Python calls each (``evidence``, ``span``, a clamp, ``make_finding``):
+    this is one.  A span that starts or ends on an ignorable character
+    (rare: those are trimmed) takes ``evidence`` itself, as does an empty one.
+    """
+    norm = text.norm
+    if start < end and norm[start] != IGNORABLE and norm[end - 1] != IGNORABLE:
+        # ``Normalized.span`` of a non-empty span.
+        array = text._offset_array
+        if array is not None:
+            item = array.item
+            s = item(start)
+            e = item(end - 1) + 1
+        else:
+            offsets = text.offsets
+            if offsets is None:
+                s, e = start, end
+            else:
+                s = offsets[start]
+                e = offsets[end - 1] + 1
+        evidence = text.original[s:e]
+    else:
+        s, e, evidence = text.evidence(start, end)
+    # ``max(0.0, min(1.0, float(score)))`` (two comparisons for a score
+    # inside (0, 1), the usual case) and ``make_finding``, inline.
+    score = float(score)
+    if not 0.0 < score < 1.0:
+        score = max(0.0, min(1.0, score))
+    f = _new(_FindingFields)
+    f.category = category
+    f.rule = rule
+    f.start = s
+    f.end = e
+    f.evidence = evidence
+    f.score = score
+    f.__class__ = Finding  # type: ignore[assignment]
+    return cast("Finding", f)
+
+
+_new = object.__new__
 
 
 def _clamped(score: float) -> float:
     """``max(0.0, min(1.0, float(score)))``: a score strictly inside (0, 1)
     is returned as it is (two comparisons instead of two builtin calls);
-    the bounds, -0.0, NaN and the rest take the builtins."""
+    the bounds, -0.0, NaN and the rest take the builtins.  (``finding``
+    does the same inline.)"""
     score = float(score)
     return score if 0.0 < score < 1.0 else max(0.0, min(1.0, score))
 
@@ -148,5 +190,4 @@ class WordSpanFindings:
         # findings; two method calls and a frame fewer each).
         text = self.text
         starts, ends = text._bounds
-        s, e, evidence = text.evidence(starts[first], ends[last])
-        self.findings.append(make_finding(self.category, rule, s, e, evidence, _clamped(score)))
+        self.findings.append(finding(text, self.category, rule, starts[first], ends[last], score))
