@@ -818,24 +818,9 @@ class WordMatcher(Generic[P]):
         first ``MAX_TOKENS`` leet words and slow tokens and ``MAX_SPELLED``
         spelled runs are read (see "Bounded work" above); the moderator's
         term list passes ``cap=False``."""
-        return list(self.find_iter(text, cap))
-
-    def find_iter(self, text: Normalized, cap: bool = True) -> Iterator[Match[P]]:
-        """``find``'s matches one at a time: a rule that stops after a few
-        examples does not pay for building the matches it never reads (a
-        dense hostile text holds hundreds of list words)."""
-        found = self._found(text, cap)
-        payload = self._payload
-        for span, match in sorted(found.items()):  # (spans are unique: only they are compared)
-            # A plain list word found by the word index is stored as its key.
-            yield _new_match((*span, match, payload[match])) if type(match) is str else match
-
-    def _found(self, text: Normalized, cap: bool) -> dict[tuple[int, int], Any]:
-        """The matches of ``find`` keyed by span, unordered; those of the word
-        index are stored as their key only (see ``find_iter``)."""
         if not self._keys and not self._phrases:
-            return {}
-        found: dict[tuple[int, int], Any] = {}
+            return []
+        found: dict[tuple[int, int], Match[P]] = {}
         norm = text.norm
         canon = text.canon  # same length as norm
         canon_words = text.canon_words
@@ -864,7 +849,7 @@ class WordMatcher(Generic[P]):
                     end = start + len(key)
                     # Only a key made of leet-digit letters can stand for digits ("455").
                     if key not in digit_like or not norm[start:end].isdigit():
-                        found[(start, end)] = key
+                        found[(start, end)] = _new_match((start, end, key, payload[key]))
                 if key in where:
                     where[key].append(start)
         else:
@@ -888,7 +873,7 @@ class WordMatcher(Generic[P]):
         spelled = spelled_runs(text)
         for start, end in _capped(spelled, MAX_SPELLED) if cap else spelled:
             self._check_spelled(norm[start:end], start, found)
-        return found
+        return _by_span(found)
 
     def share(self) -> None:
         """Add this matcher's words to the shared look-up now (see ``_shared_at``)

@@ -91,7 +91,7 @@ def _is_name(text: Normalized, start: int, end: int) -> bool:
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     out = []
     shown: dict[str, int] = {}
-    for m in matcher().find_iter(text):
+    for m in matcher().find(text):
         category, score, rule = m.payload
         n = shown.get(category, 0)
         if n >= MAX_PER_RULE:
