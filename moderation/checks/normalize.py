@@ -234,12 +234,14 @@ def ascii_parts(text: str, codes: np.ndarray | None = None) -> list[str] | None:
 _PARTS_ARRAY_FROM = 256
 
 
-def _ascii_parts_array(text: str, codes: np.ndarray) -> list[str] | None:
+def _ascii_parts_array(text: str, codes: np.ndarray, wide: np.ndarray | None = None) -> list[str] | None:
     """``ascii_parts`` from the code points of ``text``: the same pieces as
     ``_NON_ASCII_RUN.split(text)`` (ASCII runs, "" at either end when the
     text starts or ends with a non-ASCII character, and the non-ASCII runs
-    between them), None when more than one character in 16 is non-ASCII."""
-    wide = np.flatnonzero(codes > 127)
+    between them), None when more than one character in 16 is non-ASCII.
+    ``wide`` is ``np.flatnonzero(codes > 127)`` when the caller has it."""
+    if wide is None:
+        wide = np.flatnonzero(codes > 127)
     if wide.shape[0] * 16 > len(text):
         return None
     if not wide.shape[0]:
@@ -404,11 +406,13 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     except UnicodeEncodeError:  # lone surrogates
         return None
     codes = np.frombuffer(data, dtype=np.uint32)
-    parts = _ascii_parts_array(text, codes)
-    if parts is not None:
-        sparse = _fold_sparse(text, parts)
-        if sparse is not None:
-            return sparse
+    non_ascii = np.flatnonzero(codes > 127)
+    if not _many_wide_runs(non_ascii, len(text)):
+        parts = _ascii_parts_array(text, codes, non_ascii)
+        if parts is not None:
+            sparse = _fold_sparse(text, parts)
+            if sparse is not None:
+                return sparse
     arrays = _fold_arrays
     if arrays is None:
         arrays = _fold_arrays = _FoldArrays()
@@ -461,6 +465,23 @@ def _fold_many(text: str) -> tuple[str, np.ndarray | None] | None:
     flat += k
     out = arrays.chars.reshape(-1).take(flat)
     return out.tobytes().decode("utf-32-le"), src
+
+
+def _many_wide_runs(wide: np.ndarray, length: int) -> bool:
+    """Whether a text of ``length`` characters whose non-ASCII ones are at
+    ``wide`` has so many runs of them (look-alike letters scattered through
+    hostile text) that ``_fold_sparse`` would cost more than the array path:
+    splitting and folding each run costs ~8,000 instructions, the array
+    path ~60 per character."""
+    if wide.shape[0] < _WIDE_RUNS_FOR_ARRAYS or wide.shape[0] * 16 > length:
+        return False  # (too many: ``_ascii_parts_array`` gives up at once)
+    runs = 1 + int(np.count_nonzero(wide[1:] != wide[:-1] + 1))
+    return runs >= _WIDE_RUNS_FOR_ARRAYS and runs * 128 >= length
+
+
+# At least this many runs of non-ASCII characters (and one per 128
+# characters) make ``_fold_many`` skip ``_fold_sparse``.
+_WIDE_RUNS_FOR_ARRAYS = 40
 
 
 def _decode_first(folded: np.ndarray) -> str:
@@ -965,7 +986,11 @@ class Normalized:
                 mask = codes == _BREAK_CODES[0]
                 for c in _BREAK_CODES[1:]:
                     mask |= codes == c
-                at = np.searchsorted(np.array(self.word_starts, dtype=np.int64), np.flatnonzero(mask), side="right")
+                # (The word offsets' array when a long text has it: converting
+                # the list back costs ~100 instructions per word.)
+                bounds = self.word_bound_arrays
+                start_array = np.array(self.word_starts, dtype=np.int64) if bounds is None else bounds[0]
+                at = np.searchsorted(start_array, np.flatnonzero(mask), side="right")
                 return frozenset(at.tolist())
         positions: list[int] = []
         for ch in _BREAK_CHARS:
