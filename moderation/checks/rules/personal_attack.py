@@ -737,9 +737,9 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
     # The positions the setup below needs: those of the rule's own words
     # (trigger words, so one pass over the shared trigger positions), then
     # split per vocabulary over that short list.  Heads, addresses and
-    # person nouns are common words outside the shared scan: rather than
-    # scanning every word for them, the few windows around the insult words
-    # are read (below).
+    # person nouns are common words outside the shared scan: for a few
+    # insult words the windows around them are read, for many their
+    # positions come from one scan (``_reaches_of``, below).
     at = text.indices(hits) if hits else []
     at_words = list(map(text.words.__getitem__, at))
 
