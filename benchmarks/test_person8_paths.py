@@ -27,7 +27,7 @@ import pytest
 
 from benchmarks.test_person_paths import _person_texts
 from moderation.checks.normalize import Normalized
-from moderation.checks.rules import MAX_PER_RULE, WordSpanFindings, _clamped, finding, personal_attack, threat
+from moderation.checks.rules import MAX_PER_RULE, WordSpanFindings, finding, personal_attack, threat
 from moderation.checks.values import Finding
 
 
@@ -36,8 +36,10 @@ def _clamped_plain(score: float) -> float:
     return max(0.0, min(1.0, float(score)))
 
 
-def test_clamped_is_the_min_max():
+def test_finding_clamps_its_score_like_min_max():
     import numpy as np
+
+    text = Normalized("x")
 
     rnd = random.Random(1)
     special = [0.0, -0.0, 1.0, -1.0, 2.0, 0.5, 1e-300, -1e-300, 1 - 1e-16, 1 + 1e-15, math.inf, -math.inf, math.nan]
@@ -45,8 +47,9 @@ def test_clamped_is_the_min_max():
     values += [rnd.uniform(-2, 3) for _ in range(20000)] + [rnd.choice((0.4, 0.55, 0.8, 0.85)) for _ in range(100)]
     for value in values:
         # repr tells -0.0 from 0.0 and compares NaN.
-        assert repr(_clamped(value)) == repr(_clamped_plain(value))
-        assert type(_clamped(value)) is float
+        score = finding(text, "abuse", "abuse.test", 0, 1, value).score
+        assert repr(score) == repr(_clamped_plain(value))
+        assert type(score) is float
 
 
 class _PlainSpans:

@@ -64,15 +64,6 @@ def finding(text: Normalized, category: str, rule: str, start: int, end: int, sc
 _new = object.__new__
 
 
-def _clamped(score: float) -> float:
-    """``max(0.0, min(1.0, float(score)))``: a score strictly inside (0, 1)
-    is returned as it is (two comparisons instead of two builtin calls);
-    the bounds, -0.0, NaN and the rest take the builtins.  (``finding``
-    does the same inline.)"""
-    score = float(score)
-    return score if 0.0 < score < 1.0 else max(0.0, min(1.0, score))
-
-
 class PhraseIndex(dict):
     """``first word -> second word -> phrases``, with a per-text pre-filter."""
 
