@@ -105,7 +105,7 @@ def _obfuscated_plain(matcher, text, limit):
         matcher._check_token(norm, start, end, found)
     for start, end in spelled:
         matcher._check_spelled(norm[start:end], start, found)
-    return sorted(found.values(), key=lambda x: (x.start, x.end))
+    return sorted(found.values(), key=lambda x: (x[0], x[1]))
 
 
 def test_word_matchers_give_the_same_matches_on_every_path(monkeypatch):

@@ -719,7 +719,7 @@ def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> It
             yield m
 
 
-def _by_span(found: dict[tuple[int, int], Match[P]]) -> list[Match[P]]:
+def _by_span(found: dict[tuple[int, int], MatchTuple[P]]) -> list[MatchTuple[P]]:
     """The matches of ``found`` (keyed by their own span) in span order.
 
     Spans are unique, so comparing the matches themselves (tuples that start
@@ -739,9 +739,21 @@ class Match(NamedTuple, Generic[P]):
     payload: P
 
 
+# A match as ``find_tuples`` gives it: the fields of ``Match`` in a plain tuple.
+MatchTuple = tuple[int, int, str, P]
+
 # ``Match`` built from a tuple without the named tuple's Python-level
-# ``__new__`` (half the cost; the loops below build hundreds per hostile text).
+# ``__new__`` (half the cost).
 _new_match = partial(tuple.__new__, Match)
+_SPAN = re.Match.span
+
+
+def _spans_to_matches(
+    spans: list[tuple[int, int]], key_payload: tuple[str, Any]
+) -> Iterator[tuple[tuple[int, int], tuple[Any, ...]]]:
+    """(span, match tuple) pairs of one list entry at ``spans``, built in C:
+    ``span + (key, payload)`` is the match's tuple."""
+    return zip(spans, map(add, spans, repeat(key_payload)))
 
 
 class WordMatcher(Generic[P]):
@@ -820,9 +832,18 @@ class WordMatcher(Generic[P]):
         first ``MAX_TOKENS`` leet words and slow tokens and ``MAX_SPELLED``
         spelled runs are read (see "Bounded work" above); the moderator's
         term list passes ``cap=False``."""
+        return list(map(_new_match, self.find_tuples(text, cap)))
+
+    def find_tuples(self, text: Normalized, cap: bool = True) -> list[MatchTuple[P]]:
+        """``find`` as plain ``(start, end, key, payload)`` tuples, for the rules.
+
+        Hostile text repeats a list word a thousand times, and building a
+        ``Match`` (``tuple.__new__`` on a subclass) costs several times a
+        plain tuple: the rules read the tuples and turn only what they
+        report into findings."""
         if not self._keys and not self._phrases:
             return []
-        found: dict[tuple[int, int], Match[P]] = {}
+        found: dict[tuple[int, int], MatchTuple[P]] = {}
         norm = text.norm
         canon = text.canon  # same length as norm
         canon_words = text.canon_words
@@ -845,21 +866,43 @@ class WordMatcher(Generic[P]):
                 hits = list(compress(count(), map(wanted.__contains__, pieces)))
             where: dict[str, list[int]] | None
             where = {w: [] for w in firsts}
-            digit_like = self._digit_like
-            for key, start in zip(map(pieces.__getitem__, hits), _canon_starts(text, hits)):
-                if key in keys:
-                    end = start + len(key)
+            hit_words = list(map(pieces.__getitem__, hits))
+            starts = _canon_starts(text, hits)
+            if firsts:
+                for key, start in zip(hit_words, starts):
+                    if key in where:
+                        where[key].append(start)
+            if keys:
+                # Hostile text repeats a list word hundreds of times: the
+                # matches are built in C (``_spans_to_matches``), not one by one.
+                chosen = list(map(keys.__contains__, hit_words))
+                hit_words = list(compress(hit_words, chosen))
+                starts = list(compress(starts, chosen))
+                ends = list(map(add, starts, map(len, hit_words)))
+                if not self._digit_like.isdisjoint(keys):
                     # Only a key made of leet-digit letters can stand for digits ("455").
-                    if key not in digit_like or not norm[start:end].isdigit():
-                        found[(start, end)] = _new_match((start, end, key, payload[key]))
-                if key in where:
-                    where[key].append(start)
+                    digit_like = self._digit_like
+                    kept = [
+                        key not in digit_like or not norm[start:end].isdigit()
+                        for key, start, end in zip(hit_words, starts, ends)
+                    ]
+                    hit_words = list(compress(hit_words, kept))
+                    starts = list(compress(starts, kept))
+                    ends = list(compress(ends, kept))
+                found.update(
+                    zip(
+                        zip(starts, ends),
+                        zip(starts, ends, hit_words, map(payload.__getitem__, hit_words)),
+                    )
+                )
         else:
             where = None
             for key in keys:
-                for m in self._boundary(key).finditer(canon):
-                    if not norm[m.start() : m.end()].isdigit():
-                        found[m.span()] = Match(m.start(), m.end(), key, payload[key])
+                spans = list(map(_SPAN, self._boundary(key).finditer(canon)))
+                if key in self._digit_like:
+                    # (A key with a letter no digit stands for never matches digits.)
+                    spans = [span for span in spans if not norm[span[0] : span[1]].isdigit()]
+                found.update(_spans_to_matches(spans, (key, payload[key])))
         for first in firsts:
             pattern, lookup = self._phrases[first]
             if where is None:
@@ -870,7 +913,7 @@ class WordMatcher(Generic[P]):
                 rest = m.group(1).replace(" ", "")
                 key, value = lookup.get(rest, (first + rest, None))
                 if value is not None:
-                    found[m.span()] = Match(m.start(), m.end(), key, value)
+                    found[m.span()] = (m.start(), m.end(), key, value)
         self._check_tokens(_trimmed_slow_tokens(text, cap), found)
         spelled = spelled_runs(text)
         for start, end in _capped(spelled, MAX_SPELLED) if cap else spelled:
@@ -913,7 +956,7 @@ class WordMatcher(Generic[P]):
         want the obfuscated spellings on top (without the per-key scans of
         ``find``).  ``limit`` bounds the number of tokens read.
         """
-        found: dict[tuple[int, int], Match[P]] = {}
+        found: dict[tuple[int, int], MatchTuple[P]] = {}
         norm = text.norm
         leet, slow, spelled = capped_tokens(text)
         tokens = leet + slow
@@ -934,7 +977,7 @@ class WordMatcher(Generic[P]):
             self._check_tokens(_trimmed(norm, tokens), found)
         for start, end in spelled:
             self._check_spelled(norm[start:end], start, found)
-        return _by_span(found)
+        return list(map(_new_match, _by_span(found)))
 
     def match_word(self, word: str) -> P | None:
         """Payload for a single (folded) word, or None."""
@@ -965,7 +1008,7 @@ class WordMatcher(Generic[P]):
             s, e, key = hit
             span = (offset + s, offset + e)
             if span not in found:  # ``setdefault`` without building a match that is thrown away
-                found[span] = _new_match((*span, key, self._payload[key]))
+                found[span] = (*span, key, self._payload[key])
 
     def _spelled_uncached(self, run: str) -> tuple[int, int, str] | None:
         """A spelled-out run, e.g. "a f.a.g" or "f u c k": try the whole run,
@@ -993,13 +1036,22 @@ class WordMatcher(Generic[P]):
         if _MISS in keys:
             for i in compress(count(), map(is_, keys, repeat(_MISS))):
                 keys[i] = self._match_token(tokens[i])
-        payload = self._payload
         # A verdict is None or an entry key (never empty), so the matches
-        # are the true items: ``compress`` tests them without a Python call.
-        for i in compress(count(), keys):
-            span = (starts[i], ends[i])
-            if span not in found:
-                found[span] = _new_match((*span, keys[i], payload[keys[i]]))
+        # are the true items: ``compress`` selects them in C.
+        hit_keys = list(compress(keys, keys))
+        if not hit_keys:
+            return
+        hit_starts = list(compress(starts, keys))
+        hit_ends = list(compress(ends, keys))
+        new = dict(
+            zip(
+                zip(hit_starts, hit_ends),
+                zip(hit_starts, hit_ends, hit_keys, map(self._payload.__getitem__, hit_keys)),
+            )
+        )
+        if found:
+            new.update(found)  # a span found earlier keeps its match
+        found.update(new)
 
     def _check_token(self, norm: str, start: int, end: int, found: dict) -> None:
         while start < end and norm[start] in _EDGE_JUNK:
@@ -1010,7 +1062,7 @@ class WordMatcher(Generic[P]):
             return
         key = self._match_token(norm[start:end])
         if key is not None:
-            found[(start, end)] = Match(start, end, key, self._payload[key])
+            found[(start, end)] = (start, end, key, self._payload[key])
 
     def _match_token(self, token: str) -> str | None:
         memo = self._memo

@@ -296,9 +296,9 @@ def _reported(words: list[str], i: int) -> bool:
 
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    slurs = (m for m in slur_matcher().find(text, cap=False) if not innocent(text, m.key, m.start, m.end))
-    for m in islice(slurs, MAX_PER_RULE):
-        out.append(finding(text, "abuse", "abuse.slur", m.start, m.end, m.payload))
+    slurs = (m for m in slur_matcher().find_tuples(text, cap=False) if not innocent(text, m[2], m[0], m[1]))
+    for start, end, _key, score in islice(slurs, MAX_PER_RULE):
+        out.append(finding(text, "abuse", "abuse.slur", start, end, score))
     wordset = text.wordset
     group_hits = wordset & _GROUP_WORDS
     expulsion_firsts = _EXPULSION_INDEX.firsts(text)

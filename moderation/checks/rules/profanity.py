@@ -31,11 +31,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from itertools import compress
+from operator import itemgetter
 
 from ..normalize import Normalized
 from ..senses import innocent
 from ..values import CheckContext, Finding
-from ..wordmatch import PLAIN_CANON, WordMatcher, cap_hit
+from ..wordmatch import PLAIN_CANON, MatchTuple, WordMatcher, cap_hit
 from . import MAX_PER_RULE, finding
 from .profanity_words import EXCLUDED, EXTRA_PROFANITY, MILD, VULGARITY
 
@@ -91,19 +93,25 @@ def _is_name(text: Normalized, start: int, end: int) -> bool:
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     out = []
     shown: dict[str, int] = {}
-    for m in matcher().find(text):
-        category, score, rule = m.payload
-        n = shown.get(category, 0)
-        if n >= MAX_PER_RULE:
-            continue  # a few examples per category are enough for a moderator
-        if m.key in _NAME_LIKE and _is_name(text, m.start, m.end):
-            continue
-        if innocent(text, m.key, m.start, m.end):
-            continue
-        shown[category] = n + 1
-        out.append(finding(text, category, rule, m.start, m.end, score))
-        if n + 1 == MAX_PER_RULE and all(shown.get(c, 0) >= MAX_PER_RULE for c in _CATEGORIES):
-            break  # every later match would be skipped (hostile text holds a hundred)
+    pending = matcher().find_tuples(text)
+    while pending:
+        for i, (start, end, key, (category, score, rule)) in enumerate(pending):
+            n = shown.get(category, 0)
+            if n >= MAX_PER_RULE:
+                continue  # a few examples per category are enough for a moderator
+            if key in _NAME_LIKE and _is_name(text, start, end):
+                continue
+            if innocent(text, key, start, end):
+                continue
+            shown[category] = n + 1
+            out.append(finding(text, category, rule, start, end, score))
+            if n + 1 == MAX_PER_RULE:
+                # Hostile text repeats one word a thousand times: the later
+                # matches of a full category are dropped in C, not one by one.
+                pending = _open_matches(pending[i + 1 :], shown)
+                break
+        else:
+            break
     if "profanity" not in shown:
         unread = cap_hit(text)
         if unread is not None:
@@ -112,6 +120,18 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
             # flag the comment rather than let a cap hide what follows.
             out.append(finding(text, "profanity", "profanity.obfuscation_flood", *unread, _FLOOD_SCORE))
     return out
+
+
+def _open_matches(matches: list[MatchTuple], shown: dict[str, int]) -> list[MatchTuple]:
+    """The ``matches`` of the categories with fewer than ``MAX_PER_RULE`` findings shown."""
+    open_categories = frozenset(c for c in _CATEGORIES if shown.get(c, 0) < MAX_PER_RULE)
+    if not open_categories:
+        return []
+    return list(compress(matches, map(open_categories.__contains__, map(_CATEGORY, map(_PAYLOAD, matches)))))
+
+
+_PAYLOAD = itemgetter(3)
+_CATEGORY = itemgetter(0)
 
 
 # Score of "profanity.obfuscation_flood" (a comment written in hundreds of

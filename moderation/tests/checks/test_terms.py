@@ -24,3 +24,18 @@ def test_term_lists_are_hashable_and_compiled_once():
     check("x1", CheckContext(terms=a))
     check("x1", CheckContext(terms=b))
     assert compile_terms.cache_info().misses == 1
+
+
+def test_a_repeated_term_reports_five_examples_per_category_and_kind():
+    ctx = CheckContext(
+        terms=TermList(banned={"promotion": ("acme",), "abuse": ("zorg",)}, suspect={"promotion": ("pills",)})
+    )
+    text = "acme pills zorg " * 8 + "zorg"
+    findings = [f for f in check(text, ctx).findings if f.rule.startswith("terms")]
+    kinds = [(f.category, f.rule) for f in findings]
+    assert kinds.count(("promotion", "terms.banned")) == 5
+    assert kinds.count(("promotion", "terms.suspect")) == 5
+    assert kinds.count(("abuse", "terms.banned")) == 5
+    # The first five of each, in text order: the examples a moderator reads first.
+    assert [f.start for f in findings if f.evidence == "acme"] == [16 * i for i in range(5)]
+    assert check(text, ctx).priority == 1.0
