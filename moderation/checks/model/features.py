@@ -118,8 +118,11 @@ class Features:
     def _char_blocks(self) -> tuple[np.ndarray, np.ndarray]:
         """Size of each character n-gram block, and where it starts in ``ids`` (column vectors)."""
         n = self._n
-        sizes = np.array([n - k + 1 for k in CHAR_NGRAMS if n >= k], dtype=np.int64)
-        return sizes[:, None], (np.cumsum(sizes) - sizes)[:, None]
+        sizes = [n - k + 1 for k in CHAR_NGRAMS if n >= k]
+        starts = [sum(sizes[:b]) for b in range(len(sizes))]
+        # One array for both columns: a numpy call costs more than this arithmetic.
+        both = np.array([sizes, starts], dtype=np.int64).reshape(2, -1, 1)
+        return both[0], both[1]
 
     def _boundaries(self, word_bounds: np.ndarray) -> np.ndarray:
         """Occurrence index, per block, at which each of ``word_bounds`` (word indices) begins (blocks x bounds)."""
@@ -169,7 +172,8 @@ class Features:
         sums = np.add.reduceat(values, bounds.ravel(), axis=1)
         sums = sums.reshape(values.shape[0], bounds.shape[0], bounds.shape[1])[:, :, :-1]
         sums[:, lengths == 0] = 0  # reduceat gives the next value for an empty segment
-        return sums.sum(axis=1), lengths.sum(axis=0)
+        # The ufunc's own reduce: ``ndarray.sum`` goes through a Python wrapper first.
+        return np.add.reduce(sums, axis=1), np.add.reduce(lengths, axis=0)
 
     def word_of(self) -> np.ndarray:
         """Index of the word each occurrence in ``ids`` belongs to (slow; for tests and tools)."""
@@ -204,44 +208,45 @@ def featurize(wordtext: str, bits: int) -> Features:
     if n <= 2:
         return Features(_EMPTY, _EMPTY, 0, _EMPTY)
     shift = np.uint64(64 - bits)
-    with np.errstate(over="ignore"):
-        # prefix[i] = sum_{j<i} codes[j] * P_INV**j; the polynomial hash of
-        # codes[s:e] is then (prefix[e] - prefix[s]) * P**(e-1), for any s < e.
-        inv = _powers(n + 1, "inv", _P_INV)
-        pw = _powers(n + 1, "pow", _P)
-        pw_mix = _mixed_powers(n + 1)
-        prefix = np.empty(n + 1, dtype=np.uint64)
-        prefix[0] = 0
-        np.cumsum(codes * inv[:n], out=prefix[1:])
+    # Array arithmetic on uint64 wraps without a warning: no ``errstate`` needed (it costs a
+    # context switch per call).
+    # prefix[i] = sum_{j<i} codes[j] * P_INV**j; the polynomial hash of
+    # codes[s:e] is then (prefix[e] - prefix[s]) * P**(e-1), for any s < e.
+    inv = _powers(n + 1, "inv", _P_INV)
+    pw = _powers(n + 1, "pow", _P)
+    pw_mix = _mixed_powers(n + 1)
+    prefix = np.empty(n + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.add.accumulate(codes * inv[:n], out=prefix[1:])
 
-        space_idx = (codes == 32).nonzero()[0]
-        # Words lie between consecutive spaces (the text is padded with one each side).
-        w_start = space_idx[:-1] + 1
-        w_end = space_idx[1:]
+    space_idx = (codes == 32).nonzero()[0]
+    # Words lie between consecutive spaces (the text is padded with one each side).
+    w_start = space_idx[:-1] + 1
+    w_end = space_idx[1:]
 
-        words = len(w_start)
-        sizes = [n - k + 1 for k in CHAR_NGRAMS if n >= k]
-        chars = sum(sizes)
-        total = chars + words + max(words - 1, 0)
-        # One output array written in place: fresh temporaries of this size
-        # cost more in page faults than the arithmetic itself.
-        h = np.empty(total, dtype=np.uint64)
-        at = 0
-        for k, size in zip(CHAR_NGRAMS, sizes):
-            # All n-grams of length k at once: s = 0..n-k, e = s + k (slices, no gathers).
-            out = h[at : at + size]
-            np.subtract(prefix[k:], prefix[:size], out=out)
-            np.multiply(out, pw_mix[k - 1 : n], out=out)
-            np.add(out, _SALT_CHAR_MIXED[k], out=out)
-            at += size
-        if words:
-            wh = (prefix[w_end] - prefix[w_start]) * pw[w_end - 1]
-            np.bitwise_xor(wh, _SALT_WORD, out=h[at : at + words])
-            at += words
-            if words > 1:
-                np.bitwise_xor(wh[:-1] * _P + wh[1:], _SALT_PAIR, out=h[at:])
-        words_and_pairs = h[chars:]  # the character n-grams have _MIX in already
-        np.multiply(words_and_pairs, _MIX, out=words_and_pairs)
-        np.right_shift(h, shift, out=h)
-        ids = h.view(np.int64)
+    words = len(w_start)
+    sizes = [n - k + 1 for k in CHAR_NGRAMS if n >= k]
+    chars = sum(sizes)
+    total = chars + words + max(words - 1, 0)
+    # One output array written in place: fresh temporaries of this size
+    # cost more in page faults than the arithmetic itself.
+    h = np.empty(total, dtype=np.uint64)
+    at = 0
+    for k, size in zip(CHAR_NGRAMS, sizes):
+        # All n-grams of length k at once: s = 0..n-k, e = s + k (slices, no gathers).
+        out = h[at : at + size]
+        np.subtract(prefix[k:], prefix[:size], out=out)
+        np.multiply(out, pw_mix[k - 1 : n], out=out)
+        np.add(out, _SALT_CHAR_MIXED[k], out=out)
+        at += size
+    if words:
+        wh = (prefix[w_end] - prefix[w_start]) * pw[w_end - 1]
+        np.bitwise_xor(wh, _SALT_WORD, out=h[at : at + words])
+        at += words
+        if words > 1:
+            np.bitwise_xor(wh[:-1] * _P + wh[1:], _SALT_PAIR, out=h[at:])
+    words_and_pairs = h[chars:]  # the character n-grams have _MIX in already
+    np.multiply(words_and_pairs, _MIX, out=words_and_pairs)
+    np.right_shift(h, shift, out=h)
+    ids = h.view(np.int64)
     return Features(ids, space_idx, n, keep)

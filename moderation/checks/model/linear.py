@@ -47,6 +47,7 @@ class ModelAssessment:
 _PAIR_MASK = np.uint64(0x000000FF000000FF)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _WINDOW_STEPS = np.arange(WINDOW_WORDS + 1)
+_ZERO_LANE = np.zeros(1, dtype=np.uint64)
 
 
 def _lane_byte(k: int, c: int) -> int:
@@ -58,7 +59,8 @@ def _lane_byte(k: int, c: int) -> int:
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
+    # np.clip is minimum(maximum(z, lo), hi) behind three layers of Python wrappers.
+    return 1.0 / (1.0 + np.exp(-np.minimum(np.maximum(z, -40.0), 40.0)))
 
 
 class LinearModel:
@@ -113,6 +115,10 @@ class LinearModel:
         self._threshold_list: list[float] = self.thresholds.tolist()
         self._cal_a = np.ascontiguousarray(self.calibration[:, 0])
         self._cal_b = np.ascontiguousarray(self.calibration[:, 1])
+        # Column views and the category index, made once instead of per window search.
+        self._bias_col = self.bias[:, None]
+        self._scales_col = self.scales[:, None]
+        self._category_index = np.arange(c)
 
     def contributions(self, ids: np.ndarray) -> np.ndarray:
         """int8 weight of every occurrence per category: categories x (occurrences + 1), the last column zero
@@ -134,7 +140,7 @@ class LinearModel:
         out = np.empty(((c + 1) // 2, n + 1), dtype=np.uint64)
         out[:, n] = 0
         # ids are < 2**bits by construction: "wrap" is the cheapest bounds handling of take().
-        gathered = np.take(self._table, ids, mode="wrap")
+        gathered = self._table.take(ids, mode="wrap")  # the method: np.take is a Python wrapper
         for r in range(c // 2):
             row = out[r, :n]
             if r:
@@ -171,7 +177,7 @@ class LinearModel:
             lanes = self._lanes(feats.ids)
         words = feats.words
         if words <= WINDOW_WORDS:
-            sums = self._unpack(lanes.sum(axis=1), feats.count) * self.scales
+            sums = self._unpack(np.add.reduce(lanes, axis=1), feats.count) * self.scales
             return self.bias + sums / np.sqrt(feats.count), None
         # Half-window chunks; a window is two adjacent chunks.
         step = WINDOW_WORDS // 2
@@ -186,10 +192,9 @@ class LinearModel:
             window_sums = chunk_sums[:, :-1] + chunk_sums[:, 1:]
             window_n = chunk_counts[:-1] + chunk_counts[1:]
             starts = bounds[:-2]
-        logits = self.bias[:, None] + window_sums * self.scales[:, None] / np.sqrt(np.maximum(window_n, 1))
+        logits = self._bias_col + window_sums * self._scales_col / np.sqrt(np.maximum(window_n, 1))
         best = logits.argmax(axis=1)
-        c = len(self.categories)
-        return logits[np.arange(c), best], starts[best]
+        return logits[self._category_index, best], starts[best]
 
     def calibrate(self, logits: np.ndarray) -> np.ndarray:
         return _sigmoid(self._cal_a * logits + self._cal_b)
@@ -227,26 +232,25 @@ class LinearModel:
         # one after another; a cumulative sum of that short copy then gives every word's sum
         # in every block (an empty word sums to 0), instead of one pass over all occurrences
         # per category.
-        firsts = bounds[:, :, 0].T.tolist()
-        lasts = bounds[:, :, -1].T.tolist()
-        pieces = []
+        # Each window's first and last bound per block (blocks x flagged x 2), in one list.
+        ends = bounds[:, :, ::WINDOW_WORDS].tolist()
+        # A leading zero makes the cumulative sum start at 0 (index k: the sum of the first k
+        # copied values) without a separate array.
+        pieces = [_ZERO_LANE]
         shifts = []
         at = 0
-        for f, j in enumerate(flagged):
-            row = lanes[j // 2]
-            for first, last in zip(firsts[f], lasts[f]):
-                pieces.append(row[first:last])
+        for block in ends:
+            for j, (first, last) in zip(flagged, block):
+                pieces.append(lanes[j // 2, first:last])
                 shifts.append(at - first)
                 at += last - first
-        cumulative = np.empty(at + 1, dtype=np.uint64)
-        cumulative[0] = 0
-        np.cumsum(np.concatenate(pieces), out=cumulative[1:])
-        at_word = cumulative[bounds + np.array(shifts).reshape(len(flagged), -1).T[:, :, None]]
+        cumulative = np.add.accumulate(np.concatenate(pieces))
+        at_word = cumulative[bounds + np.array(shifts).reshape(-1, len(flagged), 1)]
         # A word's sum over the blocks is the difference of the blocks' summed cumulative
         # values at its bounds (modulo 2**64, like the packed sums themselves).
-        at_word = at_word.sum(axis=0)
+        at_word = np.add.reduce(at_word, axis=0)
         packed = at_word[:, 1:] - at_word[:, :-1]
-        at_bound = bounds.sum(axis=0)
+        at_bound = np.add.reduce(bounds, axis=0)
         counts = at_bound[:, 1:] - at_bound[:, :-1]
         # Category j is the low (even j) or high (odd j) 32-bit field of its row.
         halves = np.array([32 * (j % 2) for j in flagged], dtype=np.uint64)[:, None]
@@ -254,7 +258,7 @@ class LinearModel:
         # Largest first, ties in word order; the columns past the last word are empty words (0),
         # after every positive word, so never evidence and never the top.
         orders = np.argsort(-values, axis=1, kind="stable").tolist()
-        tops = values.max(axis=1).tolist()
+        tops = np.maximum.reduce(values, axis=1).tolist()
         norm = text.norm
         # Word offsets in norm as lists: the text's own, index-aligned (made for the rules
         # already), unless the model read a cut text (``MAX_CHARS``), whose last word may end
