@@ -74,6 +74,8 @@ _SCHEME_URLS = (
     ("www.", re.compile(r"www\.[^\s<>\"'\u2026]{2,300}")),
 )
 _TLD_ANCHOR = re.compile(r"\.([a-z]{2,24})(?![\w\-]|'[a-z])(/[^\s<>\"']{0,300})?")
+# Its labels that are top-level domains.
+_TLD_LABELS = frozenset(label for label in ICANN_TLDS if re.fullmatch(r"[a-z]{2,24}", label))
 
 
 def _trie_pattern(words: list[str]) -> str:
@@ -101,12 +103,20 @@ def _trie_pattern(words: list[str]) -> str:
 # Dot-dense hostile text ("serbs.kill#ll serbs.the ...") has hundreds of anchors whose
 # label is an ordinary word, each a match object and a loop step in ``_links`` only to be
 # skipped; the trie fails on most of them at the first or second letter (and the
-# look-ahead at once on the dots of "9.408). 53(+83.7(7.").
-_TLD_LABEL_ANCHOR = re.compile(
-    r"\.(?=[a-z])("
-    + _trie_pattern(sorted(label for label in ICANN_TLDS if re.fullmatch(r"[a-z]{2,24}", label)))
-    + r")(?![\w\-]|'[a-z])(/[^\s<>\"']{0,300})?"
+# look-ahead at once on the dots of "9.408). 53(+83.7(7.").  The trie is atomic: the
+# longest top-level domain that starts the label is the only one the look-ahead can
+# accept (after a shorter one comes a letter), so when it fails (".nig" after "ni", by
+# the hundred in hostile text) the engine gives up at once instead of trying every
+# shorter word and every other branch.
+_TLD_TRIE = "(?>" + _trie_pattern(sorted(_TLD_LABELS)) + ")"
+_TLD_LABEL_ANCHOR = re.compile(r"\.(?=[a-z])(" + _TLD_TRIE + r")(?![\w\-]|'[a-z])(/[^\s<>\"']{0,300})?")
+# ``_TLD_LABEL_ANCHOR``, or else a ``_TLD_ANCHOR`` match with a path (its label runs up
+# to a "/") and no group: in a text with a "/", its matches with a label are exactly
+# the full scan's whose label is a top-level domain (see ``_tld_anchors``).
+_TLD_PATH_ANCHOR = re.compile(
+    r"\.(?=[a-z])(?:(" + _TLD_TRIE + r")(?![\w\-]|'[a-z])(/[^\s<>\"']{0,300})?|[a-z]{2,24}+/[^\s<>\"']{0,300})"
 )
+_LABEL = itemgetter(1)
 # Country codes that are also file extensions ("setup.py", "notes.md").
 _FILE_EXTENSIONS = frozenset("py sh md rs ps".split())
 _HOST_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
@@ -440,20 +450,20 @@ def _scheme_urls(norm: str) -> Iterator[re.Match[str]]:
 
 
 def _tld_anchors(norm: str) -> Iterator[re.Match[str]]:
-    """The ``_TLD_ANCHOR`` matches that ``_links`` reads past its label test
-    (the others too, when the text has a "/").
+    """The ``_TLD_ANCHOR`` matches that ``_links`` reads past its label test.
 
     A match is a dot, a label (the whole run of letters after the dot) and,
-    if a "/" follows, a path.  In a text without a "/" no match has a path,
-    so none holds a second dot: the matches are then the dots followed by a
-    label, wherever they are, and those whose label is a top-level domain
-    are exactly ``_TLD_LABEL_ANCHOR``'s (same spans and groups).  With a
-    "/", a path after a label that is no top-level domain may hide a dot
-    from the full scan that the shorter one would find: the full scan is
-    read.
+    if a "/" follows, a path.  Whether a match starts at a dot depends on
+    the text alone, and ``finditer`` takes the next one from where the last
+    ended: only a match with a path can hide a later dot.  So the full
+    scan's matches whose label is a top-level domain are those of a scan for
+    them and for the other matches with a path (``_TLD_PATH_ANCHOR``, the
+    latter without a label and dropped here), and without a "/" those of
+    ``_TLD_LABEL_ANCHOR``.  Dot-dense hostile text pays a regex step per dot,
+    not a match object and a loop step.
     """
     if "/" in norm:
-        return _TLD_ANCHOR.finditer(norm)
+        return filter(_LABEL, _TLD_PATH_ANCHOR.finditer(norm))
     return _TLD_LABEL_ANCHOR.finditer(norm)
 
 
