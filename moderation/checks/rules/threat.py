@@ -322,8 +322,12 @@ _CLAUSE_OPENERS = frozenset("just lets let's and so please go".split())
 def _at_clause_start(text: Normalized, i: int) -> bool:
     if i == 0:
         return True
-    # (the word before first: no gap to slice out)
-    return text.words[i - 1] in _CLAUSE_OPENERS or not _CLAUSE_CHARS.isdisjoint(text.gap(i))
+    # (the word before first: no gap to slice out; ``text.gap(i)`` sliced
+    # here, three method calls fewer)
+    if text.words[i - 1] in _CLAUSE_OPENERS:
+        return True
+    starts, ends = text._bounds
+    return not _CLAUSE_CHARS.isdisjoint(text.norm[ends[i - 1] : starts[i]])
 
 
 def _kindly(after: list[str]) -> bool:
@@ -492,6 +496,6 @@ def run(text: Normalized, context: CheckContext) -> list[Finding]:
     hits = (text.wordset & _WORD_TRIGGERS) | menace_firsts
     spans = WordSpanFindings(text, "threat")
     if hits:
-        replay(text, text.indices(hits), _REACH, _occurrence, menace_firsts, spans.add)
+        replay(text, hits, _REACH, _occurrence, menace_firsts, spans.add)
     threat_shapes.run(text, spans)
     return spans.findings
