@@ -961,8 +961,9 @@ class WordMatcher(Generic[P]):
         else:
             where = None
             # (Counting costs a scan per key: only a text with few list words
-            # present, as a word repeated hundreds of times leaves, pays it.)
-            counted = len(keys) <= _DENSE_KEYS_MAX
+            # present and few distinct words, as a word repeated hundreds of
+            # times leaves, pays it.)
+            counted = len(keys) <= _DENSE_KEYS_MAX and len(canon_words) * 4 < len(text.canon_split)
             for key in keys:
                 dense = _word_starts(text, key) if counted and canon.count(key) > _DENSE_KEY else None
                 if dense is not None:
