@@ -698,11 +698,42 @@ def _canon_starts(text: Normalized, indices: list[int]) -> list[int]:
     if starts is None:
         if np is None or "_canon_pieces" in text.__dict__:
             return list(map(_canon_pieces(text)[1].__getitem__, indices))
-        codes = _codes(text.canon)
-        if codes is None:  # (lone surrogates: never in canon, which keeps only alphanumerics)
+        arrays = _canon_arrays(text)
+        if arrays is None:
             return list(map(_canon_pieces(text)[1].__getitem__, indices))
-        starts = text.__dict__["_canon_start_array"] = run_bounds(codes == 32)[0]
+        starts = arrays[1]
     return cast("list[int]", starts[indices].tolist())
+
+
+def _canon_arrays(text: Normalized) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The code points of ``canon`` and the starts and ends of its words as
+    arrays, once per text (None for lone surrogates: never in canon, which
+    keeps only alphanumerics)."""
+    cached = text.__dict__.get("_canon_arrays")
+    if cached is None:
+        codes = _codes(text.canon)
+        if codes is None:
+            return None
+        starts, ends = run_bounds(codes == 32)
+        text.__dict__["_canon_start_array"] = starts
+        cached = text.__dict__["_canon_arrays"] = (codes, starts, ends)
+    return cast("tuple[np.ndarray, np.ndarray, np.ndarray]", cached)
+
+
+def _word_starts(text: Normalized, key: str) -> list[int] | None:
+    """Offsets of the words of ``canon`` equal to ``key`` (ascending), from
+    the word arrays: the words of its length, kept a column at a time where
+    they hold its letter (None without numpy or for a non-ASCII key)."""
+    if np is None or not key.isascii():
+        return None
+    arrays = _canon_arrays(text)
+    if arrays is None:
+        return None
+    codes, starts, ends = arrays
+    at = starts[ends - starts == len(key)]
+    for j, ch in enumerate(key):
+        at = at[codes.take(at + j) == ord(ch)]
+    return cast("list[int]", at.tolist())
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> Iterator[re.Match[str]]:
@@ -728,6 +759,46 @@ def _by_span(found: dict[tuple[int, int], MatchTuple[P]]) -> list[MatchTuple[P]]
     return sorted(found.values())
 
 
+def _merged(base: list[MatchTuple[P]], found: dict[tuple[int, int], MatchTuple[P]]) -> list[MatchTuple[P]]:
+    """``_by_span`` of ``base`` (list-word matches in span order, no two at
+    one start) and ``found``, a match of ``base`` keeping its span.
+
+    Phrase spans hold a space, so they never meet a list word's; tokens and
+    spelled runs that do are the ones ``find_tuples`` gave up to it."""
+    if not found:
+        return base
+    if not base:
+        return _by_span(found)
+    extra = list(found.values())
+    if len(extra) * _BISECT_BELOW < len(base):
+        # A few against many: each looked for by bisection.
+        kept = []
+        n = len(base)
+        for m in extra:
+            k = bisect_left(base, m[0], key=_START)
+            if k == n or base[k][0] != m[0] or base[k][1] != m[1]:
+                kept.append(m)
+    else:
+        base_ends = dict(zip(map(_START, base), map(_END, base)))
+        kept = [m for m in extra if base_ends.get(m[0]) != m[1]]
+    merged = base + kept
+    merged.sort()  # (spans are unique: the order never reads past them)
+    return merged
+
+
+# A list word found (as a substring of ``canon``) more often than this is
+# placed from the word index by ``find_tuples``: ~1,500 instructions per
+# regex match against a fixed ~0.2 M for the index.
+_DENSE_KEY = 128
+_DENSE_KEYS_MAX = 4
+
+# ``_merged`` bisects ``base`` for each other match when there are fewer
+# than one per this many list-word matches.
+_BISECT_BELOW = 16
+_START = itemgetter(0)
+_END = itemgetter(1)
+
+
 class Match(NamedTuple, Generic[P]):
     """One list entry found in a text (immutable; a named tuple because
     hostile text makes hundreds of them and a frozen dataclass costs three
@@ -746,14 +817,6 @@ MatchTuple = tuple[int, int, str, P]
 # ``__new__`` (half the cost).
 _new_match = partial(tuple.__new__, Match)
 _SPAN = re.Match.span
-
-
-def _spans_to_matches(
-    spans: list[tuple[int, int]], key_payload: tuple[str, Any]
-) -> Iterator[tuple[tuple[int, int], tuple[Any, ...]]]:
-    """(span, match tuple) pairs of one list entry at ``spans``, built in C:
-    ``span + (key, payload)`` is the match's tuple."""
-    return zip(spans, map(add, spans, repeat(key_payload)))
 
 
 class WordMatcher(Generic[P]):
@@ -843,6 +906,11 @@ class WordMatcher(Generic[P]):
         report into findings."""
         if not self._keys and not self._phrases:
             return []
+        # List-word matches (one per canonical word: unique starts) apart
+        # from the few others (phrases, tokens, spelled runs), which are
+        # keyed by span: hostile text repeats a list word hundreds of times,
+        # and a dict keyed by span tuples costs several times a list.
+        base: list[MatchTuple[P]] = []
         found: dict[tuple[int, int], MatchTuple[P]] = {}
         norm = text.norm
         canon = text.canon  # same length as norm
@@ -874,7 +942,7 @@ class WordMatcher(Generic[P]):
                         where[key].append(start)
             if keys:
                 # Hostile text repeats a list word hundreds of times: the
-                # matches are built in C (``_spans_to_matches``), not one by one.
+                # matches are built in C, not one by one.
                 chosen = list(map(keys.__contains__, hit_words))
                 hit_words = list(compress(hit_words, chosen))
                 starts = list(compress(starts, chosen))
@@ -889,20 +957,34 @@ class WordMatcher(Generic[P]):
                     hit_words = list(compress(hit_words, kept))
                     starts = list(compress(starts, kept))
                     ends = list(compress(ends, kept))
-                found.update(
-                    zip(
-                        zip(starts, ends),
-                        zip(starts, ends, hit_words, map(payload.__getitem__, hit_words)),
-                    )
-                )
+                base = list(zip(starts, ends, hit_words, map(payload.__getitem__, hit_words)))
         else:
             where = None
+            # (Counting costs a scan per key: only a text with few list words
+            # present and few distinct words, as a word repeated hundreds of
+            # times leaves, pays it.)
+            counted = len(keys) <= _DENSE_KEYS_MAX and len(canon_words) * 4 < len(text.canon_split)
             for key in keys:
+                dense = _word_starts(text, key) if counted and canon.count(key) > _DENSE_KEY else None
+                if dense is not None:
+                    # Hundreds of one word: placed by array operations, not a
+                    # regex match object each (~2,500 instructions), and its
+                    # matches built in one pass.
+                    dense_ends = list(map(add, dense, repeat(len(key))))
+                    if key in self._digit_like:
+                        kept = [not norm[start:end].isdigit() for start, end in zip(dense, dense_ends)]
+                        dense = list(compress(dense, kept))
+                        dense_ends = list(compress(dense_ends, kept))
+                    base.extend(zip(dense, dense_ends, repeat(key), repeat(payload[key])))
+                    continue
                 spans = list(map(_SPAN, self._boundary(key).finditer(canon)))
                 if key in self._digit_like:
                     # (A key with a letter no digit stands for never matches digits.)
                     spans = [span for span in spans if not norm[span[0] : span[1]].isdigit()]
-                found.update(_spans_to_matches(spans, (key, payload[key])))
+                # ``span + (key, payload)`` is the match: built in C.
+                base.extend(map(add, spans, repeat((key, payload[key]))))
+            if len(keys) > 1:
+                base.sort()
         for first in firsts:
             pattern, lookup = self._phrases[first]
             if where is None:
@@ -918,7 +1000,7 @@ class WordMatcher(Generic[P]):
         spelled = spelled_runs(text)
         for start, end in _capped(spelled, MAX_SPELLED) if cap else spelled:
             self._check_spelled(norm[start:end], start, found)
-        return _by_span(found)
+        return _merged(base, found)
 
     def share(self) -> None:
         """Add this matcher's words to the shared look-up now (see ``_shared_at``)
