@@ -1,9 +1,10 @@
 """The paths of the twelfth speed pass in personal_attack (issue #11) give
 exactly what the code they replace gives (seeded, nothing timed).
 
-* ``_where`` finds more than two words outside the shared trigger scan
+* ``_where`` finds the words outside the shared trigger scan
   with ``str.find`` in the words joined by spaces; the eleventh pass's
-  ``_where`` (a scan of every word there) is the reference;
+  ``_where`` (a scan of every word for more than two words, ``list.index``
+  passes for one or two) is the reference;
 * ``_Breaks.__missing__`` tests a one-character gap without the regex; the
   regex search of every gap is the reference;
 * ``_clause`` finds the breaks on each side with one regex search of
@@ -139,7 +140,7 @@ def test_where_is_the_eleventh_pass_where(seed):
             found = frozenset(rnd.sample(wordset, min(size, len(wordset))))
             if not found:
                 continue
-            outside += len(found) > 2 and not found <= _TRIGGER_UNION
+            outside += not found <= _TRIGGER_UNION
             assert pa._where(text, found) == _where_old(text, found)
         for vocabulary in (pa._VARIANT_WORDS, pa._HEADS, pa._EPITHET_PEOPLE, pa._BRAIN_WORDS):
             found = text.wordset & vocabulary

@@ -671,28 +671,12 @@ def _match_words(text: Normalized, matches: list[Match[Any]]) -> tuple[list[int]
 
 def _where(text: Normalized, found: frozenset[str]) -> list[int]:
     """``text.indices(found)`` for words of ``text`` (``found`` is a subset
-    of ``text.wordset``).  Words outside the shared trigger scan cost a scan
-    of all words each call; one or two such words are found faster with
-    ``list.index`` (a C loop comparing strings, no hashing) per occurrence,
-    more with ``_joined_where``."""
+    of ``text.wordset``).  Words outside the shared trigger scan are found
+    by ``_joined_where`` (one join of the words costs about what a
+    ``list.index`` pass over them costs, and the finds are cheap)."""
     if found <= _TRIGGER_UNION:
         return text.indices(found)
-    if len(found) > 2:
-        return _joined_where(text.words, found)
-    words = text.words
-    index = words.index
-    out: list[int] = []
-    for w in found:
-        i = -1
-        try:
-            while True:
-                i = index(w, i + 1)
-                out.append(i)
-        except ValueError:
-            pass
-    if len(found) > 1:
-        out.sort()
-    return out
+    return _joined_where(text.words, found)
 
 
 def _joined_where(words: list[str], found: frozenset[str]) -> list[int]:
