@@ -60,9 +60,13 @@ def test_runserver_prints_each_log_line_once(tmp_path):
                     time.sleep(0.2)
             assert status == 404
             _get(f"http://127.0.0.1:{port}/comments/1/status/?receipt=secret-marker-123")  # no tables: a 503
-            # runserver writes its request line after the response went out: wait for it before stopping.
+            # runserver serves each request on its own thread and writes the request line after the
+            # response went out, so a later request's line can land first: wait for both before stopping.
             deadline = time.monotonic() + 30
-            while '"GET /comments/1/status/' not in log.read_text() and time.monotonic() < deadline:
+            while time.monotonic() < deadline:
+                text = log.read_text()
+                if '"GET /no-such-page-marker/' in text and '"GET /comments/1/status/' in text:
+                    break
                 time.sleep(0.1)
         finally:
             server.terminate()
