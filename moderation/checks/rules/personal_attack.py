@@ -365,6 +365,10 @@ _EPITHET_PEOPLE = frozenset(
     creature fool fools
     """.split()
 )
+# Every word the loop of ``_run`` compares the word after an insult with:
+# for any other the gap before it need not be read (a missed lookup of
+# ``_Breaks`` is a Python call), the tests fail either way.
+_NEXT_READ = frozenset().union(*_NOT_AN_INSULT.values()) | _MODIFIED | {"at", "with"} | _EPITHET_PEOPLE
 _ARTICLES = frozenset("a an such one total complete absolute utter real true typical another the".split())
 _SECOND_SUBJECT = frozenset("you u ya ye yall y'all youre you're ur".split())
 _POSSESSIVE = frozenset("your ur yer".split())
@@ -372,6 +376,8 @@ _POSSESSIVE = frozenset("your ur yer".split())
 
 _BREAK_CHARACTER = re.compile("[.!?;\n]")
 _BREAK_CHARACTERS = ".!?;\n"
+# Matched from the start of a range, ends just after the range's last break.
+_LAST_BREAK = re.compile("(?s).*[.!?;\n]")
 
 
 class _Breaks(dict[int, bool]):
@@ -411,6 +417,20 @@ def _is_modifier(word: str) -> bool:
     return word in INTENSIFIERS or word in ADJECTIVES or "-" in word or (len(word) > 3 and word.endswith(_ADJ_SUFFIXES))
 
 
+# Words that keep "near_address" from reporting an insult in their clause.
+_UNADDRESSED = SELF | {"not"}
+
+
+def _same_clause(breaks: _Breaks, words: list[str], i: int) -> bool:
+    """No clause break between word ``i`` and the nearest word of
+    ``_UNADDRESSED`` before it (the caller has seen one among the six
+    before ``i``): ``_clause(breaks, n, i, ..., 6, ...)`` keeps that word."""
+    p = i - 1
+    while words[p] not in _UNADDRESSED:
+        p -= 1
+    return _BREAK_CHARACTER.search(breaks._norm, breaks._ends[p], breaks._starts[i]) is None
+
+
 def _clause(breaks: _Breaks, n: int, first: int, last: int, before: int, after: int) -> tuple[int, int]:
     """Word range ``[lo, hi)`` around ``first..last``, clipped at sentence breaks.
 
@@ -420,15 +440,12 @@ def _clause(breaks: _Breaks, n: int, first: int, last: int, before: int, after: 
     starts, ends, norm = breaks._starts, breaks._ends, breaks._norm
     lo = max(0, first - before)
     if lo < first:
-        # Gaps lo+1 .. first: the word after the last break among them.
-        end = starts[first]
-        m = _BREAK_CHARACTER.search(norm, ends[lo], end)
+        # Gaps lo+1 .. first: the word after the last break among them (one
+        # greedy match backtracks to it in C; hostile text has a few breaks
+        # in reach, each a search of its own before).
+        m = _LAST_BREAK.match(norm, ends[lo], starts[first])
         if m is not None:
-            # (Mostly one break or none: the next search starts after it.)
-            while m is not None:
-                at = m.start()
-                m = _BREAK_CHARACTER.search(norm, at + 1, end)
-            lo = bisect_right(starts, at)
+            lo = bisect_right(starts, m.end() - 1)
     if last + 1 >= n:
         return lo, last + 1
     # Gaps last+1 .. min(n-1, last+after): the word after the first break.
@@ -877,8 +894,11 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             # in reach (aliases never create one), is no epithet, and the
             # rules that need neither have all their examples.
             continue
-        # The next word, unless a clause break comes first.
-        nxt = words[last + 1] if last + 1 < n and not breaks[last + 1] else ""
+        # The next word, unless a clause break comes first (the gap is read
+        # only for a word of ``_NEXT_READ``: "" and any other fail alike).
+        nxt = words[last + 1] if last + 1 < n else ""
+        if nxt in _NEXT_READ and breaks[last + 1]:
+            nxt = ""
         if last == i and (nxt in _NOT_AN_INSULT.get(w, ()) or (w in _ATTRIBUTIVE and nxt in _MODIFIED)):
             # "a sucker for chocolate", "trash talk", "a redneck convoy".
             continue
@@ -910,7 +930,11 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             # "is treating idiots": modifiers guessed from suffixes need an
             # article to be trusted as part of the noun phrase.
             j, walked = i - 1, []
-        head = words[j] if j >= 0 and not breaks[j + 1] else ""
+        # (Likewise the gap before the head only matters for a word of
+        # ``_HEAD_READ`` or one with an apostrophe.)
+        head = words[j] if j >= 0 else ""
+        if (head in _HEAD_READ or "'" in head) and breaks[j + 1]:
+            head = ""
         negated = "not" in walked or head == "not" or head.endswith("n't")
         # "he called her an idiot": a reported insult (but "I call you an
         # idiot" is said to the reader).
@@ -1005,16 +1029,26 @@ def _run(text: Normalized, context: CheckContext) -> list[Finding]:
             continue
         # "are you stupid?", "bludgers like you", "you must be blind and stupid".
         if counts.get("personal_attack.near_address", 0) < MAX_PER_RULE and _address_near(i, last):
-            lo, hi = _clause(breaks, n, i, last, 6, 4)
-            window = words[lo:hi]
-            if not _ADDRESS.isdisjoint(window) and SELF.isdisjoint(window) and "not" not in window:
-                add(i, last, 0.55, "personal_attack.near_address")
-                continue
-        if strong and SELF.isdisjoint(words[max(0, i - 3) : i]):
+            # A word of ``_UNADDRESSED`` before the insult with no break
+            # between lies in the window whatever its bounds, and rules the
+            # shape out: one search, not the window's ("i hope you die
+            # bimbo", over and over, in the search's dearest body).
+            before = words[max(0, i - 6) : i]
+            if _UNADDRESSED.isdisjoint(before) or not _same_clause(breaks, words, i):
+                lo, hi = _clause(breaks, n, i, last, 6, 4)
+                window = words[lo:hi]
+                if not _ADDRESS.isdisjoint(window) and SELF.isdisjoint(window) and "not" not in window:
+                    add(i, last, 0.55, "personal_attack.near_address")
+                    continue
+        # (``insult_word_open``: ``add`` would refuse a capped rule anyway.)
+        if strong and insult_word_open and SELF.isdisjoint(words[max(0, i - 3) : i]):
             add(i, last, 0.5, "personal_attack.insult_word")
     return spans.findings
 
 
+# Every word the loop of ``_run`` compares the governing word with, besides
+# those ending in "n't", "'s" or "'re".
+_HEAD_READ = SECOND | _POSSESSIVE | SELF | COPULAS | frozenset("not what such this that these those".split())
 _HEADS = SECOND | _POSSESSIVE | COPULAS | frozenset(("what", "such"))
 _ADDRESS_OR_POSSESSIVE = _ADDRESS | _POSSESSIVE
 # Every rule name this module reports (for the exit once all are saturated).
