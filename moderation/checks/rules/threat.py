@@ -38,7 +38,7 @@ from ..normalize import Normalized, register_triggers
 from ..values import CheckContext, Finding
 from . import WordSpanFindings, match_phrase, phrase_index, threat_shapes
 from .abuse import GROUPS, IDENTITY_ADJ
-from .threat_shapes import Call, Case, replay
+from .threat_shapes import Call, CappedAdd, Case, replay
 
 _PEOPLE_NOUNS = frozenset(
     "country nation race religion people men women kids children family families everyone population tribe".split()
@@ -491,11 +491,40 @@ def _menace_reach(w: str) -> int:
 _REACH = {w: (10 if w in PASSIVE else 5, max(4, _menace_reach(w))) for w in _WORD_TRIGGERS | _MENACE_FIRST}
 
 
+# The rules each word's examination in ``_occurrence`` can call (what
+# ``CappedAdd`` settles words by), branch by branch: a menace phrase, or
+# one that needs a group ("send all", "get rid of all": incitement); a
+# lethal infinitive, an imperative, a passive, "to death", "should die",
+# "let him die" (incitement); a verb aimed at a person (intent); "want to
+# see them die", "hope you die" (wish).
+_INCITING = (
+    {phrase[0] for phrase in _NEEDS_GROUP}
+    | _LETHAL
+    | STRONG_VERBS
+    | PASSIVE
+    | DEATH
+    | {"destroy", "wipe", "exterminate", "let"}
+)
+_RULES = {
+    w: frozenset(
+        rule
+        for rule, words in (
+            ("threat.menace", _MENACE_FIRST),
+            ("threat.incitement", _INCITING),
+            ("threat.intent", STRONG_VERBS | WEAK_VERBS),
+            ("threat.wish", WISH | {"want", "wanna", "love"}),
+        )
+        if w in words
+    )
+    for w in _WORD_TRIGGERS | _MENACE_FIRST
+}
+
+
 def run(text: Normalized, context: CheckContext) -> list[Finding]:
     menace_firsts = _MENACE_INDEX.firsts(text)
     hits = (text.wordset & _WORD_TRIGGERS) | menace_firsts
     spans = WordSpanFindings(text, "threat")
     if hits:
-        replay(text, hits, _REACH, _occurrence, menace_firsts, spans.add)
+        replay(text, hits, _REACH, _occurrence, menace_firsts, CappedAdd(spans, _RULES, hits))
     threat_shapes.run(text, spans)
     return spans.findings

@@ -39,13 +39,13 @@ to", "said they would") and negation ("should not") switch every shape off.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from itertools import repeat
 from operator import getitem, itemgetter
 from typing import Any, cast
 
 from ..normalize import Normalized, register_triggers
-from . import WordSpanFindings
+from . import MAX_PER_RULE, WordSpanFindings
 from .abuse import GROUPS, IDENTITY_ADJ
 
 # ---------------------------------------------------------------- mood
@@ -585,11 +585,44 @@ _NO_CALLS: tuple[Call, ...] = ()
 _BY_CASE: tuple[Call, ...] = ((0, 0, 0.0, ""),)
 
 
-_first = itemgetter(0)
-
-
 def _relative(calls: list[Call], i: int) -> tuple[Call, ...]:
     return tuple((first - i, last - i, score, rule) for first, last, score, rule in calls) if calls else _NO_CALLS
+
+
+class CappedAdd:
+    """``spans.add`` that also knows which trigger words can no longer add
+    anything: ``replay`` skips their positions.
+
+    The collector drops every call of a rule once ``MAX_PER_RULE`` of its
+    findings are in, and a dropped call changes nothing (neither a count
+    nor a taken word): a word whose examination can only make calls of
+    capped rules is settled, at its position and every later one.  A
+    hostile body repeats "hope you die" in dozens of neighbourhoods, each
+    one examined only for its call to be dropped.  ``rules`` maps each
+    trigger word to every rule its examination can call (a superset is
+    safe), of which only ``words`` (the text's trigger words) are settled.
+    """
+
+    __slots__ = ("_add", "_counts", "_rules", "_words", "_capped", "settled")
+
+    def __init__(self, spans: WordSpanFindings, rules: Mapping[str, frozenset[str]], words: Iterable[str]) -> None:
+        self._add = spans.add
+        self._counts = spans._per_rule
+        self._rules = rules
+        self._words = words
+        self._capped: set[str] = set()
+        self.settled: set[str] = set()
+
+    def __call__(self, first: int, last: int, score: float, rule: str) -> None:
+        self._add(first, last, score, rule)
+        if rule not in self._capped and self._counts.get(rule, 0) >= MAX_PER_RULE:
+            capped = self._capped
+            capped.add(rule)
+            rules = self._rules
+            self.settled.update(w for w in self._words if rules[w] <= capped)
+
+
+_NOTHING: frozenset[str] = frozenset()
 
 
 def replay(
@@ -601,7 +634,9 @@ def replay(
     add_call: Callable[[int, int, float, str], None],
 ) -> None:
     """``add_call(*call)`` for every call of ``examine(text, i, capitalised,
-    extra)``, ``i`` in ``text.indices(hits)`` (ascending), in that order.
+    extra)``, ``i`` in ``text.indices(hits)`` (ascending), in that order,
+    except at the positions of the words in ``add_call.settled`` when it
+    has one (a ``CappedAdd``: calls that would change nothing).
 
     ``examine`` must read nothing but the words from ``reach[w][0]`` words
     before word ``i`` (``w``) to ``reach[w][1]`` words after it, the gaps
@@ -616,85 +651,82 @@ def replay(
     text's trigger index.
     """
     positions = text.indices(hits)
-    frequent: list[str] = []
+    # (a set that the calls grow: read again at every position)
+    settled: Container[str] = getattr(add_call, "settled", _NOTHING)
+    words = text.words
+    # The memo key of each position of a frequent word inside its reach.
+    keys: dict[int, str] = {}
     if len(positions) > MEMO_FROM:
         # (every rule's trigger words are indexed by position once per text;
         # ``hits`` are among them)
         index = text._trigger_index
         frequent = [w for w in hits if len(index[w]) >= MEMO_REPEATS]
-    if not frequent:
+        n = len(words)
+        norm = text.norm
+        starts, ends = text._bounds
+        starts_by: dict[int, list[int]] = {}
+        ends_by: dict[int, list[int]] = {}
+        for w in frequent:
+            before, after = reach[w]
+            at = index[w]
+            # Positions whose reach passes an end of the text (where the
+            # clamps decide, not the words) are examined one by one.
+            inner = at[bisect_left(at, before) : bisect_left(at, n - after)]
+            if len(inner) < 2:
+                continue
+            # The key: the folded text from the first word read to the last
+            # holds its words and gaps (a word's folded characters decide it
+            # whatever surrounds it); the word fixes the reach (one memo per
+            # word).  Sliced in C for every position at once: with ``starts``
+            # shifted right by ``before`` and ``ends`` left by ``after``, one
+            # getter reads both ends of every reach (``itemgetter`` of two or
+            # more indices gives a tuple).
+            at_inner = itemgetter(*inner)
+            shifted = starts_by.get(before)
+            if shifted is None:
+                shifted = starts_by[before] = [0] * before + starts
+            firsts = at_inner(shifted)
+            shifted = ends_by.get(after)
+            if shifted is None:
+                shifted = ends_by[after] = ends[after:]
+            lasts = at_inner(shifted)
+            keys.update(zip(inner, cast("Iterator[str]", map(getitem, repeat(norm), map(slice, firsts, lasts)))))
+    if not keys:
         for i in positions:
+            if words[i] not in settled:
+                for call in examine(text, i, capitalised, extra):
+                    add_call(*call)
+        return
+    # The calls are made as their positions come (not gathered and sorted):
+    # the words settled by the calls so far are known at every position.
+    depends = _BY_CASE
+    # Per word: folded key -> its calls relative to the word (or
+    # ``depends``), and (key, case of the next word) -> its calls.
+    memos: dict[str, dict[Any, tuple[Call, ...]]] = {}
+    for i in positions:
+        w = words[i]
+        if w in settled:
+            continue
+        key = keys.get(i)
+        if key is None:
             for call in examine(text, i, capitalised, extra):
                 add_call(*call)
-        return
-    n = len(text.words)
-    norm = text.norm
-    starts, ends = text._bounds
-    # (position, its calls relative to it), for the positions that make calls:
-    # made in position order at the end.
-    made: list[tuple[int, tuple[Call, ...]]] = []
-    # The positions examined one by one: rare words, and frequent ones
-    # whose reach passes an end of the text (where the clamps decide, not
-    # the words).
-    rest = [i for w in hits if w not in frequent for i in index[w]]
-    depends = _BY_CASE
-    starts_by: dict[int, list[int]] = {}
-    ends_by: dict[int, list[int]] = {}
-    for w in frequent:
-        before, after = reach[w]
-        at = index[w]
-        lo = bisect_left(at, before)
-        hi = bisect_left(at, n - after)
-        rest += at[:lo]
-        rest += at[hi:]
-        inner = at[lo:hi]
-        if len(inner) < 2:
-            rest += inner
             continue
-        # The key: the folded text from the first word read to the last
-        # holds its words and gaps (a word's folded characters decide it
-        # whatever surrounds it); the word fixes the reach (one memo per
-        # word).  Sliced in C for every position at once: with ``starts``
-        # shifted right by ``before`` and ``ends`` left by ``after``, one
-        # getter reads both ends of every reach (``itemgetter`` of two or
-        # more indices gives a tuple).
-        at_inner = itemgetter(*inner)
-        shifted = starts_by.get(before)
-        if shifted is None:
-            shifted = starts_by[before] = [0] * before + starts
-        firsts = at_inner(shifted)
-        shifted = ends_by.get(after)
-        if shifted is None:
-            shifted = ends_by[after] = ends[after:]
-        lasts = at_inner(shifted)
-        keys = cast("Iterator[str]", map(getitem, repeat(norm), map(slice, firsts, lasts)))
-        memo: dict[str, tuple[Call, ...]] = {}
-        by_case: dict[tuple[str, bool], tuple[Call, ...]] = {}
-        recall = memo.get
-        for i, key in zip(inner, keys):
-            calls = recall(key)
+        memo = memos.get(w)
+        if memo is None:
+            memo = memos[w] = {}
+        calls = memo.get(key)
+        if calls is None:
+            probe = _CaseProbe()
+            calls = _relative(examine(text, i, probe, extra), i)
+            if probe.asked:
+                memo[(key, capitalised(text, i + 1))] = calls
+                calls = depends
+            memo[key] = calls
+        if calls is depends:
+            case_key = (key, capitalised(text, i + 1))
+            calls = memo.get(case_key)
             if calls is None:
-                probe = _CaseProbe()
-                calls = _relative(examine(text, i, probe, extra), i)
-                if probe.asked:
-                    by_case[(key, capitalised(text, i + 1))] = calls
-                    calls = depends
-                memo[key] = calls
-            if calls:
-                if calls is depends:
-                    case_key = (key, capitalised(text, i + 1))
-                    calls = by_case.get(case_key)
-                    if calls is None:
-                        calls = by_case[case_key] = _relative(examine(text, i, capitalised, extra), i)
-                    if not calls:
-                        continue
-                made.append((i, calls))
-    for i in rest:
-        calls = _relative(examine(text, i, capitalised, extra), i)
-        if calls:
-            made.append((i, calls))
-    # (positions are distinct: the sort never compares the calls)
-    made.sort(key=_first)
-    for i, calls in made:
+                calls = memo[case_key] = _relative(examine(text, i, capitalised, extra), i)
         for first, last, score, rule in calls:
             add_call(i + first, i + last, score, rule)
